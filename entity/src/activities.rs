@@ -1,0 +1,35 @@
+//! `activities` table. Generated shape; see migration `m20261123_000002_activities`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
+#[sea_orm(table_name = "activities")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub team_id: i32,
+    pub name: String,
+    pub category: String,
+    pub planned_start: DateTimeUtc,
+    pub planned_end: DateTimeUtc,
+    pub location: String,
+    pub leader_name: String,
+    pub leader_mobile: String,
+    pub status: String,
+    pub registered_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub actual_start: Option<DateTimeUtc>,
+    pub actual_end: Option<DateTimeUtc>,
+    pub sessions: Option<i32>,
+    pub people_served: Option<i32>,
+    pub volunteers: Option<i32>,
+    #[sea_orm(column_type = "Text")]
+    pub summary: Option<String>,
+    pub reported_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,34 @@
+//! `cycles` table. Generated shape; see migration `m20261123_000004_cycles`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
+#[sea_orm(table_name = "cycles")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub year: i32,
+    pub title: String,
+    pub applications_open_at: DateTimeUtc,
+    pub applications_close_at: DateTimeUtc,
+    pub activity_period_start: Date,
+    pub activity_period_end: Date,
+    pub min_award_score_tenths: i64,
+    pub reviewers_per_application: i32,
+    pub aggregation: String,
+    #[sea_orm(column_type = "Text")]
+    pub tiers: String,
+    #[sea_orm(column_type = "Text")]
+    pub rubric: String,
+    pub status: String,
+    pub publicity_ends_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub finalized_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+//! `payout_batches` table. Generated shape; see migration `m20261123_000007_payouts`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
+#[sea_orm(table_name = "payout_batches")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub cycle_id: i32,
+    pub created_by: i32,
+    pub total_fen: i64,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

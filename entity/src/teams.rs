@@ -1,0 +1,24 @@
+//! `teams` table. Generated shape; see migration `m20261123_000001_organisations_and_accounts`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
+#[sea_orm(table_name = "teams")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub name: String,
+    pub unit_id: i32,
+    pub founded_on: Date,
+    pub volunteer_count: i32,
+    pub platform_id: Option<String>,
+    pub leader_name: String,
+    pub leader_mobile: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

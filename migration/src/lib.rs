@@ -1,0 +1,28 @@
+//! Database migrations: one logical change per file; never edit a merged one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_organisations_and_accounts;
+mod m20261123_000002_activities;
+mod m20261123_000003_audit_log;
+mod m20261123_000004_cycles;
+mod m20261123_000005_applications;
+mod m20261123_000006_review;
+mod m20261123_000007_payouts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_organisations_and_accounts::Migration),
+            Box::new(m20261123_000002_activities::Migration),
+            Box::new(m20261123_000003_audit_log::Migration),
+            Box::new(m20261123_000004_cycles::Migration),
+            Box::new(m20261123_000005_applications::Migration),
+            Box::new(m20261123_000006_review::Migration),
+            Box::new(m20261123_000007_payouts::Migration),
+        ]
+    }
+}

@@ -1,0 +1,300 @@
+//! Activity registration (活动登记表) and reports.
+
+use super::{ApiTags, BearerAuth, Created, List, in_time, out_time};
+use crate::{
+    domain::activity::{ActivityStatus, Category, Report},
+    error::{ApiResult, AppError},
+    services::activities::{self, ActivityFields, ActivityFilter, ActivityRecord},
+    state::AppState,
+};
+use chrono::{DateTime, FixedOffset};
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+
+pub struct ActivitiesApi {
+    pub state: AppState,
+}
+
+#[derive(Object, Clone)]
+pub struct TaskDto {
+    /// 具体内容.
+    pub content: String,
+    /// 任务目标.
+    pub target: String,
+}
+
+#[derive(Object)]
+pub struct ActivityIn {
+    pub team_id: i32,
+    pub name: String,
+    pub category: Category,
+    /// Must lie in the future (R-PREREG).
+    pub planned_start: DateTime<FixedOffset>,
+    pub planned_end: DateTime<FixedOffset>,
+    pub location: String,
+    pub leader_name: String,
+    pub leader_mobile: String,
+    /// One or more tasks.
+    pub tasks: Vec<TaskDto>,
+}
+
+#[derive(Object)]
+pub struct ActivityPatch {
+    pub name: Option<String>,
+    pub category: Option<Category>,
+    pub planned_start: Option<DateTime<FixedOffset>>,
+    pub planned_end: Option<DateTime<FixedOffset>>,
+    pub location: Option<String>,
+    pub leader_name: Option<String>,
+    pub leader_mobile: Option<String>,
+    /// Replaces the task list.
+    pub tasks: Option<Vec<TaskDto>>,
+}
+
+#[derive(Object)]
+pub struct ReportIn {
+    pub actual_start: DateTime<FixedOffset>,
+    pub actual_end: DateTime<FixedOffset>,
+    /// 场次, ≥ 1.
+    pub sessions: i64,
+    /// 服务对象人数, ≥ 0.
+    pub people_served: i64,
+    /// Volunteers taking part, ≥ 0.
+    pub volunteers: i64,
+    pub summary: String,
+}
+
+#[derive(Object)]
+pub struct ReportOut {
+    pub actual_start: DateTime<FixedOffset>,
+    pub actual_end: DateTime<FixedOffset>,
+    pub sessions: i32,
+    pub people_served: i32,
+    pub volunteers: i32,
+    pub summary: String,
+    pub reported_at: DateTime<FixedOffset>,
+}
+
+#[derive(Object)]
+pub struct ActivityOut {
+    pub id: i32,
+    pub team_id: i32,
+    pub name: String,
+    pub category: Category,
+    pub planned_start: DateTime<FixedOffset>,
+    pub planned_end: DateTime<FixedOffset>,
+    pub location: String,
+    pub leader_name: String,
+    pub leader_mobile: String,
+    pub tasks: Vec<TaskDto>,
+    pub status: ActivityStatus,
+    pub registered_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub cancelled_at: Option<DateTime<FixedOffset>>,
+    /// Present once reported.
+    pub report: Option<ReportOut>,
+}
+
+impl From<ActivityRecord> for ActivityOut {
+    fn from(r: ActivityRecord) -> Self {
+        let a = r.activity;
+        let report = match (a.actual_start, a.actual_end, a.reported_at) {
+            (Some(s), Some(e), Some(at)) => Some(ReportOut {
+                actual_start: out_time(s),
+                actual_end: out_time(e),
+                sessions: a.sessions.unwrap_or(0),
+                people_served: a.people_served.unwrap_or(0),
+                volunteers: a.volunteers.unwrap_or(0),
+                summary: a.summary.clone().unwrap_or_default(),
+                reported_at: out_time(at),
+            }),
+            _ => None,
+        };
+        Self {
+            id: a.id,
+            team_id: a.team_id,
+            name: a.name,
+            category: Category::parse(&a.category).unwrap_or(Category::Other),
+            planned_start: out_time(a.planned_start),
+            planned_end: out_time(a.planned_end),
+            location: a.location,
+            leader_name: a.leader_name,
+            leader_mobile: a.leader_mobile,
+            tasks: r
+                .tasks
+                .into_iter()
+                .map(|t| TaskDto {
+                    content: t.content,
+                    target: t.target,
+                })
+                .collect(),
+            status: ActivityStatus::parse(&a.status).unwrap_or(ActivityStatus::Registered),
+            registered_at: out_time(a.registered_at),
+            updated_at: out_time(a.updated_at),
+            cancelled_at: a.cancelled_at.map(out_time),
+            report,
+        }
+    }
+}
+
+fn tasks(t: Option<Vec<TaskDto>>) -> Option<Vec<(String, String)>> {
+    t.map(|v| v.into_iter().map(|t| (t.content, t.target)).collect())
+}
+
+#[OpenApi]
+impl ActivitiesApi {
+    /// 登记活动 / Register an activity before it starts (team for itself, or admin)
+    ///
+    /// 422 `activity_already_started` (R-PREREG), 422 `invalid_mobile`.
+    #[oai(
+        path = "/api/v1/activities",
+        method = "post",
+        operation_id = "register_activity",
+        tag = "ApiTags::Activities"
+    )]
+    async fn register(&self, auth: BearerAuth, body: Json<ActivityIn>) -> ApiResult<Created<ActivityOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let b = body.0;
+        let f = ActivityFields {
+            name: Some(b.name),
+            category: Some(b.category),
+            planned_start: Some(in_time(b.planned_start)),
+            planned_end: Some(in_time(b.planned_end)),
+            location: Some(b.location),
+            leader_name: Some(b.leader_name),
+            leader_mobile: Some(b.leader_mobile),
+            tasks: tasks(Some(b.tasks)),
+        };
+        let r = activities::register(&self.state, &caller, b.team_id, f).await?;
+        Ok(Created::Created(Json(r.into())))
+    }
+
+    /// 活动列表 / List activities (scoped)
+    ///
+    /// `from` / `to` bound the planned start.
+    #[oai(
+        path = "/api/v1/activities",
+        method = "get",
+        operation_id = "list_activities",
+        tag = "ApiTags::Activities"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        team_id: Query<Option<i32>>,
+        status: Query<Option<ActivityStatus>>,
+        from: Query<Option<DateTime<FixedOffset>>>,
+        to: Query<Option<DateTime<FixedOffset>>>,
+        page: Query<Option<i64>>,
+        per_page: Query<Option<i64>>,
+    ) -> ApiResult<Json<List<ActivityOut>>> {
+        let caller = self.state.caller(&auth).await?;
+        let p = super::page(page.0, per_page.0)?;
+        let filter = ActivityFilter {
+            team_id: team_id.0,
+            status: status.0,
+            from: from.0.map(in_time),
+            to: to.0.map(in_time),
+        };
+        let (items, total) = activities::list(&self.state, &caller, filter, p.offset(), p.per_page).await?;
+        Ok(Json(List {
+            items: items.into_iter().map(Into::into).collect(),
+            total,
+        }))
+    }
+
+    /// 活动详情 / Get an activity (scoped)
+    #[oai(
+        path = "/api/v1/activities/:id",
+        method = "get",
+        operation_id = "get_activity",
+        tag = "ApiTags::Activities"
+    )]
+    async fn get(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ActivityOut>> {
+        let caller = self.state.caller(&auth).await?;
+        Ok(Json(activities::get(&self.state, &caller, id.0).await?.into()))
+    }
+
+    /// 修改活动 / Edit an activity until its planned start (owner, admin)
+    ///
+    /// 422 `activity_already_started`.
+    #[oai(
+        path = "/api/v1/activities/:id",
+        method = "patch",
+        operation_id = "update_activity",
+        tag = "ApiTags::Activities"
+    )]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<ActivityPatch>,
+    ) -> ApiResult<Json<ActivityOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let b = body.0;
+        let f = ActivityFields {
+            name: b.name,
+            category: b.category,
+            planned_start: b.planned_start.map(in_time),
+            planned_end: b.planned_end.map(in_time),
+            location: b.location,
+            leader_name: b.leader_name,
+            leader_mobile: b.leader_mobile,
+            tasks: tasks(b.tasks),
+        };
+        Ok(Json(
+            activities::update(&self.state, &caller, id.0, f).await?.into(),
+        ))
+    }
+
+    /// 取消活动 / Cancel an activity (owner, admin)
+    #[oai(
+        path = "/api/v1/activities/:id/cancel",
+        method = "post",
+        operation_id = "cancel_activity",
+        tag = "ApiTags::Activities"
+    )]
+    async fn cancel(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ActivityOut>> {
+        let caller = self.state.caller(&auth).await?;
+        Ok(Json(activities::cancel(&self.state, &caller, id.0).await?.into()))
+    }
+
+    /// 填报活动情况 / Report what happened, after the planned start (owner)
+    ///
+    /// 422 `activity_not_started`; 409 `activity_cancelled` (R-REPORT).
+    #[oai(
+        path = "/api/v1/activities/:id/report",
+        method = "post",
+        operation_id = "report_activity",
+        tag = "ApiTags::Activities"
+    )]
+    async fn report(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<ReportIn>,
+    ) -> ApiResult<Json<ActivityOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let b = body.0;
+        let count = |field: &str, v: i64| -> Result<i32, AppError> {
+            i32::try_from(v)
+                .map_err(|_| crate::error::DomainError::invalid(field, "数值超出范围", "out of range").into())
+        };
+        let report = Report {
+            actual_start: in_time(b.actual_start),
+            actual_end: in_time(b.actual_end),
+            sessions: count("sessions", b.sessions)?,
+            people_served: count("people_served", b.people_served)?,
+            volunteers: count("volunteers", b.volunteers)?,
+        };
+        Ok(Json(
+            activities::report(&self.state, &caller, id.0, report, b.summary)
+                .await?
+                .into(),
+        ))
+    }
+}

@@ -1,0 +1,115 @@
+//! HTTP only: one module per resource, DTOs beside their handlers.
+
+pub mod activities;
+pub mod audit;
+pub mod auth;
+pub mod meta;
+pub mod teams;
+pub mod units;
+pub mod users;
+
+use crate::{
+    authz::Caller,
+    domain::{cst, pagination::Page},
+    error::{ApiError, AppError},
+    services::accounts,
+    state::AppState,
+};
+use chrono::{DateTime, FixedOffset, Utc};
+use poem_openapi::{
+    ApiResponse, Object, SecurityScheme, Tags,
+    auth::Bearer,
+    payload::Json,
+    types::{ParseFromJSON, ToJSON},
+};
+use std::sync::OnceLock;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// 系统 / Meta
+    Meta,
+    /// 账号与登录 / Accounts
+    Accounts,
+    /// 单位与服务队 / Organisations
+    Organisations,
+    /// 活动登记 / Activities
+    Activities,
+    /// 审计日志 / Audit
+    Audit,
+}
+
+/// `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer")]
+pub struct BearerAuth(pub Bearer);
+
+impl AppState {
+    /// Authenticates the request's bearer token (401 when missing, invalid or expired).
+    pub async fn caller(&self, auth: &BearerAuth) -> Result<Caller, ApiError> {
+        accounts::authenticate(self, &auth.0.token)
+            .await
+            .map_err(ApiError::from)
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Object)]
+pub struct List<T: ParseFromJSON + ToJSON> {
+    pub items: Vec<T>,
+    /// All matching items, across pages.
+    pub total: u64,
+}
+
+/// 201 with the created object.
+#[derive(ApiResponse)]
+pub enum Created<T: ParseFromJSON + ToJSON> {
+    /// Created.
+    #[oai(status = 201)]
+    Created(Json<T>),
+}
+
+pub fn page(page: Option<i64>, per_page: Option<i64>) -> Result<Page, ApiError> {
+    Page::parse(page, per_page).map_err(|e| AppError::from(e).into())
+}
+
+/// Times go out in China Standard Time, RFC 3339 with offset.
+pub fn out_time(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&cst())
+}
+
+pub fn in_time(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+    t.with_timezone(&Utc)
+}
+
+/// The methods each documented path answers, from the spec itself: the `Allow` header of a 405.
+static ALLOW: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
+
+pub fn set_allowed_methods(spec_json: &str) {
+    let Ok(spec) = serde_json::from_str::<serde_json::Value>(spec_json) else {
+        return;
+    };
+    let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) else {
+        return;
+    };
+    let table = paths
+        .iter()
+        .map(|(path, ops)| {
+            let segs = path.trim_matches('/').split('/').map(str::to_owned).collect();
+            let methods: Vec<String> = ops
+                .as_object()
+                .map(|o| o.keys().map(|m| m.to_uppercase()).collect())
+                .unwrap_or_default();
+            (segs, methods.join(", "))
+        })
+        .collect();
+    let _ = ALLOW.set(table);
+}
+
+pub fn allowed_methods(path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    ALLOW.get()?.iter().find_map(|(tpl, allow)| {
+        let matches =
+            tpl.len() == segs.len() && tpl.iter().zip(&segs).all(|(t, s)| t.starts_with('{') || t == s);
+        matches.then(|| allow.clone())
+    })
+}

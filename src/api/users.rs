@@ -1,0 +1,110 @@
+//! Users (admin only).
+
+use super::{ApiTags, BearerAuth, Created, List};
+use crate::{
+    domain::roles::Role,
+    error::{ApiResult, AppError},
+    services::accounts::{self, NewUser},
+    state::AppState,
+};
+use entity::users;
+use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
+
+pub struct UsersApi {
+    pub state: AppState,
+}
+
+/// A user account; never carries the password or its hash.
+#[derive(Debug, Object)]
+pub struct UserOut {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<i32>,
+    pub team_id: Option<i32>,
+}
+
+impl From<users::Model> for UserOut {
+    fn from(u: users::Model) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: Role::parse(&u.role).unwrap_or(Role::Team),
+            unit_id: u.unit_id,
+            team_id: u.team_id,
+        }
+    }
+}
+
+#[derive(Object)]
+pub struct UserIn {
+    /// 3–64 letters, digits or `_ - . @`.
+    pub username: String,
+    /// At least 10 characters.
+    #[oai(write_only)]
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Required for `unit`, `district` and `expert` users.
+    pub unit_id: Option<i32>,
+    /// Required for `team` users.
+    pub team_id: Option<i32>,
+}
+
+#[OpenApi]
+impl UsersApi {
+    /// 创建用户 / Create a user (admin)
+    ///
+    /// `team` users need `team_id`; `unit`, `district`, `expert` need `unit_id`. 409 `username_taken`,
+    /// 422 `weak_password`.
+    #[oai(
+        path = "/api/v1/users",
+        method = "post",
+        operation_id = "create_user",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn create(&self, auth: BearerAuth, body: Json<UserIn>) -> ApiResult<Created<UserOut>> {
+        let caller = self.state.caller(&auth).await?;
+        caller.require(&[Role::Admin]).map_err(AppError::from)?;
+        let b = body.0;
+        let user = accounts::create_user(
+            &self.state,
+            &(&caller).into(),
+            NewUser {
+                username: b.username,
+                password: b.password,
+                display_name: b.display_name,
+                role: b.role,
+                unit_id: b.unit_id,
+                team_id: b.team_id,
+            },
+        )
+        .await?;
+        Ok(Created::Created(Json(user.into())))
+    }
+
+    /// 用户列表 / List users (admin)
+    #[oai(
+        path = "/api/v1/users",
+        method = "get",
+        operation_id = "list_users",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        page: Query<Option<i64>>,
+        per_page: Query<Option<i64>>,
+    ) -> ApiResult<Json<List<UserOut>>> {
+        let caller = self.state.caller(&auth).await?;
+        caller.require(&[Role::Admin]).map_err(AppError::from)?;
+        let p = super::page(page.0, per_page.0)?;
+        let (items, total) = accounts::list_users(&self.state, p.offset(), p.per_page).await?;
+        Ok(Json(List {
+            items: items.into_iter().map(Into::into).collect(),
+            total,
+        }))
+    }
+}

@@ -1,0 +1,290 @@
+//! Activity registration rules (R-PREREG, R-REPORT) as pure functions of `now`.
+
+use crate::error::DomainError;
+use chrono::{DateTime, Utc};
+use poem_openapi::Enum;
+
+/// The notice's list of activity categories (附件1 / 活动内容).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum Category {
+    #[oai(rename = "科技培训")]
+    Training,
+    #[oai(rename = "科普报告")]
+    Lecture,
+    #[oai(rename = "农技服务")]
+    Agriculture,
+    #[oai(rename = "义诊咨询")]
+    Clinic,
+    #[oai(rename = "青少年科技教育")]
+    Youth,
+    #[oai(rename = "场馆服务")]
+    Venue,
+    #[oai(rename = "大型活动")]
+    Event,
+    #[oai(rename = "助老助残")]
+    Elderly,
+    #[oai(rename = "网络科普")]
+    Online,
+    #[oai(rename = "其他")]
+    Other,
+}
+
+const CATEGORIES: [(Category, &str); 10] = [
+    (Category::Training, "科技培训"),
+    (Category::Lecture, "科普报告"),
+    (Category::Agriculture, "农技服务"),
+    (Category::Clinic, "义诊咨询"),
+    (Category::Youth, "青少年科技教育"),
+    (Category::Venue, "场馆服务"),
+    (Category::Event, "大型活动"),
+    (Category::Elderly, "助老助残"),
+    (Category::Online, "网络科普"),
+    (Category::Other, "其他"),
+];
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        CATEGORIES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, s)| *s)
+            .unwrap_or("其他")
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        CATEGORIES.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ActivityStatus {
+    Registered,
+    Reported,
+    Cancelled,
+}
+
+impl ActivityStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityStatus::Registered => "registered",
+            ActivityStatus::Reported => "reported",
+            ActivityStatus::Cancelled => "cancelled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "registered" => Some(Self::Registered),
+            "reported" => Some(Self::Reported),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+fn already_started() -> DomainError {
+    DomainError::unprocessable(
+        "activity_already_started",
+        "活动计划开始时间已过，不能再登记或修改",
+        "the activity's planned start has passed; it can no longer be registered or edited",
+    )
+    .field("planned_start")
+}
+
+/// R-PREREG: an activity is registered (or edited) only before its planned start, and its
+/// planned end comes after its start.
+pub fn check_plan(
+    planned_start: DateTime<Utc>,
+    planned_end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if planned_start <= now {
+        return Err(already_started());
+    }
+    if planned_end <= planned_start {
+        return Err(DomainError::invalid(
+            "planned_end",
+            "结束时间必须晚于开始时间",
+            "the end must come after the start",
+        ));
+    }
+    Ok(())
+}
+
+/// R-PREREG: editing a registered activity is allowed until its (current) planned start.
+pub fn check_editable(
+    status: ActivityStatus,
+    current_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if status == ActivityStatus::Cancelled {
+        return Err(cancelled());
+    }
+    if status == ActivityStatus::Reported || current_start <= now {
+        return Err(already_started());
+    }
+    Ok(())
+}
+
+fn cancelled() -> DomainError {
+    DomainError::conflict(
+        "activity_cancelled",
+        "活动已取消",
+        "the activity has been cancelled",
+    )
+}
+
+/// What a report says happened.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub actual_start: DateTime<Utc>,
+    pub actual_end: DateTime<Utc>,
+    pub sessions: i32,
+    pub people_served: i32,
+    pub volunteers: i32,
+}
+
+/// R-REPORT: a report comes after the planned start, never for a cancelled activity; sessions
+/// ≥ 1, people and volunteers ≥ 0, actual end not before actual start, nothing in the future.
+pub fn check_report(
+    status: ActivityStatus,
+    planned_start: DateTime<Utc>,
+    report: &Report,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if status == ActivityStatus::Cancelled {
+        return Err(cancelled());
+    }
+    if planned_start > now {
+        return Err(DomainError::unprocessable(
+            "activity_not_started",
+            "活动尚未开始，开始后才能填报",
+            "the activity has not started yet; report it after its planned start",
+        ));
+    }
+    if report.actual_end < report.actual_start {
+        return Err(DomainError::invalid(
+            "actual_end",
+            "实际结束时间不能早于实际开始时间",
+            "the actual end must not come before the actual start",
+        ));
+    }
+    if report.actual_start > now {
+        return Err(DomainError::invalid(
+            "actual_start",
+            "实际开始时间不能在将来",
+            "the actual start cannot be in the future",
+        ));
+    }
+    if report.sessions < 1 {
+        return Err(DomainError::invalid(
+            "sessions",
+            "场次至少为1",
+            "at least one session",
+        ));
+    }
+    if report.people_served < 0 {
+        return Err(DomainError::invalid(
+            "people_served",
+            "不能为负数",
+            "must not be negative",
+        ));
+    }
+    if report.volunteers < 0 {
+        return Err(DomainError::invalid(
+            "volunteers",
+            "不能为负数",
+            "must not be negative",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn t0() -> DateTime<Utc> {
+        "2026-05-01T02:00:00Z".parse().unwrap()
+    }
+
+    /// R-PREREG
+    #[test]
+    fn registration_after_the_planned_start_is_refused() {
+        let e = check_plan(t0(), t0() + Duration::hours(2), t0()).unwrap_err();
+        assert_eq!(e.code, "activity_already_started");
+        assert!(check_plan(t0(), t0() + Duration::hours(2), t0() - Duration::seconds(1)).is_ok());
+    }
+
+    /// R-PREREG
+    #[test]
+    fn end_must_come_after_start() {
+        let e = check_plan(t0(), t0(), t0() - Duration::days(1)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("planned_end"));
+    }
+
+    /// R-PREREG
+    #[test]
+    fn editing_stops_at_the_planned_start() {
+        let before = t0() - Duration::minutes(1);
+        assert!(check_editable(ActivityStatus::Registered, t0(), before).is_ok());
+        let e = check_editable(ActivityStatus::Registered, t0(), t0()).unwrap_err();
+        assert_eq!(e.code, "activity_already_started");
+        let e = check_editable(ActivityStatus::Cancelled, t0(), before).unwrap_err();
+        assert_eq!(e.code, "activity_cancelled");
+    }
+
+    fn report() -> Report {
+        Report {
+            actual_start: t0(),
+            actual_end: t0() + Duration::hours(3),
+            sessions: 2,
+            people_served: 120,
+            volunteers: 8,
+        }
+    }
+
+    /// R-REPORT
+    #[test]
+    fn report_before_the_planned_start_is_refused() {
+        let e = check_report(
+            ActivityStatus::Registered,
+            t0(),
+            &report(),
+            t0() - Duration::hours(1),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "activity_not_started");
+    }
+
+    /// R-REPORT
+    #[test]
+    fn cancelled_activity_cannot_be_reported() {
+        let e = check_report(
+            ActivityStatus::Cancelled,
+            t0(),
+            &report(),
+            t0() + Duration::days(1),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "activity_cancelled");
+    }
+
+    /// R-REPORT
+    #[test]
+    fn report_needs_at_least_one_session() {
+        let now = t0() + Duration::days(1);
+        assert!(check_report(ActivityStatus::Registered, t0(), &report(), now).is_ok());
+        let bad = Report {
+            sessions: 0,
+            ..report()
+        };
+        let e = check_report(ActivityStatus::Registered, t0(), &bad, now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("sessions"));
+        let bad = Report {
+            people_served: -1,
+            ..report()
+        };
+        assert!(check_report(ActivityStatus::Registered, t0(), &bad, now).is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! Pure rules and newtypes: no database, no HTTP handlers.
+
+pub mod activity;
+pub mod bank;
+pub mod mobile;
+pub mod pagination;
+pub mod roles;
+pub mod text;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// China Standard Time, the programme's time zone.
+pub fn cst() -> FixedOffset {
+    // 8 hours east is always a valid offset.
+    FixedOffset::east_opt(8 * 3600).expect("UTC+08:00 is a valid offset")
+}
+
+/// The calendar date in Shenyang at an instant.
+pub fn cst_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&cst()).date_naive()
+}

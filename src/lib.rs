@@ -1,0 +1,15 @@
+//! zhihui — the Shenyang science-and-technology volunteer programme ("智惠行动") service.
+//!
+//! Layers: `api` (HTTP only) → `services` (one transaction per action, audit rows) →
+//! `domain` (pure rules and newtypes) with `export` (xlsx) and `storage` (files) beside.
+
+pub mod api;
+pub mod authz;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

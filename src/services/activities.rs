@@ -1,0 +1,400 @@
+//! Activity registration and reporting (R-PREREG, R-REPORT), scoped by team (R-AUTHZ).
+
+use crate::{
+    authz::{self, Caller},
+    domain::{
+        activity::{self, ActivityStatus, Category, Report},
+        mobile::Mobile,
+        roles::Role,
+        text,
+    },
+    error::{AppError, AppResult, DomainError},
+    services::audit::Change,
+    state::AppState,
+};
+use chrono::{DateTime, Utc};
+use entity::{activities, activity_tasks};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub content: String,
+    pub target: String,
+}
+
+/// An activity with its tasks, as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityRecord {
+    pub activity: activities::Model,
+    pub tasks: Vec<Task>,
+}
+
+/// Activity fields; on register all but `team_id` are required, on PATCH any subset.
+#[derive(Default)]
+pub struct ActivityFields {
+    pub name: Option<String>,
+    pub category: Option<Category>,
+    pub planned_start: Option<DateTime<Utc>>,
+    pub planned_end: Option<DateTime<Utc>>,
+    pub location: Option<String>,
+    pub leader_name: Option<String>,
+    pub leader_mobile: Option<String>,
+    pub tasks: Option<Vec<(String, String)>>,
+}
+
+const MAX_TASKS: usize = 20;
+
+fn parse_tasks(tasks: Vec<(String, String)>) -> Result<Vec<Task>, DomainError> {
+    if tasks.is_empty() {
+        return Err(DomainError::invalid(
+            "tasks",
+            "至少填写一项任务",
+            "at least one task",
+        ));
+    }
+    if tasks.len() > MAX_TASKS {
+        return Err(DomainError::invalid("tasks", "任务最多20项", "at most 20 tasks"));
+    }
+    tasks
+        .into_iter()
+        .enumerate()
+        .map(|(i, (content, target))| {
+            let at = |e: DomainError| e.under(&format!("tasks[{i}]"));
+            Ok(Task {
+                content: text::required("content", &content, 1000).map_err(at)?,
+                target: text::required("target", &target, 500).map_err(at)?,
+            })
+        })
+        .collect()
+}
+
+/// Applies the fields to the model; returns the new task list when one was given.
+fn apply(active: &mut activities::ActiveModel, f: ActivityFields) -> Result<Option<Vec<Task>>, DomainError> {
+    if let Some(v) = f.name {
+        active.name = Set(text::required("name", &v, 100)?);
+    }
+    if let Some(v) = f.category {
+        active.category = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = f.planned_start {
+        active.planned_start = Set(v);
+    }
+    if let Some(v) = f.planned_end {
+        active.planned_end = Set(v);
+    }
+    if let Some(v) = f.location {
+        active.location = Set(text::required("location", &v, 200)?);
+    }
+    if let Some(v) = f.leader_name {
+        active.leader_name = Set(text::required("leader_name", &v, 50)?);
+    }
+    if let Some(v) = f.leader_mobile {
+        active.leader_mobile = Set(Mobile::parse("leader_mobile", &v)?.into_inner());
+    }
+    f.tasks.map(parse_tasks).transpose()
+}
+
+async fn write_tasks(db: &impl ConnectionTrait, activity_id: i32, tasks: &[Task]) -> AppResult<()> {
+    activity_tasks::Entity::delete_many()
+        .filter(activity_tasks::Column::ActivityId.eq(activity_id))
+        .exec(db)
+        .await?;
+    for (i, t) in tasks.iter().enumerate() {
+        activity_tasks::ActiveModel {
+            activity_id: Set(activity_id),
+            position: Set(i as i32),
+            content: Set(t.content.clone()),
+            target: Set(t.target.clone()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn load_tasks(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, Vec<Task>>> {
+    let mut map: std::collections::HashMap<i32, Vec<Task>> = std::collections::HashMap::new();
+    for t in activity_tasks::Entity::find()
+        .filter(activity_tasks::Column::ActivityId.is_in(ids.to_vec()))
+        .order_by_asc(activity_tasks::Column::ActivityId)
+        .order_by_asc(activity_tasks::Column::Position)
+        .all(db)
+        .await?
+    {
+        map.entry(t.activity_id).or_default().push(Task {
+            content: t.content,
+            target: t.target,
+        });
+    }
+    Ok(map)
+}
+
+fn status_of(a: &activities::Model) -> AppResult<ActivityStatus> {
+    ActivityStatus::parse(&a.status).ok_or_else(|| AppError::internal("unknown activity status"))
+}
+
+/// R-PREREG: registration only before the planned start.
+#[tracing::instrument(skip_all, fields(team_id))]
+pub async fn register(
+    state: &AppState,
+    caller: &Caller,
+    team_id: i32,
+    f: ActivityFields,
+) -> AppResult<ActivityRecord> {
+    let now = state.now();
+    let missing = |field: &str| DomainError::invalid(field, "此项必填", "this field is required");
+    let start = f.planned_start.ok_or_else(|| missing("planned_start"))?;
+    let end = f.planned_end.ok_or_else(|| missing("planned_end"))?;
+    for (field, present) in [
+        ("name", f.name.is_some()),
+        ("category", f.category.is_some()),
+        ("location", f.location.is_some()),
+        ("leader_name", f.leader_name.is_some()),
+        ("leader_mobile", f.leader_mobile.is_some()),
+        ("tasks", f.tasks.is_some()),
+    ] {
+        if !present {
+            return Err(missing(field).into());
+        }
+    }
+    let txn = state.db.begin().await?;
+    authz::team_for_write(&txn, caller, team_id).await?;
+    activity::check_plan(start, end, now)?;
+    let mut active = activities::ActiveModel {
+        team_id: Set(team_id),
+        status: Set(ActivityStatus::Registered.as_str().to_owned()),
+        registered_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let tasks = apply(&mut active, f)?.unwrap_or_default();
+    let model = active.insert(&txn).await?;
+    write_tasks(&txn, model.id, &tasks).await?;
+    let record = ActivityRecord {
+        activity: model,
+        tasks,
+    };
+    Change::new("register", "activity", record.activity.id)
+        .after(&record)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// An activity the caller may see, or 404.
+async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<activities::Model> {
+    let a = activities::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::not_found("活动", "activity"))?;
+    authz::find_team(db, caller, a.team_id)
+        .await
+        .map_err(|_| AppError::Domain(DomainError::not_found("活动", "activity")))?;
+    Ok(a)
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<ActivityRecord> {
+    let a = find(&state.db, caller, id).await?;
+    let mut tasks = load_tasks(&state.db, &[a.id]).await?;
+    Ok(ActivityRecord {
+        tasks: tasks.remove(&a.id).unwrap_or_default(),
+        activity: a,
+    })
+}
+
+pub struct ActivityFilter {
+    pub team_id: Option<i32>,
+    pub status: Option<ActivityStatus>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    filter: ActivityFilter,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<ActivityRecord>, u64)> {
+    let scope = authz::team_scope(&state.db, caller).await?;
+    let mut q = activities::Entity::find()
+        .order_by_asc(activities::Column::PlannedStart)
+        .order_by_asc(activities::Column::Id);
+    if let Some(c) = scope.condition(activities::Column::TeamId) {
+        q = q.filter(c);
+    }
+    if let Some(t) = filter.team_id {
+        q = q.filter(activities::Column::TeamId.eq(t));
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(activities::Column::Status.eq(s.as_str()));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(activities::Column::PlannedStart.gte(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(activities::Column::PlannedStart.lte(to));
+    }
+    let total = q.clone().count(&state.db).await?;
+    let items = q.offset(offset).limit(limit).all(&state.db).await?;
+    let ids: Vec<i32> = items.iter().map(|a| a.id).collect();
+    let mut tasks = load_tasks(&state.db, &ids).await?;
+    let records = items
+        .into_iter()
+        .map(|a| ActivityRecord {
+            tasks: tasks.remove(&a.id).unwrap_or_default(),
+            activity: a,
+        })
+        .collect();
+    Ok((records, total))
+}
+
+/// Only the owning team (or the admin) changes an activity; others in scope get 403, others 404.
+async fn find_for_write(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+    roles: &[Role],
+) -> AppResult<activities::Model> {
+    let a = find(db, caller, id).await?;
+    caller.require(roles)?;
+    Ok(a)
+}
+
+/// R-PREREG: editable until the planned start (the current one, and the new one must still
+/// lie in the future).
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    f: ActivityFields,
+) -> AppResult<ActivityRecord> {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let before = find_for_write(&txn, caller, id, &[Role::Admin, Role::Team]).await?;
+    activity::check_editable(status_of(&before)?, before.planned_start, now)?;
+    let old_tasks = load_tasks(&txn, &[id]).await?.remove(&id).unwrap_or_default();
+    let mut active: activities::ActiveModel = before.clone().into();
+    let new_tasks = apply(&mut active, f)?;
+    let (start, end) = (
+        active.planned_start.clone().unwrap(),
+        active.planned_end.clone().unwrap(),
+    );
+    activity::check_plan(start, end, now)?;
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    let tasks = match new_tasks {
+        Some(t) => {
+            write_tasks(&txn, id, &t).await?;
+            t
+        }
+        None => old_tasks.clone(),
+    };
+    let record = ActivityRecord {
+        activity: after,
+        tasks,
+    };
+    Change::new("update", "activity", id)
+        .before(&ActivityRecord {
+            activity: before,
+            tasks: old_tasks,
+        })
+        .after(&record)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+pub async fn cancel(state: &AppState, caller: &Caller, id: i32) -> AppResult<ActivityRecord> {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let before = find_for_write(&txn, caller, id, &[Role::Admin, Role::Team]).await?;
+    match status_of(&before)? {
+        ActivityStatus::Registered => {}
+        ActivityStatus::Cancelled => {
+            return Err(DomainError::conflict(
+                "activity_cancelled",
+                "活动已取消",
+                "the activity has been cancelled",
+            )
+            .into());
+        }
+        ActivityStatus::Reported => {
+            return Err(DomainError::conflict(
+                "activity_reported",
+                "活动已填报，不能取消",
+                "the activity has been reported and cannot be cancelled",
+            )
+            .into());
+        }
+    }
+    let mut active: activities::ActiveModel = before.clone().into();
+    active.status = Set(ActivityStatus::Cancelled.as_str().to_owned());
+    active.cancelled_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    Change::new("cancel", "activity", id)
+        .before(&before)
+        .after(&after)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    let tasks = load_tasks(&state.db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(ActivityRecord {
+        activity: after,
+        tasks,
+    })
+}
+
+/// R-REPORT: after the planned start, by the owning team; a report may be corrected later.
+pub async fn report(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    report: Report,
+    summary: String,
+) -> AppResult<ActivityRecord> {
+    let now = state.now();
+    let summary = text::required("summary", &summary, 2000)?;
+    let txn = state.db.begin().await?;
+    let before = find_for_write(&txn, caller, id, &[Role::Team]).await?;
+    activity::check_report(status_of(&before)?, before.planned_start, &report, now)?;
+    let mut active: activities::ActiveModel = before.clone().into();
+    active.status = Set(ActivityStatus::Reported.as_str().to_owned());
+    active.actual_start = Set(Some(report.actual_start));
+    active.actual_end = Set(Some(report.actual_end));
+    active.sessions = Set(Some(report.sessions));
+    active.people_served = Set(Some(report.people_served));
+    active.volunteers = Set(Some(report.volunteers));
+    active.summary = Set(Some(summary));
+    active.reported_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    Change::new("report", "activity", id)
+        .before(&before)
+        .after(&after)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    let tasks = load_tasks(&state.db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(ActivityRecord {
+        activity: after,
+        tasks,
+    })
+}

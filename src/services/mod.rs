@@ -1,0 +1,6 @@
+//! Use cases: each owns its transaction, calls the domain rules and writes the audit row.
+
+pub mod accounts;
+pub mod activities;
+pub mod audit;
+pub mod orgs;

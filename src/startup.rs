@@ -1,0 +1,156 @@
+//! Connect, migrate, bootstrap the first admin and build the route tree (shared by `main` and
+//! the tests).
+
+use crate::{
+    api::{
+        self, activities::ActivitiesApi, audit::AuditApi, auth::AuthApi, meta::MetaApi, teams::TeamsApi,
+        units::UnitsApi, users::UsersApi,
+    },
+    clock::Clock,
+    config::Settings,
+    error,
+    services::accounts,
+    state::AppState,
+    telemetry,
+};
+use migration::{Migrator, MigratorTrait};
+use poem::{
+    Endpoint, EndpointExt, Route, Server,
+    listener::{Acceptor, Listener, TcpAcceptor},
+};
+use poem_openapi::OpenApiService;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::{future::Future, sync::Arc, time::Duration};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Opens the database. SQLite gets one connection (a single writer, WAL, foreign keys on): all
+/// transactions are serialised, which is what SQLite does anyway, without `SQLITE_BUSY`.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, BoxError> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        if let Some(path) = sqlite_file(url) {
+            if let Some(dir) = std::path::Path::new(&path).parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        opts.max_connections(1).min_connections(1);
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    } else {
+        opts.max_connections(10);
+    }
+    Ok(Database::connect(opts).await?)
+}
+
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
+}
+
+pub type Apis = (
+    MetaApi,
+    AuthApi,
+    UsersApi,
+    UnitsApi,
+    TeamsApi,
+    ActivitiesApi,
+    AuditApi,
+);
+
+/// The documented API. No runtime values (bind address) go into the spec.
+pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
+    let s = || state.clone();
+    OpenApiService::new(
+        (
+            MetaApi { state: s() },
+            AuthApi { state: s() },
+            UsersApi { state: s() },
+            UnitsApi { state: s() },
+            TeamsApi { state: s() },
+            ActivitiesApi { state: s() },
+            AuditApi { state: s() },
+        ),
+        "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "沈阳市科协科技志愿服务活动登记、\"智惠行动\"项目申报评审与奖补发放。\n\n\
+         Activity registration, the annual award round and subsidy payouts for the Shenyang \
+         Association for Science and Technology. Errors are `{code, message, field}`.",
+    )
+}
+
+/// The whole route tree with its middleware.
+pub fn routes(state: &AppState) -> impl Endpoint + use<> {
+    let api = openapi(state);
+    let spec = api.spec();
+    api::set_allowed_methods(&spec);
+    let docs = api.swagger_ui();
+    let spec_ep = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec.clone())
+    });
+    Route::new()
+        .nest("/", api)
+        .nest("/docs", docs)
+        .at("/openapi.json", spec_ep)
+        .around(error::json_errors)
+        .around(telemetry::log_request)
+}
+
+/// A built, bound application: tests read its port, `main` runs it.
+pub struct Application {
+    state: AppState,
+    acceptor: TcpAcceptor,
+    address: String,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
+        let db = connect(&settings.database_url).await?;
+        Migrator::up(&db, None).await?;
+        std::fs::create_dir_all(&settings.storage_dir)?;
+        let bind = settings.bind.clone();
+        let state = AppState::new(db, settings, clock);
+        accounts::bootstrap_admin(&state)
+            .await
+            .map_err(|e| format!("bootstrap admin: {e}"))?;
+        let acceptor = poem::listener::TcpListener::bind(bind).into_acceptor().await?;
+        let address = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        Ok(Self {
+            state,
+            acceptor,
+            address,
+        })
+    }
+
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let app = routes(&self.state);
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
+            .await
+    }
+}
