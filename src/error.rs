@@ -282,7 +282,8 @@ pub async fn json_errors<E: Endpoint>(next: E, req: Request) -> poem::Result<Res
             "invalid_parameter",
             "路径参数格式错误",
             e.reason.clone(),
-            Some(e.name.to_owned()),
+            // poem-openapi names path parameters by position (`param0`); use the spec's name.
+            Some(crate::api::path_param_name(&path).unwrap_or_else(|| e.name.to_owned())),
         )
     } else if let Some(e) = err.downcast_ref::<ParseMultipartError>() {
         bad("invalid_multipart", "上传表单格式错误", e.reason.clone(), None)

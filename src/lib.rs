@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod services;
 pub mod startup;
 pub mod state;

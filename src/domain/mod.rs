@@ -1,9 +1,12 @@
 //! Pure rules and newtypes: no database, no HTTP handlers.
 
 pub mod activity;
+pub mod assignment;
 pub mod bank;
 pub mod mobile;
 pub mod pagination;
+pub mod ranking;
+pub mod rmb;
 pub mod roles;
 pub mod text;
 

@@ -1,0 +1,7 @@
+//! One integration binary: the real service on a random port, a fresh database per test.
+
+mod accounts;
+mod activities;
+mod helpers;
+mod meta;
+mod orgs;
