@@ -105,11 +105,23 @@ pub fn set_allowed_methods(spec_json: &str) {
     let _ = ALLOW.set(table);
 }
 
-pub fn allowed_methods(path: &str) -> Option<String> {
+fn route_for(path: &str) -> Option<&'static (Vec<String>, String)> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    ALLOW.get()?.iter().find_map(|(tpl, allow)| {
-        let matches =
-            tpl.len() == segs.len() && tpl.iter().zip(&segs).all(|(t, s)| t.starts_with('{') || t == s);
-        matches.then(|| allow.clone())
+    ALLOW.get()?.iter().find(|(tpl, _)| {
+        tpl.len() == segs.len() && tpl.iter().zip(&segs).all(|(t, s)| t.starts_with('{') || t == s)
     })
+}
+
+pub fn allowed_methods(path: &str) -> Option<String> {
+    route_for(path).map(|(_, allow)| allow.clone())
+}
+
+/// The name of the path parameter that failed to parse (poem reports it by position).
+pub fn path_param_name(path: &str) -> Option<String> {
+    let (tpl, _) = route_for(path)?;
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    tpl.iter()
+        .zip(&segs)
+        .find(|(t, s)| t.starts_with('{') && s.parse::<i64>().is_err())
+        .map(|(t, _)| t.trim_matches(|c| c == '{' || c == '}').to_owned())
 }
