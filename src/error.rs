@@ -322,10 +322,8 @@ pub async fn json_errors<E: Endpoint>(next: E, req: Request) -> poem::Result<Res
                 None,
             ),
         );
-        if let Some(allow) = crate::api::allowed_methods(&path) {
-            if let Ok(v) = allow.parse() {
-                resp.headers_mut().insert(poem::http::header::ALLOW, v);
-            }
+        if let Some(Ok(v)) = crate::api::allowed_methods(&path).map(|a| a.parse()) {
+            resp.headers_mut().insert(poem::http::header::ALLOW, v);
         }
         resp
     } else if !err.is_from_response() {

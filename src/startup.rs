@@ -30,10 +30,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, BoxError> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
-        if let Some(path) = sqlite_file(url) {
-            if let Some(dir) = std::path::Path::new(&path).parent() {
-                std::fs::create_dir_all(dir)?;
-            }
+        if let Some(dir) = sqlite_file(url)
+            .as_deref()
+            .and_then(|p| std::path::Path::new(p).parent())
+        {
+            std::fs::create_dir_all(dir)?;
         }
         opts.max_connections(1).min_connections(1);
         opts.map_sqlx_sqlite_opts(|o| {

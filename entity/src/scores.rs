@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub assignment_id: i32,
     #[sea_orm(column_type = "Text")]
-    pub scores: String,
+    pub breakdown: String,
     pub total_tenths: i64,
     #[sea_orm(column_type = "Text")]
     pub comment: String,

@@ -64,7 +64,7 @@ impl MigrationTrait for Migration {
                     .if_not_exists()
                     .col(pk_auto(Scores::Id))
                     .col(integer(Scores::AssignmentId))
-                    .col(text(Scores::Scores))
+                    .col(text(Scores::Breakdown))
                     .col(big_integer(Scores::TotalTenths))
                     .col(text(Scores::Comment))
                     .col(timestamp_with_time_zone(Scores::CreatedAt))
@@ -234,7 +234,7 @@ enum Scores {
     Table,
     Id,
     AssignmentId,
-    Scores,
+    Breakdown,
     TotalTenths,
     Comment,
     CreatedAt,

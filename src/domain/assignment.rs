@@ -42,11 +42,7 @@ pub struct ExpertSlot {
 ///
 /// # Errors
 /// The sorted ids of the applications that have fewer allowed experts left than they need.
-pub fn assign(
-    apps: &[AppSlot],
-    experts: &[ExpertSlot],
-    per_app: u32,
-) -> Result<Vec<(i64, i64)>, Vec<i64>> {
+pub fn assign(apps: &[AppSlot], experts: &[ExpertSlot], per_app: u32) -> Result<Vec<(i64, i64)>, Vec<i64>> {
     let problem = Problem::new(apps, experts, per_app)?;
     if problem.total_need == 0 {
         return Ok(Vec::new());
@@ -324,9 +320,7 @@ mod tests {
             .iter()
             .map(|e| (e.expert_id, i64::from(e.current_load)))
             .collect();
-        pairs
-            .iter()
-            .for_each(|(_, e)| *load.entry(*e).or_default() += 1);
+        pairs.iter().for_each(|(_, e)| *load.entry(*e).or_default() += 1);
         load
     }
 
@@ -337,8 +331,7 @@ mod tests {
 
     /// Checks R-COI, distinctness, `already` and coverage; panics with the broken rule.
     fn check_valid(apps: &[AppSlot], experts: &[ExpertSlot], per_app: u32, pairs: &[(i64, i64)]) {
-        let unit_of: BTreeMap<i64, i64> =
-            experts.iter().map(|e| (e.expert_id, e.unit_id)).collect();
+        let unit_of: BTreeMap<i64, i64> = experts.iter().map(|e| (e.expert_id, e.unit_id)).collect();
         let mut sorted = pairs.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, pairs, "pairs are sorted");
@@ -373,11 +366,7 @@ mod tests {
     }
 
     /// Arrival-order greedy: each application takes its least-loaded allowed experts.
-    fn greedy_by_arrival(
-        apps: &[AppSlot],
-        experts: &[ExpertSlot],
-        per_app: u32,
-    ) -> Vec<(i64, i64)> {
+    fn greedy_by_arrival(apps: &[AppSlot], experts: &[ExpertSlot], per_app: u32) -> Vec<(i64, i64)> {
         let mut load = loads(experts, &[]);
         let mut pairs = Vec::new();
         for a in apps {
@@ -402,10 +391,7 @@ mod tests {
         // shares its unit). Greedy gives both to expert 10.
         let apps = [app(1, 3, &[]), app(2, 2, &[])];
         let experts = [expert(10, 1, 0), expert(20, 2, 0)];
-        assert_eq!(
-            spread_of(&experts, &greedy_by_arrival(&apps, &experts, 1)),
-            2
-        );
+        assert_eq!(spread_of(&experts, &greedy_by_arrival(&apps, &experts, 1)), 2);
 
         let pairs = assign(&apps, &experts, 1).unwrap();
 
@@ -442,12 +428,7 @@ mod tests {
     /// R-COI
     #[test]
     fn applications_that_cannot_be_covered_are_named_and_nothing_is_assigned() {
-        let apps = [
-            app(7, 1, &[]),
-            app(3, 2, &[12]),
-            app(5, 3, &[]),
-            app(4, 1, &[11]),
-        ];
+        let apps = [app(7, 1, &[]), app(3, 2, &[12]), app(5, 3, &[]), app(4, 1, &[11])];
         let experts = [expert(10, 1, 0), expert(11, 2, 0), expert(12, 1, 0)];
 
         let result = assign(&apps, &experts, 2);
@@ -481,19 +462,14 @@ mod tests {
         apps_rev.reverse();
         experts_rev.reverse();
 
-        assert_eq!(
-            assign(&apps, &experts, 3),
-            assign(&apps_rev, &experts_rev, 3)
-        );
+        assert_eq!(assign(&apps, &experts, 3), assign(&apps_rev, &experts_rev, 3));
     }
 
     /// R-COI
     #[test]
     fn five_hundred_applications_and_a_hundred_experts_are_assigned_evenly() {
         let apps: Vec<AppSlot> = (0..500).map(|i| app(i, (i * 13) % 40, &[])).collect();
-        let experts: Vec<ExpertSlot> = (0..100)
-            .map(|i| expert(i, i % 40, (i % 4) as u32))
-            .collect();
+        let experts: Vec<ExpertSlot> = (0..100).map(|i| expert(i, i % 40, (i % 4) as u32)).collect();
 
         let pairs = assign(&apps, &experts, 5).unwrap();
 
@@ -514,9 +490,7 @@ mod tests {
                 return Some(load.iter().max().unwrap_or(&0) - load.iter().min().unwrap_or(&0));
             };
             let allowed: Vec<usize> = (0..experts.len())
-                .filter(|&e| {
-                    experts[e].unit_id != a.unit_id && !a.already.contains(&experts[e].expert_id)
-                })
+                .filter(|&e| experts[e].unit_id != a.unit_id && !a.already.contains(&experts[e].expert_id))
                 .collect();
             let need = (per_app as usize).saturating_sub(a.already.len());
             let mut best = None;

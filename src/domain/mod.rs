@@ -1,8 +1,10 @@
 //! Pure rules and newtypes: no database, no HTTP handlers.
 
 pub mod activity;
+pub mod application;
 pub mod assignment;
 pub mod bank;
+pub mod cycle;
 pub mod mobile;
 pub mod pagination;
 pub mod ranking;

@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// How experts' totals become one final score (R-AGG).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Serialize, Deserialize, poem_openapi::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
 pub enum Aggregation {
     /// Mean of all totals.
     Mean,
@@ -19,8 +22,11 @@ pub enum Aggregation {
 }
 
 /// Prize tier; `First` sorts before `Second`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Serialize, Deserialize, poem_openapi::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
 pub enum Tier {
     First,
     Second,
@@ -199,12 +205,7 @@ pub struct RankedRow {
 /// `min_score_tenths` takes the next free first-prize place, then second, then third; the
 /// rest get `None`. Applications without any totals sort last, with score zero, and are
 /// never awarded unless forced.
-pub fn rank(
-    inputs: &[RankInput],
-    agg: Aggregation,
-    min_score_tenths: i64,
-    quotas: Quotas,
-) -> Vec<RankedRow> {
+pub fn rank(inputs: &[RankInput], agg: Aggregation, min_score_tenths: i64, quotas: Quotas) -> Vec<RankedRow> {
     let mut scored: Vec<(Option<Score>, &RankInput)> = inputs
         .iter()
         .map(|input| (final_score(&input.totals_tenths, agg), input))
@@ -331,11 +332,7 @@ mod tests {
     }
 
     fn quotas(first: u32, second: u32, third: u32) -> Quotas {
-        Quotas {
-            first,
-            second,
-            third,
-        }
+        Quotas { first, second, third }
     }
 
     fn order(rows: &[RankedRow]) -> Vec<i64> {
@@ -417,14 +414,7 @@ mod tests {
         let mut same_as_late = input(0, &[800]);
         (same_as_late.sessions, same_as_late.people_served) = (5, 200);
         let better_score = input(5, &[801]);
-        let inputs = [
-            late,
-            same_as_late,
-            early,
-            by_people,
-            by_sessions,
-            better_score,
-        ];
+        let inputs = [late, same_as_late, early, by_people, by_sessions, better_score];
 
         let rows = rank(&inputs, Aggregation::Mean, 0, quotas(0, 0, 0));
 
@@ -447,14 +437,7 @@ mod tests {
         let rows = rank(&inputs, Aggregation::Mean, 800, quotas(1, 2, 5));
 
         use Tier::*;
-        let expected = [
-            Some(First),
-            Some(Second),
-            Some(Second),
-            Some(Third),
-            None,
-            None,
-        ];
+        let expected = [Some(First), Some(Second), Some(Second), Some(Third), None, None];
         assert_eq!(tiers(&rows), expected);
     }
 
@@ -500,10 +483,7 @@ mod tests {
     #[test]
     fn spread_gives_range_and_population_standard_deviation_in_points() {
         let s = spread(&[800, 900, 850, 850]).unwrap();
-        assert_eq!(
-            (s.min_tenths, s.max_tenths, s.range_tenths),
-            (800, 900, 100)
-        );
+        assert_eq!((s.min_tenths, s.max_tenths, s.range_tenths), (800, 900, 100));
         assert!((s.std_dev - 3.5355).abs() < 1e-3);
         assert_eq!(spread(&[]), None);
         assert_eq!(spread(&[5]).unwrap().std_dev, 0.0);
@@ -513,18 +493,11 @@ mod tests {
     #[test]
     fn criterion_means_keep_first_seen_order_and_two_decimals() {
         let expert = |a: i64, b: i64| vec![("sessions".to_owned(), a), ("benefit".to_owned(), b)];
-        let per_expert = [
-            expert(200, 150),
-            expert(205, 151),
-            vec![("benefit".into(), 150)],
-        ];
+        let per_expert = [expert(200, 150), expert(205, 151), vec![("benefit".into(), 150)]];
 
         let means = criterion_means(&per_expert);
 
-        assert_eq!(
-            means,
-            [("sessions".into(), 20.25), ("benefit".into(), 15.03)]
-        );
+        assert_eq!(means, [("sessions".into(), 20.25), ("benefit".into(), 15.03)]);
     }
 
     fn tier_strategy() -> impl Strategy<Value = Tier> {
@@ -546,16 +519,14 @@ mod tests {
         prop::collection::vec(one, 0..25).prop_map(|v| {
             v.into_iter()
                 .enumerate()
-                .map(
-                    |(i, (totals, sessions, people, second, forced))| RankInput {
-                        application_id: i as i64,
-                        totals_tenths: totals,
-                        sessions,
-                        people_served: people,
-                        submitted_at: at(second),
-                        forced_tier: forced,
-                    },
-                )
+                .map(|(i, (totals, sessions, people, second, forced))| RankInput {
+                    application_id: i as i64,
+                    totals_tenths: totals,
+                    sessions,
+                    people_served: people,
+                    submitted_at: at(second),
+                    forced_tier: forced,
+                })
                 .collect()
         })
     }

@@ -243,9 +243,7 @@ mod tests {
                 '佰' => (section, number) = (section + number * 100, 0),
                 '仟' => (section, number) = (section + number * 1_000, 0),
                 '万' => (section, number) = ((section + number) * 10_000, 0),
-                '亿' => {
-                    (total, section, number) = ((total + section + number) * 100_000_000, 0, 0)
-                }
+                '亿' => (total, section, number) = ((total + section + number) * 100_000_000, 0, 0),
                 '元' => (total, section, number) = (total + section + number, 0, 0),
                 '角' => (fen, number) = (fen + number * 10, 0),
                 '分' => (fen, number) = (fen + number, 0),

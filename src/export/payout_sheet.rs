@@ -139,14 +139,7 @@ pub fn build_payout_sheet(sheet: &PayoutSheet) -> Result<Vec<u8>, XlsxError> {
         (8, LAST_COL, format!("日期：{}", date_zh(sheet.date))),
     ];
     for (first, last, text) in signatures {
-        ws.merge_range(
-            signature_row,
-            first,
-            signature_row,
-            last,
-            &text,
-            &f.signature,
-        )?;
+        ws.merge_range(signature_row, first, signature_row, last, &text, &f.signature)?;
     }
 
     workbook.save_to_buffer()
@@ -207,13 +200,7 @@ mod tests {
     use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
     use std::io::Cursor;
 
-    fn line(
-        team: &str,
-        tier: Tier,
-        amount_fen: i64,
-        account_no: &str,
-        differs: bool,
-    ) -> PayoutLine {
+    fn line(team: &str, tier: Tier, amount_fen: i64, account_no: &str, differs: bool) -> PayoutLine {
         PayoutLine {
             team_name: team.to_owned(),
             unit_name: format!("{team}所属单位"),
@@ -261,13 +248,7 @@ mod tests {
     fn three_lines() -> PayoutSheet {
         sheet(vec![
             line("甲队", Tier::First, 1_250_000, "6222020200012345678", false),
-            line(
-                "乙队",
-                Tier::Second,
-                800_005,
-                "6222-0202-0001-2345-679",
-                true,
-            ),
+            line("乙队", Tier::Second, 800_005, "6222-0202-0001-2345-679", true),
             line("丙队", Tier::Third, 500_000, "0012345678", false),
         ])
     }

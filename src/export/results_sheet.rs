@@ -47,9 +47,8 @@ const SCORE_FORMAT: &str = "0.00";
 /// # Errors
 /// Any error of the xlsx writer, e.g. more criteria or rows than a worksheet holds.
 pub fn build_results_sheet(sheet: &ResultsSheet) -> Result<Vec<u8>, XlsxError> {
-    let criteria = ColNum::try_from(sheet.criteria.len()).map_err(|_| {
-        XlsxError::ParameterError(format!("too many criteria: {}", sheet.criteria.len()))
-    })?;
+    let criteria = ColNum::try_from(sheet.criteria.len())
+        .map_err(|_| XlsxError::ParameterError(format!("too many criteria: {}", sheet.criteria.len())))?;
     let score_col = 4 + criteria;
     let tier_col = score_col + 1;
 
@@ -138,13 +137,7 @@ mod tests {
                 .map(String::from)
                 .to_vec(),
             rows: vec![
-                row(
-                    1,
-                    "甲队",
-                    vec![28.5, 27.0, 19.33, 18.0],
-                    92.83,
-                    Some(Tier::First),
-                ),
+                row(1, "甲队", vec![28.5, 27.0, 19.33, 18.0], 92.83, Some(Tier::First)),
                 row(2, "乙队", vec![20.0, 21.5, 15.0], 71.5, None),
             ],
         }
@@ -167,10 +160,7 @@ mod tests {
     fn results_sheet_lists_rank_criteria_means_final_score_and_award() {
         let range = read_back(build_results_sheet(&results()).unwrap());
 
-        assert_eq!(
-            text(&range, 0, 0),
-            "2025年度\u{201c}智惠行动\u{201d}项目评审结果"
-        );
+        assert_eq!(text(&range, 0, 0), "2025年度\u{201c}智惠行动\u{201d}项目评审结果");
         let headers: Vec<String> = (0..10).map(|c| text(&range, 1, c)).collect();
         let expected = [
             "排名",

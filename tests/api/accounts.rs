@@ -7,7 +7,14 @@ use serde_json::json;
 #[tokio::test]
 async fn login_returns_a_token_that_opens_me_and_logout_revokes_it() {
     let app = TestApp::spawn().await;
-    let (s, v) = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": ADMIN.0, "password": ADMIN.1}))).await;
+    let (s, v) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": ADMIN.0, "password": ADMIN.1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(v["expires_at"].as_str().unwrap().ends_with("+08:00"));
     assert_eq!(v["user"]["role"], "admin");
@@ -26,9 +33,23 @@ async fn login_returns_a_token_that_opens_me_and_logout_revokes_it() {
 #[tokio::test]
 async fn wrong_password_is_invalid_credentials() {
     let app = TestApp::spawn().await;
-    let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": ADMIN.0, "password": "nope-nope-nope"}))).await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": ADMIN.0, "password": "nope-nope-nope"})),
+        )
+        .await;
     assert_error(&r, 401, "invalid_credentials");
-    let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "ghost", "password": "nope-nope-nope"}))).await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ghost", "password": "nope-nope-nope"})),
+        )
+        .await;
     assert_error(&r, 401, "invalid_credentials");
 }
 
@@ -37,18 +58,26 @@ async fn repeated_failures_are_refused_for_a_while() {
     let app = TestApp::spawn().await;
     let body = json!({"username": ADMIN.0, "password": "wrong-password"});
     for _ in 0..5 {
-        let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(body.clone())).await;
+        let r = app
+            .call(Method::POST, "/api/v1/auth/login", None, Some(body.clone()))
+            .await;
         assert_error(&r, 401, "invalid_credentials");
     }
-    let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+    let r = app
+        .call(Method::POST, "/api/v1/auth/login", None, Some(body))
+        .await;
     assert_error(&r, 429, "too_many_attempts");
     // Even the right password is refused during the lock …
     let right = json!({"username": ADMIN.0, "password": ADMIN.1});
-    let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(right.clone())).await;
+    let r = app
+        .call(Method::POST, "/api/v1/auth/login", None, Some(right.clone()))
+        .await;
     assert_error(&r, 429, "too_many_attempts");
     // … and accepted once it has passed.
     app.advance(chrono::Duration::minutes(16));
-    let (s, _) = app.call(Method::POST, "/api/v1/auth/login", None, Some(right)).await;
+    let (s, _) = app
+        .call(Method::POST, "/api/v1/auth/login", None, Some(right))
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
@@ -81,7 +110,13 @@ async fn admin_creates_users_of_each_role() {
     let (s, list) = app.get("/api/v1/users", &app.admin).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list["total"], 7);
-    assert!(list["items"].as_array().unwrap().iter().all(|u| u.get("password_hash").is_none()));
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u.get("password_hash").is_none())
+    );
 }
 
 #[tokio::test]
@@ -89,8 +124,15 @@ async fn user_creation_rules() {
     let app = TestApp::spawn().await;
     let unit = app.create_unit("society", None).await;
     let base = json!({"username": "expert_a", "password": PASSWORD, "display_name": "专家", "role": "expert", "unit_id": unit});
-    assert_eq!(app.post("/api/v1/users", &app.admin, base.clone()).await.0, StatusCode::CREATED);
-    assert_error(&app.post("/api/v1/users", &app.admin, base.clone()).await, 409, "username_taken");
+    assert_eq!(
+        app.post("/api/v1/users", &app.admin, base.clone()).await.0,
+        StatusCode::CREATED
+    );
+    assert_error(
+        &app.post("/api/v1/users", &app.admin, base.clone()).await,
+        409,
+        "username_taken",
+    );
 
     let mut weak = base.clone();
     weak["username"] = json!("expert_b");
@@ -105,7 +147,11 @@ async fn user_creation_rules() {
     assert_eq!(r.1["field"], "team_id");
 
     let bad_role = json!({"username": "x_y", "password": PASSWORD, "display_name": "x", "role": "root"});
-    assert_error(&app.post("/api/v1/users", &app.admin, bad_role).await, 400, "invalid_body");
+    assert_error(
+        &app.post("/api/v1/users", &app.admin, bad_role).await,
+        400,
+        "invalid_body",
+    );
 }
 
 /// R-AUTHZ: 401 without a token, 403 for every role that may never manage users.
@@ -117,7 +163,9 @@ async fn only_the_admin_manages_users() {
     let team = app.create_team(unit).await;
     let r = app.call(Method::GET, "/api/v1/users", None, None).await;
     assert_error(&r, 401, "unauthorized");
-    let r = app.call(Method::GET, "/api/v1/users", Some("zh_forged"), None).await;
+    let r = app
+        .call(Method::GET, "/api/v1/users", Some("zh_forged"), None)
+        .await;
     assert_error(&r, 401, "unauthorized");
     for (role, u, t) in [
         ("finance", None, None),

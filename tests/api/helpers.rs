@@ -2,11 +2,17 @@
 //! SQLite file, or with `ZHIHUI_TEST_DATABASE_URL=postgres://…/db` a new PostgreSQL database
 //! per test — and a clock the test can move forward.
 
+#![allow(dead_code)] // each test module uses its own subset of the helpers
+
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use zhihui::{clock::OffsetClock, config::{Settings, UploadLimits}, startup::Application};
+use zhihui::{
+    clock::OffsetClock,
+    config::{Settings, UploadLimits},
+    startup::Application,
+};
 
 pub const ADMIN: (&str, &str) = ("admin", "admin-password-1");
 pub const PASSWORD: &str = "correct-horse-1";
@@ -17,6 +23,8 @@ pub struct TestApp {
     pub clock: Arc<OffsetClock>,
     pub admin: String,
     pub storage_dir: std::path::PathBuf,
+    /// Direct database access, for seeding states a test does not walk through over HTTP.
+    pub db: sea_orm::DatabaseConnection,
     _dir: tempfile::TempDir,
     seq: std::sync::atomic::AtomicU32,
 }
@@ -25,9 +33,14 @@ async fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("ZHIHUI_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let name = format!("zhihui_t_{}", uuid::Uuid::new_v4().simple());
-            let admin = sea_orm::Database::connect(&base).await.expect("connect to the test PostgreSQL");
+            let admin = sea_orm::Database::connect(&base)
+                .await
+                .expect("connect to the test PostgreSQL");
             use sea_orm::ConnectionTrait;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create database");
             admin.close().await.ok();
             let cut = base.rfind('/').expect("a database URL ends in /name");
             format!("{}/{name}", &base[..cut])
@@ -56,8 +69,11 @@ impl TestApp {
         };
         let storage_dir = settings.storage_dir.clone();
         let clock = Arc::new(OffsetClock::default());
-        let app = Application::build(settings, clock.clone()).await.expect("build app");
+        let app = Application::build(settings, clock.clone())
+            .await
+            .expect("build app");
         let base = format!("http://{}", app.address());
+        let db = app.state().db.clone();
         tokio::spawn(app.run_until_stopped(std::future::pending()));
         let client = reqwest::Client::new();
         let mut me = Self {
@@ -66,6 +82,7 @@ impl TestApp {
             clock,
             admin: String::new(),
             storage_dir,
+            db,
             _dir: dir,
             seq: Default::default(),
         };
@@ -98,7 +115,13 @@ impl TestApp {
         (self.now() + by).with_timezone(&cst).to_rfc3339()
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -109,7 +132,9 @@ impl TestApp {
         let resp = req.send().await.expect("request");
         let status = resp.status();
         let text = resp.text().await.expect("body");
-        let value = if text.is_empty() { Value::Null } else {
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("non-JSON body for {path}: {text}"))
         };
         (status, value)
@@ -130,7 +155,12 @@ impl TestApp {
 
     pub async fn login(&self, username: &str, password: &str) -> String {
         let (s, v) = self
-            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": password})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "login {username}: {v}");
         v["token"].as_str().unwrap().to_owned()
@@ -138,14 +168,28 @@ impl TestApp {
 
     pub async fn create_unit(&self, kind: &str, parent_id: Option<i64>) -> i64 {
         let name = self.unique(&format!("沈阳{kind}单位"));
-        let (s, v) = self.post("/api/v1/units", &self.admin, json!({"name": name, "kind": kind, "parent_id": parent_id})).await;
+        let (s, v) = self
+            .post(
+                "/api/v1/units",
+                &self.admin,
+                json!({"name": name, "kind": kind, "parent_id": parent_id}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["id"].as_i64().unwrap()
     }
 
     pub async fn unit_name(&self, id: i64) -> String {
         let (_, v) = self.get("/api/v1/units?per_page=500", &self.admin).await;
-        v["items"].as_array().unwrap().iter().find(|u| u["id"] == id).unwrap()["name"].as_str().unwrap().to_owned()
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub fn team_body(&self, unit_id: i64) -> Value {
@@ -161,7 +205,9 @@ impl TestApp {
     }
 
     pub async fn create_team(&self, unit_id: i64) -> i64 {
-        let (s, v) = self.post("/api/v1/teams", &self.admin, self.team_body(unit_id)).await;
+        let (s, v) = self
+            .post("/api/v1/teams", &self.admin, self.team_body(unit_id))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["id"].as_i64().unwrap()
     }
@@ -203,7 +249,9 @@ impl TestApp {
     }
 
     pub async fn register_activity(&self, token: &str, team_id: i64, start_in: Duration) -> i64 {
-        let (s, v) = self.post("/api/v1/activities", token, self.activity_body(team_id, start_in)).await;
+        let (s, v) = self
+            .post("/api/v1/activities", token, self.activity_body(team_id, start_in))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["id"].as_i64().unwrap()
     }
@@ -213,7 +261,9 @@ impl TestApp {
             "actual_start": self.at(Duration::hours(-2)), "actual_end": self.at(Duration::hours(-1)),
             "sessions": sessions, "people_served": people, "volunteers": 6, "summary": "活动顺利完成"
         });
-        let (s, v) = self.post(&format!("/api/v1/activities/{id}/report"), token, body).await;
+        let (s, v) = self
+            .post(&format!("/api/v1/activities/{id}/report"), token, body)
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }
 }
@@ -221,7 +271,12 @@ impl TestApp {
 /// Asserts an error response: status and code (and the field when given).
 #[track_caller]
 pub fn assert_error(resp: &(StatusCode, Value), status: u16, code: &str) {
-    assert_eq!(resp.0.as_u16(), status, "expected {status} {code}, got {}", resp.1);
+    assert_eq!(
+        resp.0.as_u16(),
+        status,
+        "expected {status} {code}, got {}",
+        resp.1
+    );
     assert_eq!(resp.1["code"], code, "body: {}", resp.1);
     let msg = resp.1["message"].as_str().unwrap_or_default();
     assert!(msg.contains(" / "), "message has Chinese and English: {msg}");

@@ -25,7 +25,10 @@ async fn committed_spec_matches_the_served_spec() {
     }
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("openapi/openapi.json exists")).unwrap();
-    assert!(committed == served, "openapi/openapi.json is stale: run UPDATE_OPENAPI=1 cargo test --test api committed_spec");
+    assert!(
+        committed == served,
+        "openapi/openapi.json is stale: run UPDATE_OPENAPI=1 cargo test --test api committed_spec"
+    );
 }
 
 #[tokio::test]
@@ -34,9 +37,18 @@ async fn every_operation_is_tagged_and_described() {
     let (_, spec) = app.call(Method::GET, "/openapi.json", None, None).await;
     for (path, ops) in spec["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
-            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{method} {path} has no tag");
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path} has no summary");
-            assert!(op["operationId"].is_string(), "{method} {path} has no operationId");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{method} {path} has no tag"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path} has no summary"
+            );
+            assert!(
+                op["operationId"].is_string(),
+                "{method} {path} has no operationId"
+            );
         }
     }
 }
@@ -87,11 +99,25 @@ async fn malformed_requests_are_json_400s() {
     let v: serde_json::Value = raw.json().await.unwrap();
     assert_eq!(v["code"], "invalid_body");
 
-    let wrong_type = app.post("/api/v1/units", &app.admin, json!({"name": "x", "kind": "society", "parent_id": "abc"})).await;
+    let wrong_type = app
+        .post(
+            "/api/v1/units",
+            &app.admin,
+            json!({"name": "x", "kind": "society", "parent_id": "abc"}),
+        )
+        .await;
     assert_error(&wrong_type, 400, "invalid_body");
-    let missing = app.post("/api/v1/units", &app.admin, json!({"kind": "society"})).await;
+    let missing = app
+        .post("/api/v1/units", &app.admin, json!({"kind": "society"}))
+        .await;
     assert_error(&missing, 400, "invalid_body");
-    let bad_enum = app.post("/api/v1/units", &app.admin, json!({"name": "x", "kind": "planet"})).await;
+    let bad_enum = app
+        .post(
+            "/api/v1/units",
+            &app.admin,
+            json!({"name": "x", "kind": "planet"}),
+        )
+        .await;
     assert_error(&bad_enum, 400, "invalid_body");
     let bad_path = app.get("/api/v1/teams/abc", &app.admin).await;
     assert_error(&bad_path, 400, "invalid_parameter");
@@ -123,7 +149,10 @@ async fn migrations_go_up_down_and_up() {
             use sea_orm::ConnectionTrait;
             let name = format!("zhihui_t_{}", uuid::Uuid::new_v4().simple());
             let admin = sea_orm::Database::connect(&base).await.unwrap();
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             format!("{}/{name}", &base[..base.rfind('/').unwrap()])
         }
         _ => format!("sqlite://{}/m.db?mode=rwc", dir.path().display()),
