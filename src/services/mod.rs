@@ -2,5 +2,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod applications;
 pub mod audit;
+pub mod figures;
 pub mod orgs;
