@@ -1,8 +1,10 @@
 //! HTTP only: one module per resource, DTOs beside their handlers.
 
 pub mod activities;
+pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod cycles;
 pub mod meta;
 pub mod teams;
 pub mod units;
@@ -34,6 +36,10 @@ pub enum ApiTags {
     Organisations,
     /// 活动登记 / Activities
     Activities,
+    /// 年度评审周期 / Cycles
+    Cycles,
+    /// 项目申报 / Applications
+    Applications,
     /// 审计日志 / Audit
     Audit,
 }

@@ -15,7 +15,11 @@ fn not_found() -> AppError {
 /// R-AUTHZ: whether `caller` may see `app`: the admin all; the team its own; its unit and
 /// district the applications of teams under them; an expert those assigned to them; finance
 /// none (finance works from payouts).
-pub async fn is_visible(db: &impl ConnectionTrait, caller: &Caller, app: &applications::Model) -> AppResult<bool> {
+pub async fn is_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    app: &applications::Model,
+) -> AppResult<bool> {
     Ok(match caller.role {
         Role::Admin => true,
         Role::Team => caller.team_id == Some(app.team_id),
@@ -34,9 +38,20 @@ pub async fn is_visible(db: &impl ConnectionTrait, caller: &Caller, app: &applic
 }
 
 /// An application the caller may see, or 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<applications::Model> {
-    let app = applications::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
-    if is_visible(db, caller, &app).await? { Ok(app) } else { Err(not_found()) }
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<applications::Model> {
+    let app = applications::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    if is_visible(db, caller, &app).await? {
+        Ok(app)
+    } else {
+        Err(not_found())
+    }
 }
 
 pub fn status_of(app: &applications::Model) -> AppResult<ApplicationStatus> {
@@ -61,4 +76,573 @@ pub async fn find_editable_by_owner(
         .into());
     }
     Ok(app)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create, edit, read, list, submit, opinions.
+
+use crate::{
+    authz::{self, TeamScope},
+    domain::{
+        application::{self as rules, Decision, OpinionStep},
+        bank::BankAccountNo,
+        cst_date,
+        cycle::{CycleStatus, window_is_open},
+        mobile::Mobile,
+        text,
+    },
+    services::{audit::Change, cycles, figures},
+    state::AppState,
+};
+use chrono::{DateTime, Utc};
+use entity::{
+    activities, application_activities, attachments, award_history, awards, cycles as cycle_entity, opinions,
+    units,
+};
+use sea_orm::{ActiveModelTrait, PaginatorTrait, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait};
+
+/// The unit's bank account for the subsidy (R-BANK).
+#[derive(Debug, Clone)]
+pub struct BankFields {
+    pub bank_name: String,
+    pub account_no: String,
+    pub account_name: String,
+}
+
+/// Application fields; on create all are given, on PATCH any subset.
+#[derive(Debug, Default)]
+pub struct ApplicationFields {
+    pub project_name: Option<String>,
+    pub leader_name: Option<String>,
+    pub leader_title: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub overview: Option<String>,
+    pub highlights: Option<String>,
+    pub benefits: Option<String>,
+    pub activity_ids: Option<Vec<i32>>,
+    pub bank: Option<BankFields>,
+}
+
+const LONG_TEXT: usize = 5000;
+
+/// Parses and applies the fields. Texts may stay empty in a draft (R-SUBMIT checks them at
+/// submission); what is given must be well-formed.
+fn apply(active: &mut applications::ActiveModel, f: &ApplicationFields) -> Result<(), DomainError> {
+    if let Some(v) = &f.project_name {
+        active.project_name = Set(rules::parse_project_name(v)?);
+    }
+    let opt =
+        |field: &str, v: &str, max: usize| text::optional(field, Some(v), max).map(Option::unwrap_or_default);
+    if let Some(v) = &f.leader_name {
+        active.leader_name = Set(opt("leader_name", v, 50)?);
+    }
+    if let Some(v) = &f.leader_title {
+        active.leader_title = Set(opt("leader_title", v, 50)?);
+    }
+    if let Some(v) = &f.phone {
+        active.phone = Set(opt("phone", v, 30)?);
+    }
+    if let Some(v) = &f.mobile {
+        let v = v.trim();
+        active.mobile = Set(if v.is_empty() {
+            String::new()
+        } else {
+            Mobile::parse("mobile", v)?.into_inner()
+        });
+    }
+    if let Some(v) = &f.overview {
+        active.overview = Set(opt("overview", v, LONG_TEXT)?);
+    }
+    if let Some(v) = &f.highlights {
+        active.highlights = Set(opt("highlights", v, LONG_TEXT)?);
+    }
+    if let Some(v) = &f.benefits {
+        active.benefits = Set(opt("benefits", v, LONG_TEXT)?);
+    }
+    if let Some(b) = &f.bank {
+        let at = |e: DomainError| e.under("bank");
+        active.bank_name = Set(text::required("bank_name", &b.bank_name, 100).map_err(at)?);
+        active.account_no = Set(BankAccountNo::parse("bank.account_no", &b.account_no)?.into_inner());
+        active.account_name = Set(text::required("account_name", &b.account_name, 100).map_err(at)?);
+    }
+    Ok(())
+}
+
+/// The listed activities must be the team's own, each once.
+async fn write_activities(
+    db: &impl ConnectionTrait,
+    app_id: i32,
+    team_id: i32,
+    ids: &[i32],
+) -> AppResult<()> {
+    for (i, id) in ids.iter().enumerate() {
+        let field = format!("activity_ids[{i}]");
+        if ids[..i].contains(id) {
+            return Err(DomainError::invalid(&field, "活动重复", "an activity is listed twice").into());
+        }
+        let ok = activities::Entity::find_by_id(*id)
+            .one(db)
+            .await?
+            .is_some_and(|a| a.team_id == team_id);
+        if !ok {
+            return Err(
+                DomainError::invalid(&field, "不是本队登记的活动", "not an activity of this team").into(),
+            );
+        }
+    }
+    application_activities::Entity::delete_many()
+        .filter(application_activities::Column::ApplicationId.eq(app_id))
+        .exec(db)
+        .await?;
+    for id in ids {
+        application_activities::ActiveModel {
+            application_id: Set(app_id),
+            activity_id: Set(*id),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn window_closed() -> DomainError {
+    DomainError::unprocessable(
+        "window_closed",
+        "不在申报时间内",
+        "the cycle is not open for applications at this time",
+    )
+}
+
+/// R-EXCLUDE: a team that won any prize in the previous year — from this system's finalized
+/// cycles or the imported award history — may not apply.
+pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i32) -> AppResult<bool> {
+    let prev = year - 1;
+    let in_history = award_history::Entity::find()
+        .filter(award_history::Column::TeamId.eq(team_id))
+        .filter(award_history::Column::Year.eq(prev))
+        .count(db)
+        .await?
+        > 0;
+    if in_history {
+        return Ok(true);
+    }
+    let Some(prev_cycle) = cycle_entity::Entity::find()
+        .filter(cycle_entity::Column::Year.eq(prev))
+        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized.as_str()))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(awards::Entity::find()
+        .filter(awards::Column::CycleId.eq(prev_cycle.id))
+        .filter(awards::Column::TeamId.eq(team_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+fn previous_year_awardee() -> DomainError {
+    DomainError::unprocessable(
+        "previous_year_awardee",
+        "上一年度\"智惠行动\"获奖服务队不参加本年度评审",
+        "a team that won a prize in the previous year may not apply",
+    )
+    .field("team_id")
+}
+
+#[tracing::instrument(skip_all, fields(cycle_id, team_id))]
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    cycle_id: i32,
+    team_id: i32,
+    f: ApplicationFields,
+) -> AppResult<applications::Model> {
+    let now = state.now();
+    let missing = |field: &str| -> AppError {
+        DomainError::invalid(field, "此项必填", "this field is required").into()
+    };
+    if f.project_name.is_none() {
+        return Err(missing("project_name"));
+    }
+    if f.bank.is_none() {
+        return Err(missing("bank"));
+    }
+    let txn = state.db.begin().await?;
+    let cycle = cycles::find(&txn, cycle_id).await?;
+    authz::team_for_write(&txn, caller, team_id).await?;
+    let status = cycles::status_of(&cycle)?;
+    if !window_is_open(
+        status,
+        cycle.applications_open_at,
+        cycle.applications_close_at,
+        now,
+    ) {
+        return Err(window_closed().into());
+    }
+    if won_previous_year(&txn, team_id, cycle.year).await? {
+        return Err(previous_year_awardee().into());
+    }
+    let mut active = applications::ActiveModel {
+        cycle_id: Set(cycle_id),
+        team_id: Set(team_id),
+        leader_name: Set(String::new()),
+        leader_title: Set(String::new()),
+        phone: Set(String::new()),
+        mobile: Set(String::new()),
+        overview: Set(String::new()),
+        highlights: Set(String::new()),
+        benefits: Set(String::new()),
+        status: Set(ApplicationStatus::Draft.as_str().to_owned()),
+        tier_override: Set(None),
+        submitted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, &f)?;
+    let app = active.insert(&txn).await.map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::from(DomainError::conflict(
+            "duplicate_application",
+            "该服务队本年度已有申报项目（每队每年一项）",
+            "this team already has an application in this cycle (one per team per cycle)",
+        )),
+        _ => e.into(),
+    })?;
+    write_activities(
+        &txn,
+        app.id,
+        team_id,
+        f.activity_ids.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Change::new("create", "application", app.id)
+        .after(&app)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    Ok(app)
+}
+
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    f: ApplicationFields,
+) -> AppResult<applications::Model> {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let before = find_editable_by_owner(&txn, caller, id).await?;
+    let mut active: applications::ActiveModel = before.clone().into();
+    apply(&mut active, &f)?;
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    if let Some(ids) = &f.activity_ids {
+        write_activities(&txn, id, before.team_id, ids).await?;
+    }
+    Change::new("update", "application", id)
+        .before(&before)
+        .after(&after)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Everything a response shows about an application.
+pub struct ApplicationView {
+    pub app: applications::Model,
+    pub team: teams::Model,
+    pub unit: units::Model,
+    pub activity_ids: Vec<i32>,
+    pub figures: figures::Figures,
+    pub opinions: Vec<(opinions::Model, String)>,
+}
+
+pub async fn view(db: &impl ConnectionTrait, app: applications::Model) -> AppResult<ApplicationView> {
+    let team = teams::Entity::find_by_id(app.team_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("team missing"))?;
+    let unit = units::Entity::find_by_id(team.unit_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("unit missing"))?;
+    let activity_ids = application_activities::Entity::find()
+        .filter(application_activities::Column::ApplicationId.eq(app.id))
+        .order_by_asc(application_activities::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.activity_id)
+        .collect();
+    let figures = figures::for_applications(db, &[app.id])
+        .await?
+        .remove(&app.id)
+        .unwrap_or_default();
+    let ops = opinions::Entity::find()
+        .filter(opinions::Column::ApplicationId.eq(app.id))
+        .order_by_asc(opinions::Column::Id)
+        .all(db)
+        .await?;
+    let mut named = Vec::with_capacity(ops.len());
+    for o in ops {
+        let name = entity::users::Entity::find_by_id(o.actor_id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        named.push((o, name));
+    }
+    Ok(ApplicationView {
+        app,
+        team,
+        unit,
+        activity_ids,
+        figures,
+        opinions: named,
+    })
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<ApplicationView> {
+    let app = find_visible(&state.db, caller, id).await?;
+    view(&state.db, app).await
+}
+
+pub struct ApplicationFilter {
+    pub cycle_id: Option<i32>,
+    pub status: Option<ApplicationStatus>,
+    pub team_id: Option<i32>,
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    filter: ApplicationFilter,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<ApplicationView>, u64)> {
+    let mut q = applications::Entity::find().order_by_asc(applications::Column::Id);
+    if caller.is(Role::Expert) {
+        let mine: Vec<i32> = assignments::Entity::find()
+            .select_only()
+            .column(assignments::Column::ApplicationId)
+            .filter(assignments::Column::ExpertId.eq(caller.user_id))
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        q = q.filter(applications::Column::Id.is_in(mine));
+    } else {
+        let scope = authz::team_scope(&state.db, caller).await?;
+        if let TeamScope::Only(ids) = scope {
+            q = q.filter(applications::Column::TeamId.is_in(ids));
+        }
+    }
+    if let Some(c) = filter.cycle_id {
+        q = q.filter(applications::Column::CycleId.eq(c));
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(applications::Column::Status.eq(s.as_str()));
+    }
+    if let Some(t) = filter.team_id {
+        q = q.filter(applications::Column::TeamId.eq(t));
+    }
+    let total = q.clone().count(&state.db).await?;
+    let mut out = Vec::new();
+    for app in q.offset(offset).limit(limit).all(&state.db).await? {
+        out.push(view(&state.db, app).await?);
+    }
+    Ok((out, total))
+}
+
+/// R-SUBMIT: inside the window, a team on the platform, every required field, a `summary` and
+/// a `photo`, at least one counted activity; R-EXCLUDE again.
+pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<applications::Model> {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let before = find_editable_by_owner(&txn, caller, id).await?;
+    let cycle = cycles::find(&txn, before.cycle_id).await?;
+    if !window_is_open(
+        cycles::status_of(&cycle)?,
+        cycle.applications_open_at,
+        cycle.applications_close_at,
+        now,
+    ) {
+        return Err(window_closed().into());
+    }
+    let team = teams::Entity::find_by_id(before.team_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("team missing"))?;
+    if team.platform_id.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        return Err(DomainError::unprocessable(
+            "team_not_on_platform",
+            "服务队尚未在大美志愿平台注册，请先填写平台注册号",
+            "the team has no 大美志愿 platform registration number yet",
+        )
+        .field("platform_id")
+        .into());
+    }
+    if won_previous_year(&txn, team.id, cycle.year).await? {
+        return Err(previous_year_awardee().into());
+    }
+    for (field, value) in [
+        ("leader_name", &before.leader_name),
+        ("leader_title", &before.leader_title),
+        ("mobile", &before.mobile),
+        ("overview", &before.overview),
+        ("highlights", &before.highlights),
+        ("benefits", &before.benefits),
+    ] {
+        if value.trim().is_empty() {
+            return Err(DomainError::invalid(field, "提交前请填写此项", "required before submitting").into());
+        }
+    }
+    let kinds: Vec<String> = attachments::Entity::find()
+        .select_only()
+        .column(attachments::Column::Kind)
+        .filter(attachments::Column::ApplicationId.eq(id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for kind in ["summary", "photo"] {
+        if !kinds.iter().any(|k| k == kind) {
+            return Err(DomainError::unprocessable(
+                "missing_evidence",
+                "至少需要一份活动总结和一张活动图片",
+                "at least one `summary` and one `photo` attachment are required",
+            )
+            .field(format!("attachments.{kind}"))
+            .into());
+        }
+    }
+    if counted_activities(&txn, &before, &cycle).await? == 0 {
+        return Err(DomainError::unprocessable(
+            "no_counted_activity",
+            "没有可计入的活动：须为本队事先登记、已填报、且在活动统计期内的活动",
+            "no counted activity: one registered before its start, reported, inside the activity period",
+        )
+        .field("activity_ids")
+        .into());
+    }
+    let mut active: applications::ActiveModel = before.clone().into();
+    active.status = Set(ApplicationStatus::Submitted.as_str().to_owned());
+    active.submitted_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    Change::new("submit", "application", id)
+        .before(&before)
+        .after(&after)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
+/// been reported, and lies inside the cycle's activity period.
+pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycle_entity::Model) -> bool {
+    let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
+    a.team_id == team_id
+        && a.status == "reported"
+        && a.registered_at < a.planned_start
+        && cycle.activity_period_start <= day
+        && day <= cycle.activity_period_end
+}
+
+async fn counted_activities(
+    db: &impl ConnectionTrait,
+    app: &applications::Model,
+    cycle: &cycle_entity::Model,
+) -> AppResult<usize> {
+    let ids: Vec<i32> = application_activities::Entity::find()
+        .select_only()
+        .column(application_activities::Column::ActivityId)
+        .filter(application_activities::Column::ApplicationId.eq(app.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let acts = activities::Entity::find()
+        .filter(activities::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(acts.iter().filter(|a| is_counted(a, app.team_id, cycle)).count())
+}
+
+/// The opinion chain: unit → district (skipped without a parent district) → municipal; only
+/// the holder of the due step acts (409 `not_your_turn`).
+pub async fn give_opinion(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    decision: Decision,
+    comment: Option<String>,
+) -> AppResult<applications::Model> {
+    let now = state.now();
+    let comment = text::optional("comment", comment.as_deref(), 1000)?.unwrap_or_default();
+    if decision != Decision::Approve && comment.is_empty() {
+        return Err(DomainError::invalid(
+            "comment",
+            "退回或不予推荐时请说明理由",
+            "say why when returning or rejecting",
+        )
+        .into());
+    }
+    let txn = state.db.begin().await?;
+    let before = find_visible(&txn, caller, id).await?;
+    caller.require(&[Role::Unit, Role::District, Role::Admin])?;
+    let team = teams::Entity::find_by_id(before.team_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("team missing"))?;
+    let unit = units::Entity::find_by_id(team.unit_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("unit missing"))?;
+    // A district unit is its own recommender.
+    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
+    let step =
+        rules::step_due(status_of(&before)?, district_id.is_some()).ok_or_else(rules::not_your_turn)?;
+    let mine = match step {
+        OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
+        OpinionStep::District => caller.is(Role::District) && caller.unit_id == district_id,
+        OpinionStep::Municipal => caller.is(Role::Admin),
+    };
+    if !mine {
+        return Err(rules::not_your_turn().into());
+    }
+    opinions::ActiveModel {
+        application_id: Set(id),
+        step: Set(step.as_str().to_owned()),
+        decision: Set(decision.as_str().to_owned()),
+        comment: Set(comment),
+        actor_id: Set(caller.user_id),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut active: applications::ActiveModel = before.clone().into();
+    active.status = Set(rules::after_opinion(step, decision).as_str().to_owned());
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    Change::new(
+        &format!("opinion_{}_{}", step.as_str(), decision.as_str()),
+        "application",
+        id,
+    )
+    .before(&before)
+    .after(&after)
+    .record(&txn, &caller.into(), now)
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// When the application was (last) submitted: its 申报日期.
+pub fn application_date(app: &applications::Model) -> Option<DateTime<Utc>> {
+    app.submitted_at
 }

@@ -4,5 +4,6 @@ pub mod accounts;
 pub mod activities;
 pub mod applications;
 pub mod audit;
+pub mod cycles;
 pub mod figures;
 pub mod orgs;

@@ -281,3 +281,117 @@ pub fn assert_error(resp: &(StatusCode, Value), status: u16, code: &str) {
     let msg = resp.1["message"].as_str().unwrap_or_default();
     assert!(msg.contains(" / "), "message has Chinese and English: {msg}");
 }
+
+// ---- cycles and applications -------------------------------------------------------------
+
+impl TestApp {
+    pub fn cycle_body(&self, year: i32) -> Value {
+        json!({
+            "year": year,
+            "title": format!("{year}年度沈阳市科技志愿服务\"智惠行动\"项目评审"),
+            "applications_open_at": self.at(Duration::hours(-1)),
+            "applications_close_at": self.at(Duration::days(30)),
+            "activity_period_start": format!("{}-01-01", self.now().format("%Y").to_string().parse::<i32>().unwrap() - 1),
+            "activity_period_end": format!("{}-12-31", self.now().format("%Y").to_string().parse::<i32>().unwrap() + 1),
+            "min_award_score": 60,
+            "reviewers_per_application": 3,
+            "aggregation": "mean",
+            "tiers": [
+                {"tier": "first", "quota": 1, "subsidy_fen": 1_000_000},
+                {"tier": "second", "quota": 2, "subsidy_fen": 500_000},
+                {"tier": "third", "quota": 3, "subsidy_fen": 200_000}
+            ]
+        })
+    }
+
+    /// Creates and opens a cycle whose window is open now.
+    pub async fn open_cycle(&self, year: i32) -> i64 {
+        let (s, v) = self
+            .post("/api/v1/cycles", &self.admin, self.cycle_body(year))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        let (s, v) = self
+            .post(&format!("/api/v1/cycles/{id}/open"), &self.admin, json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        id
+    }
+
+    pub fn application_body(&self, team_id: i64, activity_ids: &[i64]) -> Value {
+        json!({
+            "team_id": team_id,
+            "project_name": "社区科普进万家",
+            "leader_name": "王五",
+            "leader_title": "副教授",
+            "phone": "024-22729879",
+            "mobile": "13612345678",
+            "overview": "志愿者30人，设施齐全，经费2万元；全年开展讲座12场，服务居民2000人。",
+            "highlights": "立足社区，常态化开展。",
+            "benefits": "提升居民科学素质。",
+            "activity_ids": activity_ids,
+            "bank": {"bank_name": "中国工商银行沈阳分行", "account_no": "6222 0202 0001 2345 678", "account_name": "沈阳某大学"}
+        })
+    }
+
+    /// A reported activity of the team (registered ahead, clock moved past its start).
+    pub async fn reported_activity(&self, token: &str, team_id: i64, sessions: i64, people: i64) -> i64 {
+        let id = self.register_activity(token, team_id, Duration::hours(1)).await;
+        self.advance(Duration::hours(2));
+        self.report_activity(token, id, sessions, people).await;
+        id
+    }
+
+    /// Seeds an evidence row directly (the upload path has its own tests).
+    pub async fn seed_attachment(&self, application_id: i64, kind: &str) {
+        use sea_orm::{ActiveModelTrait, Set};
+        let user = entity::users::Entity::find()
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap();
+        entity::attachments::ActiveModel {
+            application_id: Set(application_id as i32),
+            kind: Set(kind.into()),
+            filename: Set(format!("{kind}.bin")),
+            size: Set(4),
+            sha256: Set("0".repeat(64)),
+            content_type: Set("application/pdf".into()),
+            uploaded_by: Set(user.id),
+            created_at: Set(self.now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap();
+    }
+
+    /// A team with a reported activity and a draft application in `cycle`: (team, token, application).
+    pub async fn draft_application(&self, cycle: i64, unit: i64) -> (i64, String, i64) {
+        let (team, token) = self.team_with_user(unit).await;
+        let act = self.reported_activity(&token, team, 2, 120).await;
+        let (s, v) = self
+            .post(
+                &format!("/api/v1/cycles/{cycle}/applications"),
+                &token,
+                self.application_body(team, &[act]),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        (team, token, v["id"].as_i64().unwrap())
+    }
+
+    /// As `draft_application`, with evidence, submitted.
+    pub async fn submitted_application(&self, cycle: i64, unit: i64) -> (i64, String, i64) {
+        let (team, token, app) = self.draft_application(cycle, unit).await;
+        self.seed_attachment(app, "summary").await;
+        self.seed_attachment(app, "photo").await;
+        let (s, v) = self
+            .post(&format!("/api/v1/applications/{app}/submit"), &token, json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        (team, token, app)
+    }
+}
+
+use sea_orm::EntityTrait as _;

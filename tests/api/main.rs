@@ -2,6 +2,8 @@
 
 mod accounts;
 mod activities;
+mod applications;
+mod cycles;
 mod helpers;
 mod meta;
 mod orgs;
