@@ -2,7 +2,8 @@
 //! served (what experts see and what breaks ranking ties, R-RANK).
 
 use crate::error::AppResult;
-use entity::{activities, application_activities};
+use crate::services::applications::is_counted;
+use entity::{activities, application_activities, applications, cycles};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
@@ -14,8 +15,24 @@ pub struct Figures {
     pub people_served: i64,
 }
 
-/// Figures per application id, from the reported activities each application lists.
+/// Figures per application id, from the counted activities each application lists (R-SUBMIT:
+/// the team's own, registered before the start, reported, inside the cycle's activity period).
 pub async fn for_applications(db: &impl ConnectionTrait, ids: &[i32]) -> AppResult<HashMap<i32, Figures>> {
+    let apps: HashMap<i32, applications::Model> = applications::Entity::find()
+        .filter(applications::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let cycle_ids: Vec<i32> = apps.values().map(|a| a.cycle_id).collect();
+    let cycles: HashMap<i32, cycles::Model> = cycles::Entity::find()
+        .filter(cycles::Column::Id.is_in(cycle_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
     let links = application_activities::Entity::find()
         .filter(application_activities::Column::ApplicationId.is_in(ids.to_vec()))
         .all(db)
@@ -31,7 +48,13 @@ pub async fn for_applications(db: &impl ConnectionTrait, ids: &[i32]) -> AppResu
         .collect();
     let mut out: HashMap<i32, Figures> = ids.iter().map(|id| (*id, Figures::default())).collect();
     for l in links {
-        if let Some(a) = acts.get(&l.activity_id) {
+        let app = apps.get(&l.application_id);
+        let cycle = app.and_then(|a| cycles.get(&a.cycle_id));
+        let counted = |a: &activities::Model| match (app, cycle) {
+            (Some(app), Some(c)) => is_counted(a, app.team_id, c),
+            _ => false,
+        };
+        if let Some(a) = acts.get(&l.activity_id).filter(|a| counted(a)) {
             let f = out.entry(l.application_id).or_default();
             f.activities += 1;
             f.sessions += i64::from(a.sessions.unwrap_or(0));

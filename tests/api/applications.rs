@@ -464,3 +464,28 @@ async fn applications_are_scoped() {
         "forbidden",
     );
 }
+
+/// R-SUBMIT: an activity outside the cycle's activity period is not counted (nor in the figures).
+#[tokio::test]
+async fn activities_outside_the_period_do_not_count() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("society", None).await;
+    let mut body = app.cycle_body(2026);
+    body["activity_period_start"] = json!("2020-01-01");
+    body["activity_period_end"] = json!("2020-12-31");
+    let (_, v) = app.post("/api/v1/cycles", &app.admin, body).await;
+    let cycle = v["id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/cycles/{cycle}/open"), &app.admin, json!({}))
+        .await;
+    let (_, token, id) = app.draft_application(cycle, unit).await;
+    app.seed_attachment(id, "summary").await;
+    app.seed_attachment(id, "photo").await;
+    let (_, v) = app.get(&format!("/api/v1/applications/{id}"), &token).await;
+    assert_eq!(v["figures"]["activities"], 0);
+    assert_error(
+        &app.post(&format!("/api/v1/applications/{id}/submit"), &token, json!({}))
+            .await,
+        422,
+        "no_counted_activity",
+    );
+}
