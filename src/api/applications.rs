@@ -345,7 +345,7 @@ impl ApplicationsApi {
     )]
     async fn submit(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ApplicationOut>> {
         let caller = self.state.caller(&auth).await?;
-        let app = applications::submit(&self.state, &caller, id.0).await?;
+        let app = crate::services::submission::submit(&self.state, &caller, id.0).await?;
         let v = applications::view(&self.state.db, app).await?;
         Ok(Json(ApplicationOut::new(v, &caller)))
     }
@@ -367,7 +367,8 @@ impl ApplicationsApi {
     ) -> ApiResult<Json<ApplicationOut>> {
         let caller = self.state.caller(&auth).await?;
         let b = body.0;
-        let app = applications::give_opinion(&self.state, &caller, id.0, b.decision, b.comment).await?;
+        let app = crate::services::opinions::give_opinion(&self.state, &caller, id.0, b.decision, b.comment)
+            .await?;
         let v = applications::view(&self.state.db, app).await?;
         Ok(Json(ApplicationOut::new(v, &caller)))
     }

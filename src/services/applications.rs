@@ -1,12 +1,29 @@
-//! Project applications (项目申报书): scope, figures, and the team's edits.
+//! Project applications (项目申报书): scope, create, edit, read, list.
+//! Submission lives in `submission.rs`, the opinion chain in `opinions.rs`.
 
 use crate::{
-    authz::Caller,
-    domain::{application::ApplicationStatus, roles::Role},
+    authz::{self, Caller, TeamScope},
+    domain::{
+        application::{self as rules, ApplicationStatus},
+        bank::BankAccountNo,
+        cycle::window_is_open,
+        mobile::Mobile,
+        roles::Role,
+        text,
+    },
     error::{AppError, AppResult, DomainError},
+    services::{
+        audit::Change,
+        cycles, figures,
+        submission::{previous_year_awardee, window_closed, won_previous_year},
+    },
+    state::AppState,
 };
-use entity::{applications, assignments, teams};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{activities, application_activities, applications, assignments, opinions, teams, units};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr, TransactionTrait,
+};
 
 fn not_found() -> AppError {
     DomainError::not_found("申报项目", "application").into()
@@ -77,29 +94,6 @@ pub async fn find_editable_by_owner(
     }
     Ok(app)
 }
-
-// ---------------------------------------------------------------------------------------------
-// Create, edit, read, list, submit, opinions.
-
-use crate::{
-    authz::{self, TeamScope},
-    domain::{
-        application::{self as rules, Decision, OpinionStep},
-        bank::BankAccountNo,
-        cst_date,
-        cycle::{CycleStatus, window_is_open},
-        mobile::Mobile,
-        text,
-    },
-    services::{audit::Change, cycles, figures},
-    state::AppState,
-};
-use chrono::{DateTime, Utc};
-use entity::{
-    activities, application_activities, attachments, award_history, awards, cycles as cycle_entity, opinions,
-    units,
-};
-use sea_orm::{ActiveModelTrait, PaginatorTrait, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait};
 
 /// The unit's bank account for the subsidy (R-BANK).
 #[derive(Debug, Clone)]
@@ -205,52 +199,6 @@ async fn write_activities(
         .await?;
     }
     Ok(())
-}
-
-fn window_closed() -> DomainError {
-    DomainError::unprocessable(
-        "window_closed",
-        "不在申报时间内",
-        "the cycle is not open for applications at this time",
-    )
-}
-
-/// R-EXCLUDE: a team that won any prize in the previous year — from this system's finalized
-/// cycles or the imported award history — may not apply.
-pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i32) -> AppResult<bool> {
-    let prev = year - 1;
-    let in_history = award_history::Entity::find()
-        .filter(award_history::Column::TeamId.eq(team_id))
-        .filter(award_history::Column::Year.eq(prev))
-        .count(db)
-        .await?
-        > 0;
-    if in_history {
-        return Ok(true);
-    }
-    let Some(prev_cycle) = cycle_entity::Entity::find()
-        .filter(cycle_entity::Column::Year.eq(prev))
-        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized.as_str()))
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    Ok(awards::Entity::find()
-        .filter(awards::Column::CycleId.eq(prev_cycle.id))
-        .filter(awards::Column::TeamId.eq(team_id))
-        .count(db)
-        .await?
-        > 0)
-}
-
-fn previous_year_awardee() -> DomainError {
-    DomainError::unprocessable(
-        "previous_year_awardee",
-        "上一年度\"智惠行动\"获奖服务队不参加本年度评审",
-        "a team that won a prize in the previous year may not apply",
-    )
-    .field("team_id")
 }
 
 #[tracing::instrument(skip_all, fields(cycle_id, team_id))]
@@ -456,193 +404,4 @@ pub async fn list(
         out.push(view(&state.db, app).await?);
     }
     Ok((out, total))
-}
-
-/// R-SUBMIT: inside the window, a team on the platform, every required field, a `summary` and
-/// a `photo`, at least one counted activity; R-EXCLUDE again.
-pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<applications::Model> {
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    let before = find_editable_by_owner(&txn, caller, id).await?;
-    let cycle = cycles::find(&txn, before.cycle_id).await?;
-    if !window_is_open(
-        cycles::status_of(&cycle)?,
-        cycle.applications_open_at,
-        cycle.applications_close_at,
-        now,
-    ) {
-        return Err(window_closed().into());
-    }
-    let team = teams::Entity::find_by_id(before.team_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("team missing"))?;
-    if team.platform_id.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        return Err(DomainError::unprocessable(
-            "team_not_on_platform",
-            "服务队尚未在大美志愿平台注册，请先填写平台注册号",
-            "the team has no 大美志愿 platform registration number yet",
-        )
-        .field("platform_id")
-        .into());
-    }
-    if won_previous_year(&txn, team.id, cycle.year).await? {
-        return Err(previous_year_awardee().into());
-    }
-    for (field, value) in [
-        ("leader_name", &before.leader_name),
-        ("leader_title", &before.leader_title),
-        ("mobile", &before.mobile),
-        ("overview", &before.overview),
-        ("highlights", &before.highlights),
-        ("benefits", &before.benefits),
-    ] {
-        if value.trim().is_empty() {
-            return Err(DomainError::invalid(field, "提交前请填写此项", "required before submitting").into());
-        }
-    }
-    let kinds: Vec<String> = attachments::Entity::find()
-        .select_only()
-        .column(attachments::Column::Kind)
-        .filter(attachments::Column::ApplicationId.eq(id))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    for kind in ["summary", "photo"] {
-        if !kinds.iter().any(|k| k == kind) {
-            return Err(DomainError::unprocessable(
-                "missing_evidence",
-                "至少需要一份活动总结和一张活动图片",
-                "at least one `summary` and one `photo` attachment are required",
-            )
-            .field(format!("attachments.{kind}"))
-            .into());
-        }
-    }
-    if counted_activities(&txn, &before, &cycle).await? == 0 {
-        return Err(DomainError::unprocessable(
-            "no_counted_activity",
-            "没有可计入的活动：须为本队事先登记、已填报、且在活动统计期内的活动",
-            "no counted activity: one registered before its start, reported, inside the activity period",
-        )
-        .field("activity_ids")
-        .into());
-    }
-    let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(ApplicationStatus::Submitted.as_str().to_owned());
-    active.submitted_at = Set(Some(now));
-    active.updated_at = Set(now);
-    let after = active.update(&txn).await?;
-    Change::new("submit", "application", id)
-        .before(&before)
-        .after(&after)
-        .record(&txn, &caller.into(), now)
-        .await?;
-    txn.commit().await?;
-    Ok(after)
-}
-
-/// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
-/// been reported, and lies inside the cycle's activity period.
-pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycle_entity::Model) -> bool {
-    let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
-    a.team_id == team_id
-        && a.status == "reported"
-        && a.registered_at < a.planned_start
-        && cycle.activity_period_start <= day
-        && day <= cycle.activity_period_end
-}
-
-async fn counted_activities(
-    db: &impl ConnectionTrait,
-    app: &applications::Model,
-    cycle: &cycle_entity::Model,
-) -> AppResult<usize> {
-    let ids: Vec<i32> = application_activities::Entity::find()
-        .select_only()
-        .column(application_activities::Column::ActivityId)
-        .filter(application_activities::Column::ApplicationId.eq(app.id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let acts = activities::Entity::find()
-        .filter(activities::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    Ok(acts.iter().filter(|a| is_counted(a, app.team_id, cycle)).count())
-}
-
-/// The opinion chain: unit → district (skipped without a parent district) → municipal; only
-/// the holder of the due step acts (409 `not_your_turn`).
-pub async fn give_opinion(
-    state: &AppState,
-    caller: &Caller,
-    id: i32,
-    decision: Decision,
-    comment: Option<String>,
-) -> AppResult<applications::Model> {
-    let now = state.now();
-    let comment = text::optional("comment", comment.as_deref(), 1000)?.unwrap_or_default();
-    if decision != Decision::Approve && comment.is_empty() {
-        return Err(DomainError::invalid(
-            "comment",
-            "退回或不予推荐时请说明理由",
-            "say why when returning or rejecting",
-        )
-        .into());
-    }
-    let txn = state.db.begin().await?;
-    let before = find_visible(&txn, caller, id).await?;
-    caller.require(&[Role::Unit, Role::District, Role::Admin])?;
-    let team = teams::Entity::find_by_id(before.team_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("team missing"))?;
-    let unit = units::Entity::find_by_id(team.unit_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("unit missing"))?;
-    // A district unit is its own recommender.
-    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
-    let step =
-        rules::step_due(status_of(&before)?, district_id.is_some()).ok_or_else(rules::not_your_turn)?;
-    let mine = match step {
-        OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
-        OpinionStep::District => caller.is(Role::District) && caller.unit_id == district_id,
-        OpinionStep::Municipal => caller.is(Role::Admin),
-    };
-    if !mine {
-        return Err(rules::not_your_turn().into());
-    }
-    opinions::ActiveModel {
-        application_id: Set(id),
-        step: Set(step.as_str().to_owned()),
-        decision: Set(decision.as_str().to_owned()),
-        comment: Set(comment),
-        actor_id: Set(caller.user_id),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(rules::after_opinion(step, decision).as_str().to_owned());
-    active.updated_at = Set(now);
-    let after = active.update(&txn).await?;
-    Change::new(
-        &format!("opinion_{}_{}", step.as_str(), decision.as_str()),
-        "application",
-        id,
-    )
-    .before(&before)
-    .after(&after)
-    .record(&txn, &caller.into(), now)
-    .await?;
-    txn.commit().await?;
-    Ok(after)
-}
-
-/// When the application was (last) submitted: its 申报日期.
-pub fn application_date(app: &applications::Model) -> Option<DateTime<Utc>> {
-    app.submitted_at
 }

@@ -2,7 +2,7 @@
 //! served (what experts see and what breaks ranking ties, R-RANK).
 
 use crate::error::AppResult;
-use crate::services::applications::is_counted;
+use crate::services::submission::is_counted;
 use entity::{activities, application_activities, applications, cycles};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;

@@ -6,4 +6,6 @@ pub mod applications;
 pub mod audit;
 pub mod cycles;
 pub mod figures;
+pub mod opinions;
 pub mod orgs;
+pub mod submission;

@@ -1,0 +1,88 @@
+//! The opinion chain: unit → district (skipped without a parent district) → municipal.
+
+use crate::{
+    authz::Caller,
+    domain::{
+        application::{self as rules, Decision, OpinionStep},
+        roles::Role,
+        text,
+    },
+    error::{AppError, AppResult, DomainError},
+    services::{
+        applications::{find_visible, status_of},
+        audit::Change,
+    },
+    state::AppState,
+};
+use entity::{applications, opinions, teams, units};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+
+/// The opinion chain: unit → district (skipped without a parent district) → municipal; only
+/// the holder of the due step acts (409 `not_your_turn`).
+pub async fn give_opinion(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    decision: Decision,
+    comment: Option<String>,
+) -> AppResult<applications::Model> {
+    let now = state.now();
+    let comment = text::optional("comment", comment.as_deref(), 1000)?.unwrap_or_default();
+    if decision != Decision::Approve && comment.is_empty() {
+        return Err(DomainError::invalid(
+            "comment",
+            "退回或不予推荐时请说明理由",
+            "say why when returning or rejecting",
+        )
+        .into());
+    }
+    let txn = state.db.begin().await?;
+    let before = find_visible(&txn, caller, id).await?;
+    caller.require(&[Role::Unit, Role::District, Role::Admin])?;
+    let team = teams::Entity::find_by_id(before.team_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("team missing"))?;
+    let unit = units::Entity::find_by_id(team.unit_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("unit missing"))?;
+    // A district unit is its own recommender.
+    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
+    let step =
+        rules::step_due(status_of(&before)?, district_id.is_some()).ok_or_else(rules::not_your_turn)?;
+    let mine = match step {
+        OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
+        OpinionStep::District => caller.is(Role::District) && caller.unit_id == district_id,
+        OpinionStep::Municipal => caller.is(Role::Admin),
+    };
+    if !mine {
+        return Err(rules::not_your_turn().into());
+    }
+    opinions::ActiveModel {
+        application_id: Set(id),
+        step: Set(step.as_str().to_owned()),
+        decision: Set(decision.as_str().to_owned()),
+        comment: Set(comment),
+        actor_id: Set(caller.user_id),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut active: applications::ActiveModel = before.clone().into();
+    active.status = Set(rules::after_opinion(step, decision).as_str().to_owned());
+    active.updated_at = Set(now);
+    let after = active.update(&txn).await?;
+    Change::new(
+        &format!("opinion_{}_{}", step.as_str(), decision.as_str()),
+        "application",
+        id,
+    )
+    .before(&before)
+    .after(&after)
+    .record(&txn, &caller.into(), now)
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
