@@ -3,7 +3,8 @@
 
 use crate::{
     api::{
-        self, activities::ActivitiesApi, audit::AuditApi, auth::AuthApi, meta::MetaApi, teams::TeamsApi,
+        self, activities::ActivitiesApi, assignments::AssignmentsApi, audit::AuditApi, auth::AuthApi,
+        meta::MetaApi, objections::ObjectionsApi, results::ResultsApi, scores::ScoresApi, teams::TeamsApi,
         units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
@@ -65,7 +66,11 @@ pub type Apis = (
     TeamsApi,
     ActivitiesApi,
     AuditApi,
+    ReviewApis,
 );
+
+/// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
+pub type ReviewApis = (AssignmentsApi, ScoresApi, ResultsApi, ObjectionsApi);
 
 /// The documented API. No runtime values (bind address) go into the spec.
 pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -79,6 +84,12 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
             TeamsApi { state: s() },
             ActivitiesApi { state: s() },
             AuditApi { state: s() },
+            (
+                AssignmentsApi { state: s() },
+                ScoresApi { state: s() },
+                ResultsApi { state: s() },
+                ObjectionsApi { state: s() },
+            ),
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),

@@ -1,9 +1,13 @@
 //! HTTP only: one module per resource, DTOs beside their handlers.
 
 pub mod activities;
+pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod meta;
+pub mod objections;
+pub mod results;
+pub mod scores;
 pub mod teams;
 pub mod units;
 pub mod users;
@@ -34,6 +38,8 @@ pub enum ApiTags {
     Organisations,
     /// 活动登记 / Activities
     Activities,
+    /// 评审与结果 / Review and results
+    Review,
     /// 审计日志 / Audit
     Audit,
 }

@@ -6,3 +6,4 @@ pub mod applications;
 pub mod audit;
 pub mod figures;
 pub mod orgs;
+pub mod review;
