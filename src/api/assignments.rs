@@ -133,7 +133,8 @@ impl AssignmentsApi {
     ) -> ApiResult<Json<List<AssignmentOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;
-        let (items, total) = assignments::list(&self.state, &caller, cycle_id.0, p.offset(), p.per_page).await?;
+        let (items, total) =
+            assignments::list(&self.state, &caller, cycle_id.0, p.offset(), p.per_page).await?;
         Ok(Json(List {
             items: items.into_iter().map(Into::into).collect(),
             total,

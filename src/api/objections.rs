@@ -189,7 +189,8 @@ impl ObjectionsApi {
     ) -> ApiResult<Json<List<ObjectionOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;
-        let (items, total) = publicity::list(&self.state, &caller, id.0, status.0, p.offset(), p.per_page).await?;
+        let (items, total) =
+            publicity::list(&self.state, &caller, id.0, status.0, p.offset(), p.per_page).await?;
         Ok(Json(List {
             items: items.into_iter().map(|o| ObjectionOut::new(o, true)).collect(),
             total,
@@ -206,7 +207,12 @@ impl ObjectionsApi {
         operation_id = "resolve_objection",
         tag = "ApiTags::Review"
     )]
-    async fn resolve(&self, auth: BearerAuth, id: Path<i32>, body: Json<ResolveIn>) -> ApiResult<Json<ObjectionOut>> {
+    async fn resolve(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<ResolveIn>,
+    ) -> ApiResult<Json<ObjectionOut>> {
         let caller = self.state.caller(&auth).await?;
         let b = body.0;
         let o = publicity::resolve(&self.state, &caller, id.0, b.decision, &b.note, b.new_tier).await?;

@@ -296,7 +296,12 @@ impl ResultsApi {
         operation_id = "publish_results",
         tag = "ApiTags::Review"
     )]
-    async fn publish(&self, auth: BearerAuth, id: Path<i32>, body: Json<PublishIn>) -> ApiResult<Json<ReviewCycleOut>> {
+    async fn publish(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<PublishIn>,
+    ) -> ApiResult<Json<ReviewCycleOut>> {
         let caller = self.state.caller(&auth).await?;
         let ends_at = in_time(body.0.publicity_ends_at);
         let c = publicity::publish(&self.state, &caller, id.0, ends_at).await?;

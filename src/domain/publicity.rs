@@ -108,7 +108,9 @@ impl AwardOverride {
 /// `applications.tier_override` as the ranking's forced tier: `None` when not overridden,
 /// `Some(None)` when the award was revoked.
 pub fn forced_tier(tier_override: Option<&str>) -> Option<Option<Tier>> {
-    tier_override.and_then(AwardOverride::parse).map(AwardOverride::tier)
+    tier_override
+        .and_then(AwardOverride::parse)
+        .map(AwardOverride::tier)
 }
 
 pub fn cycle_state(zh: &str, en: &str) -> DomainError {
@@ -156,7 +158,10 @@ pub fn check_finalize(
     open_objections: u64,
 ) -> Result<(), DomainError> {
     if status != CycleStatus::Published {
-        return Err(cycle_state("只有已公示的周期才能确认结果", "only a published cycle can be finalized"));
+        return Err(cycle_state(
+            "只有已公示的周期才能确认结果",
+            "only a published cycle can be finalized",
+        ));
     }
     if ends_at.is_none_or(|end| now < end) {
         return Err(DomainError::conflict(
@@ -218,8 +223,14 @@ mod tests {
     fn only_an_upheld_objection_names_a_new_award() {
         assert!(check_resolution(Decision::Upheld, Some(AwardOverride::None)).is_ok());
         assert!(check_resolution(Decision::Dismissed, None).is_ok());
-        for (d, t) in [(Decision::Upheld, None), (Decision::Dismissed, Some(AwardOverride::First))] {
-            assert_eq!(check_resolution(d, t).unwrap_err().field.as_deref(), Some("new_tier"));
+        for (d, t) in [
+            (Decision::Upheld, None),
+            (Decision::Dismissed, Some(AwardOverride::First)),
+        ] {
+            assert_eq!(
+                check_resolution(d, t).unwrap_err().field.as_deref(),
+                Some("new_tier")
+            );
         }
     }
 

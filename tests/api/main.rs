@@ -5,3 +5,7 @@ mod activities;
 mod helpers;
 mod meta;
 mod orgs;
+mod review_assign;
+mod review_publicity;
+mod review_rank;
+mod review_seed;

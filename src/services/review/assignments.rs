@@ -50,7 +50,14 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
     let now = state.now();
     let txn = state.db.begin().await?;
     let cycle = gate::find_cycle(&txn, cycle_id).await?;
-    gate::transition(&txn, cycle_id, &[CycleStatus::Reviewing], CycleStatus::Reviewing, ASSIGN).await?;
+    gate::transition(
+        &txn,
+        cycle_id,
+        &[CycleStatus::Reviewing],
+        CycleStatus::Reviewing,
+        ASSIGN,
+    )
+    .await?;
 
     let apps = applications::Entity::find()
         .filter(applications::Column::CycleId.eq(cycle_id))
@@ -90,7 +97,11 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
         .collect();
     let per_app = u32::try_from(cycle.reviewers_per_application).unwrap_or(0);
     let pairs = assign(&app_slots, &expert_slots, per_app).map_err(|uncovered| {
-        let ids = uncovered.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let ids = uncovered
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         DomainError::unprocessable(
             "assignment_infeasible",
             format!("没有利益冲突之外的足够专家，无法为这些申报项目分配评审专家：{ids}；未分配任何专家"),
@@ -138,7 +149,14 @@ pub async fn assign_one(
         .one(&txn)
         .await?
         .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
-    gate::transition(&txn, app.cycle_id, &[CycleStatus::Reviewing], CycleStatus::Reviewing, ASSIGN).await?;
+    gate::transition(
+        &txn,
+        app.cycle_id,
+        &[CycleStatus::Reviewing],
+        CycleStatus::Reviewing,
+        ASSIGN,
+    )
+    .await?;
     if app.status != ApplicationStatus::Accepted.as_str() {
         return Err(DomainError::conflict(
             "application_not_accepted",
@@ -152,8 +170,12 @@ pub async fn assign_one(
         .one(&txn)
         .await?
         .ok_or_else(|| {
-            DomainError::unprocessable("not_an_expert", "该用户不是评审专家", "that user is not an expert")
-                .field("expert_id")
+            DomainError::unprocessable(
+                "not_an_expert",
+                "该用户不是评审专家",
+                "that user is not an expert",
+            )
+            .field("expert_id")
         })?;
     let unit = team_units(&txn, [app.team_id]).await?.get(&app.team_id).copied();
     // R-COI: never an expert of the application's own unit.
@@ -208,7 +230,14 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i32) -> AppResult<()>
         .one(&txn)
         .await?
         .ok_or_else(|| DomainError::not_found("评审分配", "assignment"))?;
-    gate::transition(&txn, a.cycle_id, &[CycleStatus::Reviewing], CycleStatus::Reviewing, ASSIGN).await?;
+    gate::transition(
+        &txn,
+        a.cycle_id,
+        &[CycleStatus::Reviewing],
+        CycleStatus::Reviewing,
+        ASSIGN,
+    )
+    .await?;
     let scored = scores::Entity::find()
         .filter(scores::Column::AssignmentId.eq(id))
         .count(&txn)

@@ -21,7 +21,8 @@ use crate::{
 };
 use entity::{applications, awards, cycles, objections, payouts};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -55,7 +56,14 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
         .count(&txn)
         .await?;
     check_finalize(gate::status_of(&before)?, before.publicity_ends_at, now, open)?;
-    gate::transition(&txn, cycle_id, &[CycleStatus::Published], CycleStatus::Finalized, FINALIZE).await?;
+    gate::transition(
+        &txn,
+        cycle_id,
+        &[CycleStatus::Published],
+        CycleStatus::Finalized,
+        FINALIZE,
+    )
+    .await?;
     let mut active: cycles::ActiveModel = before.clone().into();
     active.status = Set(CycleStatus::Finalized.as_str().to_owned());
     active.finalized_at = Set(Some(now));

@@ -52,7 +52,14 @@ pub async fn publish(
     check_publicity_end(ends_at, now)?;
     let txn = state.db.begin().await?;
     let before = gate::find_cycle(&txn, cycle_id).await?;
-    gate::transition(&txn, cycle_id, &[CycleStatus::Ranked], CycleStatus::Published, PUBLISH).await?;
+    gate::transition(
+        &txn,
+        cycle_id,
+        &[CycleStatus::Ranked],
+        CycleStatus::Published,
+        PUBLISH,
+    )
+    .await?;
     let mut active: cycles::ActiveModel = before.clone().into();
     active.status = Set(CycleStatus::Published.as_str().to_owned());
     active.published_at = Set(Some(now));

@@ -20,7 +20,10 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use entity::{applications, assignments, cycles, results as result_rows, scores};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use std::collections::HashMap;
 
 const RANK: Action = Action {
@@ -165,11 +168,21 @@ fn check_complete(
     let (mut zh, mut en) = (Vec::new(), Vec::new());
     if !unscored.is_empty() {
         zh.push(format!("尚未评分（申报项目/专家）：{}", unscored.join(", ")));
-        en.push(format!("not yet scored (application/expert): {}", unscored.join(", ")));
+        en.push(format!(
+            "not yet scored (application/expert): {}",
+            unscored.join(", ")
+        ));
     }
     if !unassigned.is_empty() {
         zh.push(format!("尚未分配专家的申报项目：{}", unassigned.join(", ")));
-        en.push(format!("applications without any expert: {}", unassigned.join(", ")));
+        en.push(format!(
+            "applications without any expert: {}",
+            unassigned.join(", ")
+        ));
     }
-    Err(DomainError::conflict("scores_missing", zh.join("；"), en.join("; ")))
+    Err(DomainError::conflict(
+        "scores_missing",
+        zh.join("；"),
+        en.join("; "),
+    ))
 }

@@ -178,7 +178,11 @@ pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResul
     let cycle = gate::find_cycle(&state.db, cycle_id).await?;
     gate::require(
         &cycle,
-        &[CycleStatus::Ranked, CycleStatus::Published, CycleStatus::Finalized],
+        &[
+            CycleStatus::Ranked,
+            CycleStatus::Published,
+            CycleStatus::Finalized,
+        ],
         SHEET,
     )?;
     let ranking = view(&state.db, cycle_id).await?;

@@ -138,7 +138,9 @@ pub async fn list(state: &AppState, caller: &Caller, application_id: i32) -> App
             .await?;
         if let Some(score) = found {
             out.push(ScoreView {
-                entries: ScoreSheet::from_json(&rubric, &score.breakdown).entries().to_vec(),
+                entries: ScoreSheet::from_json(&rubric, &score.breakdown)
+                    .entries()
+                    .to_vec(),
                 score,
                 application_id: app.id,
                 expert_id: a.expert_id,
