@@ -159,6 +159,24 @@ async fn manual_assignment_refuses_conflicts_non_experts_and_duplicates() {
 
     assert_error(&app.assign(application, other).await, 409, "already_assigned");
     assert_error(&app.assign(999_999, other).await, 404, "not_found");
+
+    // Only accepted applications are reviewed.
+    let pending = app.seed_application(cycle, &app.seed_team(a).await, 1, 10).await;
+    set_status(&app, pending, "district_approved").await;
+    assert_error(&app.assign(pending, other).await, 409, "application_not_accepted");
+    assert_eq!(app.auto_assign(cycle).await["total"], 0, "nothing to do for it");
+}
+
+async fn set_status(app: &TestApp, application: i64, status: &str) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let model = entity::applications::Entity::find_by_id(application as i32)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: entity::applications::ActiveModel = model.into();
+    active.status = Set(status.to_owned());
+    active.update(&app.db).await.unwrap();
 }
 
 /// Assignments change only while the cycle is `reviewing`; a scored assignment stays.

@@ -355,3 +355,34 @@ async fn finalizing_creates_the_awards_and_their_pending_payouts() {
     assert_eq!(st, StatusCode::OK, "finalized results stay public");
     assert_eq!(public["total"], 3);
 }
+
+/// Two finalize requests at once: exactly one succeeds and the awards exist once.
+#[tokio::test]
+async fn concurrent_finalize_requests_create_the_awards_once() {
+    let app = TestApp::spawn().await;
+    let s = ranked(&app).await;
+    app.publish(s.cycle, Duration::days(1)).await;
+    app.advance(Duration::days(2));
+    let path = format!("/api/v1/cycles/{}/finalize", s.cycle);
+
+    let (a, b) = tokio::join!(
+        app.post(&path, &app.admin, json!({})),
+        app.post(&path, &app.admin, json!({}))
+    );
+
+    let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.1, b.1);
+    let awards = entity::awards::Entity::find()
+        .filter(entity::awards::Column::CycleId.eq(s.cycle as i32))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(awards.len(), 3);
+    let payouts = entity::payouts::Entity::find()
+        .filter(entity::payouts::Column::CycleId.eq(s.cycle as i32))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(payouts.len(), 3);
+}

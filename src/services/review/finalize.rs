@@ -50,12 +50,7 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = gate::find_cycle(&txn, cycle_id).await?;
-    let open = objections::Entity::find()
-        .filter(objections::Column::CycleId.eq(cycle_id))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
-        .count(&txn)
-        .await?;
-    check_finalize(gate::status_of(&before)?, before.publicity_ends_at, now, open)?;
+    // Holding the cycle's row from here on, no objection can be resolved meanwhile.
     gate::transition(
         &txn,
         cycle_id,
@@ -64,6 +59,12 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
         FINALIZE,
     )
     .await?;
+    let open = objections::Entity::find()
+        .filter(objections::Column::CycleId.eq(cycle_id))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
+        .count(&txn)
+        .await?;
+    check_finalize(CycleStatus::Published, before.publicity_ends_at, now, open)?;
     let mut active: cycles::ActiveModel = before.clone().into();
     active.status = Set(CycleStatus::Finalized.as_str().to_owned());
     active.finalized_at = Set(Some(now));

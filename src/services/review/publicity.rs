@@ -18,7 +18,7 @@ use crate::{
         roles::Role,
         text,
     },
-    error::{AppResult, DomainError},
+    error::{AppError, AppResult, DomainError},
     services::audit::{Actor, Change},
     state::AppState,
 };
@@ -162,10 +162,23 @@ pub async fn resolve(
     caller.require(&[Role::Admin])?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let before = objections::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DomainError::not_found("异议", "objection"))?;
+    let find = || async {
+        objections::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::from(DomainError::not_found("异议", "objection")))
+    };
+    let cycle_id = find().await?.cycle_id;
+    gate::transition(
+        &txn,
+        cycle_id,
+        &[CycleStatus::Published],
+        CycleStatus::Published,
+        RESOLVE,
+    )
+    .await?;
+    // Read again under the cycle's row lock: two concurrent resolutions cannot both see it open.
+    let before = find().await?;
     if before.status != ObjectionStatus::Open.as_str() {
         return Err(DomainError::conflict(
             "objection_resolved",
@@ -174,14 +187,6 @@ pub async fn resolve(
         )
         .into());
     }
-    gate::transition(
-        &txn,
-        before.cycle_id,
-        &[CycleStatus::Published],
-        CycleStatus::Published,
-        RESOLVE,
-    )
-    .await?;
     check_resolution(decision, new_tier)?;
     let note = text::required("note", note, 2000)?;
 
