@@ -3,8 +3,9 @@
 
 use crate::{
     api::{
-        self, activities::ActivitiesApi, applications::ApplicationsApi, audit::AuditApi, auth::AuthApi,
-        cycles::CyclesApi, meta::MetaApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        self, activities::ActivitiesApi, applications::ApplicationsApi, assignments::AssignmentsApi,
+        audit::AuditApi, auth::AuthApi, cycles::CyclesApi, meta::MetaApi, objections::ObjectionsApi,
+        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::Settings,
@@ -67,7 +68,11 @@ pub type Apis = (
     CyclesApi,
     ApplicationsApi,
     AuditApi,
+    ReviewApis,
 );
+
+/// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
+pub type ReviewApis = (AssignmentsApi, ScoresApi, ResultsApi, ObjectionsApi);
 
 /// The documented API. No runtime values (bind address) go into the spec.
 pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -83,6 +88,12 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
             CyclesApi { state: s() },
             ApplicationsApi { state: s() },
             AuditApi { state: s() },
+            (
+                AssignmentsApi { state: s() },
+                ScoresApi { state: s() },
+                ResultsApi { state: s() },
+                ObjectionsApi { state: s() },
+            ),
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),

@@ -2,10 +2,14 @@
 
 pub mod activities;
 pub mod applications;
+pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod cycles;
 pub mod meta;
+pub mod objections;
+pub mod results;
+pub mod scores;
 pub mod teams;
 pub mod units;
 pub mod users;
@@ -40,6 +44,8 @@ pub enum ApiTags {
     Cycles,
     /// 项目申报 / Applications
     Applications,
+    /// 评审与结果 / Review and results
+    Review,
     /// 审计日志 / Audit
     Audit,
 }

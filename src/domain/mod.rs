@@ -7,9 +7,11 @@ pub mod bank;
 pub mod cycle;
 pub mod mobile;
 pub mod pagination;
+pub mod publicity;
 pub mod ranking;
 pub mod rmb;
 pub mod roles;
+pub mod scoring;
 pub mod text;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

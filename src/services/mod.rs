@@ -8,4 +8,5 @@ pub mod cycles;
 pub mod figures;
 pub mod opinions;
 pub mod orgs;
+pub mod review;
 pub mod submission;

@@ -7,3 +7,7 @@ mod cycles;
 mod helpers;
 mod meta;
 mod orgs;
+mod review_assign;
+mod review_publicity;
+mod review_rank;
+mod review_seed;

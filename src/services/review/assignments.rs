@@ -1,0 +1,355 @@
+//! Expert assignment (R-COI): automatic for a whole cycle, manual per application, and
+//! removal while the expert has not scored. Only while the cycle is `reviewing`.
+
+use super::gate::{self, Action};
+use crate::{
+    authz::Caller,
+    domain::{
+        application::ApplicationStatus,
+        assignment::{AppSlot, ExpertSlot, assign},
+        cycle::CycleStatus,
+        roles::Role,
+    },
+    error::{AppError, AppResult, DomainError},
+    services::{
+        audit::Change,
+        figures::{self, Figures},
+    },
+    state::AppState,
+};
+use entity::{applications, assignments, scores, teams, users};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use std::collections::{HashMap, HashSet};
+
+const ASSIGN: Action = Action {
+    zh: "只有评审中的周期才能分配或撤销专家",
+    en: "experts are assigned or removed only while the cycle is reviewing",
+};
+
+/// An assignment with what the expert's list shows about it.
+#[derive(Debug, Clone)]
+pub struct AssignmentView {
+    pub assignment: assignments::Model,
+    pub expert_name: String,
+    pub project_name: String,
+    pub team_name: String,
+    pub scored: bool,
+    /// Objective figures of the application's counted activities.
+    pub figures: Figures,
+}
+
+/// Every accepted application of the cycle gets the cycle's reviewers per application, never
+/// an expert of its own unit (R-COI), with the most even load the conflicts allow. When some
+/// application cannot be covered, 422 `assignment_infeasible` names them and nothing is written.
+#[tracing::instrument(skip_all, fields(cycle_id))]
+pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<Vec<AssignmentView>> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let cycle = gate::find_cycle(&txn, cycle_id).await?;
+    gate::transition(
+        &txn,
+        cycle_id,
+        &[CycleStatus::Reviewing],
+        CycleStatus::Reviewing,
+        ASSIGN,
+    )
+    .await?;
+
+    let apps = applications::Entity::find()
+        .filter(applications::Column::CycleId.eq(cycle_id))
+        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted.as_str()))
+        .all(&txn)
+        .await?;
+    let unit_of_team = team_units(&txn, apps.iter().map(|a| a.team_id)).await?;
+    let experts = users::Entity::find()
+        .filter(users::Column::Role.eq(Role::Expert.as_str()))
+        .all(&txn)
+        .await?;
+    let existing = assignments::Entity::find()
+        .filter(assignments::Column::CycleId.eq(cycle_id))
+        .all(&txn)
+        .await?;
+
+    let app_slots: Vec<AppSlot> = apps
+        .iter()
+        .map(|a| AppSlot {
+            application_id: i64::from(a.id),
+            unit_id: unit_of_team.get(&a.team_id).copied().map_or(-1, i64::from),
+            already: existing
+                .iter()
+                .filter(|x| x.application_id == a.id)
+                .map(|x| i64::from(x.expert_id))
+                .collect(),
+        })
+        .collect();
+    let expert_slots: Vec<ExpertSlot> = experts
+        .iter()
+        .map(|e| ExpertSlot {
+            expert_id: i64::from(e.id),
+            // An expert without a unit conflicts with nobody.
+            unit_id: e.unit_id.map_or(-1, i64::from),
+            current_load: existing.iter().filter(|x| x.expert_id == e.id).count() as u32,
+        })
+        .collect();
+    let per_app = u32::try_from(cycle.reviewers_per_application).unwrap_or(0);
+    let pairs = assign(&app_slots, &expert_slots, per_app).map_err(|uncovered| {
+        let ids = uncovered
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        DomainError::unprocessable(
+            "assignment_infeasible",
+            format!("没有利益冲突之外的足够专家，无法为这些申报项目分配评审专家：{ids}；未分配任何专家"),
+            format!(
+                "too few experts without a conflict of interest for applications {ids}; nothing was assigned"
+            ),
+        )
+    })?;
+
+    let mut created = Vec::with_capacity(pairs.len());
+    for (application_id, expert_id) in pairs {
+        let model = assignments::ActiveModel {
+            cycle_id: Set(cycle_id),
+            application_id: Set(id32(application_id)?),
+            expert_id: Set(id32(expert_id)?),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Change::new("auto_assign", "assignment", model.id)
+            .after(&model)
+            .record(&txn, &caller.into(), now)
+            .await?;
+        created.push(model);
+    }
+    let views = views(&txn, created).await?;
+    txn.commit().await?;
+    Ok(views)
+}
+
+/// Assigns one expert to one accepted application: 422 `conflict_of_interest` when the
+/// expert belongs to the application's unit (R-COI), 422 `not_an_expert`, 409 `already_assigned`.
+#[tracing::instrument(skip_all, fields(application_id, expert_id))]
+pub async fn assign_one(
+    state: &AppState,
+    caller: &Caller,
+    application_id: i32,
+    expert_id: i32,
+) -> AppResult<AssignmentView> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let app = applications::Entity::find_by_id(application_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
+    gate::transition(
+        &txn,
+        app.cycle_id,
+        &[CycleStatus::Reviewing],
+        CycleStatus::Reviewing,
+        ASSIGN,
+    )
+    .await?;
+    if app.status != ApplicationStatus::Accepted.as_str() {
+        return Err(DomainError::conflict(
+            "application_not_accepted",
+            "只有已通过市科协审核的申报项目才能分配评审专家",
+            "experts are assigned only to accepted applications",
+        )
+        .into());
+    }
+    let expert = users::Entity::find_by_id(expert_id)
+        .filter(users::Column::Role.eq(Role::Expert.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| {
+            DomainError::unprocessable(
+                "not_an_expert",
+                "该用户不是评审专家",
+                "that user is not an expert",
+            )
+            .field("expert_id")
+        })?;
+    let unit = team_units(&txn, [app.team_id]).await?.get(&app.team_id).copied();
+    // R-COI: never an expert of the application's own unit.
+    if expert.unit_id.is_some() && expert.unit_id == unit {
+        return Err(DomainError::unprocessable(
+            "conflict_of_interest",
+            "专家与申报服务队属于同一单位，须回避",
+            "the expert belongs to the application's unit (conflict of interest)",
+        )
+        .field("expert_id")
+        .into());
+    }
+    let model = assignments::ActiveModel {
+        cycle_id: Set(app.cycle_id),
+        application_id: Set(app.id),
+        expert_id: Set(expert.id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(already_assigned)?;
+    Change::new("assign", "assignment", model.id)
+        .after(&model)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    let view = views(&txn, vec![model]).await?.remove(0);
+    txn.commit().await?;
+    Ok(view)
+}
+
+fn already_assigned(e: DbErr) -> AppError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::conflict(
+            "already_assigned",
+            "该专家已分配到这个申报项目",
+            "that expert is already assigned to this application",
+        )
+        .field("expert_id")
+        .into(),
+        _ => e.into(),
+    }
+}
+
+/// Removes an assignment whose expert has not scored yet (409 `already_scored`).
+#[tracing::instrument(skip_all, fields(assignment_id = id))]
+pub async fn remove(state: &AppState, caller: &Caller, id: i32) -> AppResult<()> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let a = assignments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("评审分配", "assignment"))?;
+    gate::transition(
+        &txn,
+        a.cycle_id,
+        &[CycleStatus::Reviewing],
+        CycleStatus::Reviewing,
+        ASSIGN,
+    )
+    .await?;
+    let scored = scores::Entity::find()
+        .filter(scores::Column::AssignmentId.eq(id))
+        .count(&txn)
+        .await?
+        > 0;
+    if scored {
+        return Err(DomainError::conflict(
+            "already_scored",
+            "该专家已评分，不能撤销分配",
+            "the expert has already scored; the assignment cannot be removed",
+        )
+        .into());
+    }
+    assignments::Entity::delete_by_id(id).exec(&txn).await?;
+    Change::new("remove", "assignment", id)
+        .before(&a)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Assignments: an expert sees their own, the admin all.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    cycle_id: Option<i32>,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<AssignmentView>, u64)> {
+    caller.require(&[Role::Admin, Role::Expert])?;
+    let mut q = assignments::Entity::find()
+        .order_by_asc(assignments::Column::CycleId)
+        .order_by_asc(assignments::Column::ApplicationId)
+        .order_by_asc(assignments::Column::Id);
+    if caller.is(Role::Expert) {
+        q = q.filter(assignments::Column::ExpertId.eq(caller.user_id));
+    }
+    if let Some(c) = cycle_id {
+        q = q.filter(assignments::Column::CycleId.eq(c));
+    }
+    let total = q.clone().count(&state.db).await?;
+    let rows = q.offset(offset).limit(limit).all(&state.db).await?;
+    Ok((views(&state.db, rows).await?, total))
+}
+
+fn id32(id: i64) -> AppResult<i32> {
+    i32::try_from(id).map_err(|_| AppError::internal("id out of range"))
+}
+
+/// Unit of each of the given teams.
+pub async fn team_units(
+    db: &impl ConnectionTrait,
+    team_ids: impl IntoIterator<Item = i32>,
+) -> AppResult<HashMap<i32, i32>> {
+    let ids: Vec<i32> = team_ids.into_iter().collect::<HashSet<_>>().into_iter().collect();
+    Ok(teams::Entity::find()
+        .filter(teams::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.unit_id))
+        .collect())
+}
+
+async fn views(db: &impl ConnectionTrait, rows: Vec<assignments::Model>) -> AppResult<Vec<AssignmentView>> {
+    let app_ids: Vec<i32> = rows.iter().map(|a| a.application_id).collect();
+    let apps: HashMap<i32, applications::Model> = applications::Entity::find()
+        .filter(applications::Column::Id.is_in(app_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let team_names: HashMap<i32, String> = teams::Entity::find()
+        .filter(teams::Column::Id.is_in(apps.values().map(|a| a.team_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let expert_names: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(rows.iter().map(|a| a.expert_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let scored: HashSet<i32> = scores::Entity::find()
+        .select_only()
+        .column(scores::Column::AssignmentId)
+        .filter(scores::Column::AssignmentId.is_in(rows.iter().map(|a| a.id).collect::<Vec<_>>()))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let figures = figures::for_applications(db, &app_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let app = apps.get(&a.application_id);
+            AssignmentView {
+                expert_name: expert_names.get(&a.expert_id).cloned().unwrap_or_default(),
+                project_name: app.map(|x| x.project_name.clone()).unwrap_or_default(),
+                team_name: app
+                    .and_then(|x| team_names.get(&x.team_id).cloned())
+                    .unwrap_or_default(),
+                scored: scored.contains(&a.id),
+                figures: figures.get(&a.application_id).copied().unwrap_or_default(),
+                assignment: a,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,188 @@
+//! Ranking (R-AGG, R-RANK): every assignment scored, then the pure `domain::ranking::rank`
+//! over the cycle's accepted applications; the rows are stored in `results`.
+
+use super::{
+    gate::{self, Action},
+    results::{self, Ranking},
+};
+use crate::{
+    authz::Caller,
+    domain::{
+        application::ApplicationStatus,
+        cycle::{CycleStatus, parse_aggregation, quotas, tiers_from_json},
+        publicity::forced_tier,
+        ranking::{RankInput, rank as rank_rows},
+        roles::Role,
+    },
+    error::{AppError, AppResult, DomainError},
+    services::{audit::Change, figures},
+    state::AppState,
+};
+use chrono::{DateTime, Utc};
+use entity::{applications, assignments, cycles, results as result_rows, scores};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+
+const RANK: Action = Action {
+    zh: "只有评审中或已排名的周期才能排名",
+    en: "a cycle is ranked only while reviewing or ranked",
+};
+
+/// Ranks the cycle's accepted applications (409 `scores_missing` while any assignment lacks
+/// its score) and moves the cycle to `ranked`. Ranking again after a score change gives the
+/// new order.
+#[tracing::instrument(skip_all, fields(cycle_id))]
+pub async fn rank(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<Ranking> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let cycle = gate::find_cycle(&txn, cycle_id).await?;
+    gate::transition(
+        &txn,
+        cycle_id,
+        &[CycleStatus::Reviewing, CycleStatus::Ranked],
+        CycleStatus::Ranked,
+        RANK,
+    )
+    .await?;
+    let before = stored(&txn, cycle_id).await?;
+    let after = recompute(&txn, &cycle, now).await?;
+    Change::new("rank", "cycle", cycle_id)
+        .before(&serde_json::json!({"status": cycle.status, "results": before}))
+        .after(&serde_json::json!({"status": CycleStatus::Ranked.as_str(), "results": after}))
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    results::view(&state.db, cycle_id).await
+}
+
+pub async fn stored(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Vec<result_rows::Model>> {
+    Ok(result_rows::Entity::find()
+        .filter(result_rows::Column::CycleId.eq(cycle_id))
+        .order_by_asc(result_rows::Column::Rank)
+        .all(db)
+        .await?)
+}
+
+/// Recomputes and stores the ranking of `cycle` inside the caller's transaction, replacing
+/// its rows in `results`. Forced tiers come from `applications.tier_override` (objections).
+pub async fn recompute(
+    db: &impl ConnectionTrait,
+    cycle: &cycles::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<result_rows::Model>> {
+    let apps = applications::Entity::find()
+        .filter(applications::Column::CycleId.eq(cycle.id))
+        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted.as_str()))
+        .order_by_asc(applications::Column::Id)
+        .all(db)
+        .await?;
+    let app_ids: Vec<i32> = apps.iter().map(|a| a.id).collect();
+    let assigned = assignments::Entity::find()
+        .filter(assignments::Column::ApplicationId.is_in(app_ids.clone()))
+        .order_by_asc(assignments::Column::Id)
+        .all(db)
+        .await?;
+    let totals: HashMap<i32, i64> = scores::Entity::find()
+        .filter(scores::Column::AssignmentId.is_in(assigned.iter().map(|a| a.id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.assignment_id, s.total_tenths))
+        .collect();
+    check_complete(&apps, &assigned, &totals)?;
+
+    let figures = figures::for_applications(db, &app_ids).await?;
+    let inputs: Vec<RankInput> = apps
+        .iter()
+        .map(|a| {
+            let f = figures.get(&a.id).copied().unwrap_or_default();
+            RankInput {
+                application_id: i64::from(a.id),
+                totals_tenths: assigned
+                    .iter()
+                    .filter(|x| x.application_id == a.id)
+                    .filter_map(|x| totals.get(&x.id).copied())
+                    .collect(),
+                sessions: f.sessions,
+                people_served: f.people_served,
+                submitted_at: a.submitted_at.unwrap_or(a.created_at),
+                forced_tier: forced_tier(a.tier_override.as_deref()),
+            }
+        })
+        .collect();
+    let tiers = tiers_from_json(&cycle.tiers);
+    let rows = rank_rows(
+        &inputs,
+        parse_aggregation(&cycle.aggregation),
+        cycle.min_award_score_tenths,
+        quotas(&tiers),
+    );
+
+    result_rows::Entity::delete_many()
+        .filter(result_rows::Column::CycleId.eq(cycle.id))
+        .exec(db)
+        .await?;
+    let mut stored = Vec::with_capacity(rows.len());
+    for r in rows {
+        let model = result_rows::ActiveModel {
+            cycle_id: Set(cycle.id),
+            application_id: Set(i32::try_from(r.application_id).map_err(AppError::internal)?),
+            rank: Set(i32::try_from(r.rank).map_err(AppError::internal)?),
+            // Stored for display; every comparison was made on the exact score.
+            final_score: Set(r.final_score.to_points_rounded_2()),
+            tier: Set(r.tier.map(|t| t.as_str().to_owned())),
+            computed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        stored.push(model);
+    }
+    Ok(stored)
+}
+
+/// R-RANK: every accepted application has at least one assignment and every assignment a
+/// score; otherwise 409 `scores_missing` naming what is missing.
+fn check_complete(
+    apps: &[applications::Model],
+    assigned: &[assignments::Model],
+    totals: &HashMap<i32, i64>,
+) -> Result<(), DomainError> {
+    let unassigned: Vec<String> = apps
+        .iter()
+        .filter(|a| !assigned.iter().any(|x| x.application_id == a.id))
+        .map(|a| a.id.to_string())
+        .collect();
+    let unscored: Vec<String> = assigned
+        .iter()
+        .filter(|x| !totals.contains_key(&x.id))
+        .map(|x| format!("{}/{}", x.application_id, x.expert_id))
+        .collect();
+    if unassigned.is_empty() && unscored.is_empty() {
+        return Ok(());
+    }
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
+    if !unscored.is_empty() {
+        zh.push(format!("尚未评分（申报项目/专家）：{}", unscored.join(", ")));
+        en.push(format!(
+            "not yet scored (application/expert): {}",
+            unscored.join(", ")
+        ));
+    }
+    if !unassigned.is_empty() {
+        zh.push(format!("尚未分配专家的申报项目：{}", unassigned.join(", ")));
+        en.push(format!(
+            "applications without any expert: {}",
+            unassigned.join(", ")
+        ));
+    }
+    Err(DomainError::conflict(
+        "scores_missing",
+        zh.join("；"),
+        en.join("; "),
+    ))
+}

@@ -1,0 +1,226 @@
+//! Reading a cycle's ranking: the admin's explained view (per-criterion means, every expert's
+//! total, the spread), the results sheet (xlsx) and the public results (公示, no personal data).
+
+use super::gate::{self, Action};
+use crate::{
+    authz::Caller,
+    domain::{
+        cycle::{CycleStatus, rubric_from_json},
+        ranking::{Spread, Tier, criterion_means, spread},
+        roles::Role,
+        scoring::ScoreSheet,
+    },
+    error::{AppError, AppResult, DomainError},
+    export::results_sheet::{ResultRow, ResultsSheet, build_results_sheet},
+    services::figures::{self, Figures},
+    state::AppState,
+};
+use entity::{applications, assignments, cycles, results, scores, teams, units, users};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// One expert's total for one application.
+#[derive(Debug, Clone)]
+pub struct ExpertTotal {
+    pub expert_id: i32,
+    pub expert_name: String,
+    pub total_tenths: i64,
+}
+
+/// One ranked application with everything needed to explain its place.
+#[derive(Debug, Clone)]
+pub struct ResultLine {
+    pub result: results::Model,
+    pub tier: Option<Tier>,
+    pub team_id: i32,
+    pub team_name: String,
+    pub unit_name: String,
+    pub project_name: String,
+    /// `(criterion key, criterion name, mean in points)`, in rubric order.
+    pub criterion_means: Vec<(String, String, f64)>,
+    pub expert_totals: Vec<ExpertTotal>,
+    pub spread: Option<Spread>,
+    pub figures: Figures,
+}
+
+/// A cycle's stored ranking.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub cycle: cycles::Model,
+    pub lines: Vec<ResultLine>,
+}
+
+/// The stored ranking of a cycle, explained.
+pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking> {
+    let cycle = gate::find_cycle(db, cycle_id).await?;
+    let rubric = rubric_from_json(&cycle.rubric);
+    let rows = results::Entity::find()
+        .filter(results::Column::CycleId.eq(cycle_id))
+        .order_by_asc(results::Column::Rank)
+        .all(db)
+        .await?;
+    let app_ids: Vec<i32> = rows.iter().map(|r| r.application_id).collect();
+    let apps: HashMap<i32, applications::Model> = by_id(
+        applications::Entity::find()
+            .filter(applications::Column::Id.is_in(app_ids.clone()))
+            .all(db)
+            .await?,
+        |a| a.id,
+    );
+    let teams: HashMap<i32, teams::Model> = by_id(
+        teams::Entity::find()
+            .filter(teams::Column::Id.is_in(apps.values().map(|a| a.team_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?,
+        |t| t.id,
+    );
+    let units: HashMap<i32, String> = units::Entity::find()
+        .filter(units::Column::Id.is_in(teams.values().map(|t| t.unit_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let assigned = assignments::Entity::find()
+        .filter(assignments::Column::ApplicationId.is_in(app_ids.clone()))
+        .order_by_asc(assignments::Column::ExpertId)
+        .all(db)
+        .await?;
+    let scores: HashMap<i32, scores::Model> = by_id(
+        scores::Entity::find()
+            .filter(scores::Column::AssignmentId.is_in(assigned.iter().map(|a| a.id).collect::<Vec<_>>()))
+            .all(db)
+            .await?,
+        |s| s.assignment_id,
+    );
+    let expert_names: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(assigned.iter().map(|a| a.expert_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let figures = figures::for_applications(db, &app_ids).await?;
+
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let app = apps.get(&r.application_id);
+            let team = app.and_then(|a| teams.get(&a.team_id));
+            let scored: Vec<(&assignments::Model, &scores::Model)> = assigned
+                .iter()
+                .filter(|a| a.application_id == r.application_id)
+                .filter_map(|a| scores.get(&a.id).map(|s| (a, s)))
+                .collect();
+            let sheets: Vec<Vec<(String, i64)>> = scored
+                .iter()
+                .map(|(_, s)| ScoreSheet::from_json(&rubric, &s.breakdown).entries().to_vec())
+                .collect();
+            let means: HashMap<String, f64> = criterion_means(&sheets).into_iter().collect();
+            let totals: Vec<i64> = scored.iter().map(|(_, s)| s.total_tenths).collect();
+            ResultLine {
+                tier: r.tier.as_deref().and_then(Tier::parse),
+                team_id: app.map_or(0, |a| a.team_id),
+                team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
+                unit_name: team
+                    .and_then(|t| units.get(&t.unit_id).cloned())
+                    .unwrap_or_default(),
+                project_name: app.map(|a| a.project_name.clone()).unwrap_or_default(),
+                criterion_means: rubric
+                    .iter()
+                    .map(|c| {
+                        let mean = means.get(&c.key).copied().unwrap_or(0.0);
+                        (c.key.clone(), c.name.clone(), mean)
+                    })
+                    .collect(),
+                expert_totals: scored
+                    .iter()
+                    .map(|(a, s)| ExpertTotal {
+                        expert_id: a.expert_id,
+                        expert_name: expert_names.get(&a.expert_id).cloned().unwrap_or_default(),
+                        total_tenths: s.total_tenths,
+                    })
+                    .collect(),
+                spread: spread(&totals),
+                figures: figures.get(&r.application_id).copied().unwrap_or_default(),
+                result: r,
+            }
+        })
+        .collect();
+    Ok(Ranking { cycle, lines })
+}
+
+fn by_id<T>(rows: Vec<T>, key: impl Fn(&T) -> i32) -> HashMap<i32, T> {
+    rows.into_iter().map(|r| (key(&r), r)).collect()
+}
+
+/// The admin's view of the stored ranking.
+pub async fn get(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<Ranking> {
+    caller.require(&[Role::Admin])?;
+    view(&state.db, cycle_id).await
+}
+
+/// An xlsx file: its name and bytes.
+pub struct SheetFile {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+const SHEET: Action = Action {
+    zh: "排名之后才能导出评审结果表",
+    en: "the results sheet exists once the cycle is ranked",
+};
+
+/// The results sheet (评审结果): rank, team, unit, project, per-criterion means, final score,
+/// tier, under a title naming the cycle.
+pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<SheetFile> {
+    caller.require(&[Role::Admin])?;
+    let cycle = gate::find_cycle(&state.db, cycle_id).await?;
+    gate::require(
+        &cycle,
+        &[
+            CycleStatus::Ranked,
+            CycleStatus::Published,
+            CycleStatus::Finalized,
+        ],
+        SHEET,
+    )?;
+    let ranking = view(&state.db, cycle_id).await?;
+    let data = ResultsSheet {
+        title: format!("{}评审结果", ranking.cycle.title),
+        criteria: rubric_from_json(&ranking.cycle.rubric)
+            .into_iter()
+            .map(|c| c.name)
+            .collect(),
+        rows: ranking
+            .lines
+            .into_iter()
+            .map(|l| ResultRow {
+                rank: u32::try_from(l.result.rank).unwrap_or(0),
+                team_name: l.team_name,
+                unit_name: l.unit_name,
+                project_name: l.project_name,
+                criterion_means: l.criterion_means.into_iter().map(|(_, _, m)| m).collect(),
+                final_score: l.result.final_score,
+                tier: l.tier,
+            })
+            .collect(),
+    };
+    let bytes = tokio::task::spawn_blocking(move || build_results_sheet(&data))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(SheetFile {
+        filename: format!("{}年度评审结果.xlsx", ranking.cycle.year),
+        bytes,
+    })
+}
+
+/// The published results, for anyone: 404 until the cycle is published.
+pub async fn public(state: &AppState, cycle_id: i32) -> AppResult<Ranking> {
+    let cycle = gate::find_cycle(&state.db, cycle_id).await?;
+    match gate::status_of(&cycle)? {
+        CycleStatus::Published | CycleStatus::Finalized => view(&state.db, cycle_id).await,
+        _ => Err(DomainError::not_found("公示结果", "published results").into()),
+    }
+}
