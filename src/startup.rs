@@ -3,8 +3,8 @@
 
 use crate::{
     api::{
-        self, activities::ActivitiesApi, audit::AuditApi, auth::AuthApi, meta::MetaApi, teams::TeamsApi,
-        units::UnitsApi, users::UsersApi,
+        self, activities::ActivitiesApi, attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi,
+        award_history::AwardHistoryApi, meta::MetaApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::Settings,
@@ -64,6 +64,8 @@ pub type Apis = (
     UnitsApi,
     TeamsApi,
     ActivitiesApi,
+    AwardHistoryApi,
+    AttachmentsApi,
     AuditApi,
 );
 
@@ -78,6 +80,8 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
             UnitsApi { state: s() },
             TeamsApi { state: s() },
             ActivitiesApi { state: s() },
+            AwardHistoryApi { state: s() },
+            AttachmentsApi { state: s() },
             AuditApi { state: s() },
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",

@@ -1,9 +1,12 @@
 //! HTTP only: one module per resource, DTOs beside their handlers.
 
 pub mod activities;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod award_history;
 pub mod meta;
+pub mod multipart;
 pub mod teams;
 pub mod units;
 pub mod users;
@@ -34,6 +37,10 @@ pub enum ApiTags {
     Organisations,
     /// 活动登记 / Activities
     Activities,
+    /// 年度评审周期 / Cycles
+    Cycles,
+    /// 项目申报 / Applications
+    Applications,
     /// 审计日志 / Audit
     Audit,
 }

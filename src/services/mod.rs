@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod activities;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
+pub mod award_history;
 pub mod figures;
 pub mod orgs;
