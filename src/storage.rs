@@ -60,7 +60,7 @@ impl Policy<'_> {
 
 fn human(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")
@@ -170,9 +170,10 @@ impl Storage {
     {
         let tmp = self.tmp_dir();
         tokio::fs::create_dir_all(&tmp).await?;
-        let named = tokio::task::spawn_blocking(move || tempfile::Builder::new().prefix("upload-").tempfile_in(tmp))
-            .await
-            .map_err(AppError::internal)??;
+        let named =
+            tokio::task::spawn_blocking(move || tempfile::Builder::new().prefix("upload-").tempfile_in(tmp))
+                .await
+                .map_err(AppError::internal)??;
         // From here on, dropping `temp` (on any return or cancellation) removes the file.
         let (file, temp) = named.into_parts();
         let mut file = tokio::fs::File::from_std(file);

@@ -1,8 +1,9 @@
 //! Evidence attachments of an application (R-EVIDENCE).
 
 use super::{
-    ApiTags, BearerAuth, Created, out_time,
+    ApiTags, BearerAuth, Created, List,
     multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema},
+    out_time,
 };
 use crate::{
     error::{ApiResult, AppError},
@@ -62,21 +63,12 @@ impl From<Model> for AttachmentOut {
     }
 }
 
-#[derive(Object)]
-pub struct AttachmentList {
-    pub items: Vec<AttachmentOut>,
-    pub total: u64,
-}
-
 /// The upload form: `kind`, then `file`.
 pub struct AttachmentForm;
 
 impl FormSchema for AttachmentForm {
     fn properties() -> Vec<(&'static str, MetaSchemaRef)> {
-        vec![
-            ("kind", EvidenceKind::schema_ref()),
-            ("file", binary_schema()),
-        ]
+        vec![("kind", EvidenceKind::schema_ref()), ("file", binary_schema())]
     }
     fn required() -> Vec<&'static str> {
         vec!["kind", "file"]
@@ -235,14 +227,14 @@ impl AttachmentsApi {
         operation_id = "list_attachments",
         tag = "ApiTags::Applications"
     )]
-    async fn list(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<AttachmentList>> {
+    async fn list(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<List<AttachmentOut>>> {
         let caller = self.state.caller(&auth).await?;
         let items: Vec<AttachmentOut> = attachments::list(&self.state, &caller, id.0)
             .await?
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(Json(AttachmentList {
+        Ok(Json(List {
             total: items.len() as u64,
             items,
         }))

@@ -2,8 +2,9 @@
 //! association's list imported from an .xlsx or .csv.
 
 use super::{
-    ApiTags, BearerAuth, Created, List, out_time,
+    ApiTags, BearerAuth, Created, List,
     multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema},
+    out_time,
 };
 use crate::{
     domain::{award_import::RowProblem, ranking::Tier, roles::Role},
@@ -160,7 +161,9 @@ fn rejected(rows: Vec<RowProblem>) -> ImportError {
     let n = rows.len();
     ImportError::Rejected(AwardHistoryImportRejected {
         code: "import_rejected".into(),
-        message: format!("名单中有{n}处问题，未导入任何记录 / {n} problem(s) in the list; nothing was imported"),
+        message: format!(
+            "名单中有{n}处问题，未导入任何记录 / {n} problem(s) in the list; nothing was imported"
+        ),
         field: "file".into(),
         rows: rows
             .into_iter()
@@ -225,7 +228,11 @@ impl AwardHistoryApi {
         operation_id = "create_award_history",
         tag = "ApiTags::Cycles"
     )]
-    async fn create(&self, auth: BearerAuth, body: Json<AwardHistoryIn>) -> ApiResult<Created<AwardHistoryOut>> {
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<AwardHistoryIn>,
+    ) -> ApiResult<Created<AwardHistoryOut>> {
         let caller = self.state.caller(&auth).await?;
         let b = body.0;
         let new = NewAward {
@@ -291,7 +298,8 @@ impl AwardHistoryApi {
     ) -> ApiResult<Json<List<AwardHistoryOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;
-        let (items, total) = award_history::list(&self.state, &caller, year.0, p.offset(), p.per_page).await?;
+        let (items, total) =
+            award_history::list(&self.state, &caller, year.0, p.offset(), p.per_page).await?;
         Ok(Json(List {
             items: items.into_iter().map(Into::into).collect(),
             total,

@@ -135,9 +135,14 @@ impl Parts {
             .await
             .map_err(|e| bad_form(&name, "上传表单格式错误", e.to_string()))?;
         if buf.len() > max {
-            return Err(bad_form(&name, "表单字段过长", format!("the part is longer than {max} bytes")));
+            return Err(bad_form(
+                &name,
+                "表单字段过长",
+                format!("the part is longer than {max} bytes"),
+            ));
         }
-        String::from_utf8(buf).map_err(|_| bad_form(&name, "表单字段不是UTF-8文本", "the part is not UTF-8 text"))
+        String::from_utf8(buf)
+            .map_err(|_| bad_form(&name, "表单字段不是UTF-8文本", "the part is not UTF-8 text"))
     }
 
     /// Throws away the rest of a part being read, within the budget.

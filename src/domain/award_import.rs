@@ -84,7 +84,9 @@ impl Column {
         let h = raw.trim().trim_start_matches('\u{feff}').trim().to_lowercase();
         match h.as_str() {
             "年度" | "年份" | "year" => Some(Self::Year),
-            "服务队" | "服务队名称" | "队伍名称" | "team" | "team name" | "team_name" => Some(Self::Team),
+            "服务队" | "服务队名称" | "队伍名称" | "team" | "team name" | "team_name" => {
+                Some(Self::Team)
+            }
             "项目名称" | "project" | "project name" | "project_name" => Some(Self::Project),
             "奖项" | "获奖等级" | "prize" | "tier" => Some(Self::Prize),
             _ => None,
@@ -175,7 +177,11 @@ fn csv_cells(bytes: &[u8]) -> Result<Table, RowProblem> {
             }
             Err(e) => {
                 let line = e.position().map_or(1, |p| p.line() as u32);
-                return Err(RowProblem::new(line, "CSV格式错误", &format!("malformed CSV: {e}")));
+                return Err(RowProblem::new(
+                    line,
+                    "CSV格式错误",
+                    &format!("malformed CSV: {e}"),
+                ));
             }
         }
     }
@@ -196,7 +202,9 @@ fn interpret(table: Table) -> ParsedSheet {
         .position(|(_, cells)| recognised(cells) >= 2)
         .or((!table.is_empty()).then_some(0))
     else {
-        sheet.problems.push(RowProblem::new(1, "文件中没有表头和数据", "the file is empty"));
+        sheet
+            .problems
+            .push(RowProblem::new(1, "文件中没有表头和数据", "the file is empty"));
         return sheet;
     };
     let mut rows = table.into_iter().skip(at);
@@ -218,8 +226,14 @@ fn interpret(table: Table) -> ParsedSheet {
         let en: Vec<&str> = missing.iter().map(|c| c.label().1).collect();
         sheet.problems.push(RowProblem::new(
             header_row,
-            &format!("表头缺少列：{}（应有 年度、服务队名称、项目名称、奖项）", zh.join("、")),
-            &format!("the header lacks: {} (expected year, team, project, prize)", en.join(", ")),
+            &format!(
+                "表头缺少列：{}（应有 年度、服务队名称、项目名称、奖项）",
+                zh.join("、")
+            ),
+            &format!(
+                "the header lacks: {} (expected year, team, project, prize)",
+                en.join(", ")
+            ),
         ));
         return sheet;
     }
@@ -240,14 +254,23 @@ fn interpret(table: Table) -> ParsedSheet {
             reasons.push(RowProblem::new(row, "服务队名称为空", "the team name is empty"));
         }
         let project = parse_project_name(cell(Column::Project))
-            .map_err(|e| reasons.push(RowProblem::new(row, &format!("项目名称：{}", e.zh), &format!("project: {}", e.en))))
+            .map_err(|e| {
+                reasons.push(RowProblem::new(
+                    row,
+                    &format!("项目名称：{}", e.zh),
+                    &format!("project: {}", e.en),
+                ))
+            })
             .ok();
         let tier = parse_prize(cell(Column::Prize));
         if tier.is_none() {
             reasons.push(RowProblem::new(
                 row,
                 &format!("奖项“{}”无效（应为一等奖、二等奖或三等奖）", cell(Column::Prize)),
-                &format!("unknown prize \"{}\" (first, second or third)", cell(Column::Prize)),
+                &format!(
+                    "unknown prize \"{}\" (first, second or third)",
+                    cell(Column::Prize)
+                ),
             ));
         }
         if !team.is_empty() {
@@ -280,9 +303,11 @@ fn interpret(table: Table) -> ParsedSheet {
         }
     }
     if sheet.rows.is_empty() && sheet.problems.is_empty() {
-        sheet
-            .problems
-            .push(RowProblem::new(header_row, "表头下没有数据行", "no rows below the header"));
+        sheet.problems.push(RowProblem::new(
+            header_row,
+            "表头下没有数据行",
+            "no rows below the header",
+        ));
     }
     sheet
 }

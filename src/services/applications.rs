@@ -15,7 +15,11 @@ fn not_found() -> AppError {
 /// R-AUTHZ: whether `caller` may see `app`: the admin all; the team its own; its unit and
 /// district the applications of teams under them; an expert those assigned to them; finance
 /// none (finance works from payouts).
-pub async fn is_visible(db: &impl ConnectionTrait, caller: &Caller, app: &applications::Model) -> AppResult<bool> {
+pub async fn is_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    app: &applications::Model,
+) -> AppResult<bool> {
     Ok(match caller.role {
         Role::Admin => true,
         Role::Team => caller.team_id == Some(app.team_id),
@@ -34,9 +38,20 @@ pub async fn is_visible(db: &impl ConnectionTrait, caller: &Caller, app: &applic
 }
 
 /// An application the caller may see, or 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<applications::Model> {
-    let app = applications::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
-    if is_visible(db, caller, &app).await? { Ok(app) } else { Err(not_found()) }
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<applications::Model> {
+    let app = applications::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    if is_visible(db, caller, &app).await? {
+        Ok(app)
+    } else {
+        Err(not_found())
+    }
 }
 
 pub fn status_of(app: &applications::Model) -> AppResult<ApplicationStatus> {

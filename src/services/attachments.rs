@@ -96,7 +96,11 @@ async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
 }
 
 /// The evidence of an application the caller may see.
-pub async fn list(state: &AppState, caller: &Caller, application_id: i32) -> AppResult<Vec<attachments::Model>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    application_id: i32,
+) -> AppResult<Vec<attachments::Model>> {
     applications::find_visible(&state.db, caller, application_id).await?;
     Ok(attachments::Entity::find()
         .filter(attachments::Column::ApplicationId.eq(application_id))

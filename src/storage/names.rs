@@ -106,7 +106,9 @@ mod tests {
         let name = "沈阳市科协·典型案例（2024）.docx";
         let v = content_disposition(name);
         let encoded = v.split("UTF-8''").nth(1).unwrap();
-        let decoded = percent_encoding::percent_decode_str(encoded).decode_utf8().unwrap();
+        let decoded = percent_encoding::percent_decode_str(encoded)
+            .decode_utf8()
+            .unwrap();
         assert_eq!(decoded, name);
     }
 }

@@ -104,9 +104,7 @@ pub fn sniff(head: &[u8]) -> Option<FileType> {
         Some(FileType::Jpeg)
     } else if head.starts_with(b"PK\x03\x04") {
         Some(FileType::Docx)
-    } else if head.len() >= 12
-        && &head[4..8] == b"ftyp"
-        && !NOT_MP4_BRANDS.iter().any(|b| &head[8..12] == *b)
+    } else if head.len() >= 12 && &head[4..8] == b"ftyp" && !NOT_MP4_BRANDS.iter().any(|b| &head[8..12] == *b)
     {
         Some(FileType::Mp4)
     } else {

@@ -37,7 +37,11 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 struct Broken(usize);
 
 impl AsyncRead for Broken {
-    fn poll_read(mut self: Pin<&mut Self>, _: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         if self.0 == 0 {
             return Poll::Ready(Err(std::io::Error::other("connection reset")));
         }
@@ -110,7 +114,12 @@ async fn content_that_does_not_match_the_kind_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::new(dir.path());
     let photo = Policy::for_kind(EvidenceKind::Photo, &limits(1024));
-    for bytes in [&b"not an image, whatever the name says"[..], b"%PDF-1.4 ...", b"", b"\xFF"] {
+    for bytes in [
+        &b"not an image, whatever the name says"[..],
+        b"%PDF-1.4 ...",
+        b"",
+        b"\xFF",
+    ] {
         let err = storage.receive(&mut Cursor::new(bytes), photo).await.unwrap_err();
         assert_eq!(domain_code(err), "unsupported_file_type");
     }
@@ -121,7 +130,10 @@ async fn content_that_does_not_match_the_kind_is_refused() {
     std::io::Write::write_all(&mut zip, b"<workbook/>").unwrap();
     let xlsx = zip.finish().unwrap().into_inner();
     let summary = Policy::for_kind(EvidenceKind::Summary, &limits(1 << 20));
-    let err = storage.receive(&mut Cursor::new(xlsx), summary).await.unwrap_err();
+    let err = storage
+        .receive(&mut Cursor::new(xlsx), summary)
+        .await
+        .unwrap_err();
     assert_eq!(domain_code(err), "unsupported_file_type");
     assert!(files_in(dir.path()).is_empty());
 }
@@ -147,7 +159,10 @@ fn a_policy_for_any_kind_is_checked_against_the_kind_later() {
     assert_eq!(any.max_bytes, 30);
     assert!(any.check(FileType::Mp4, 30).is_ok());
     let photo = Policy::for_kind(EvidenceKind::Photo, &l);
-    assert_eq!(photo.check(FileType::Mp4, 5).unwrap_err().code, "unsupported_file_type");
+    assert_eq!(
+        photo.check(FileType::Mp4, 5).unwrap_err().code,
+        "unsupported_file_type"
+    );
     assert_eq!(photo.check(FileType::Png, 11).unwrap_err().code, "file_too_large");
     assert!(photo.check(FileType::Png, 10).is_ok());
 }

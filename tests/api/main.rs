@@ -2,6 +2,8 @@
 
 mod accounts;
 mod activities;
+mod attachments;
+mod award_history;
 mod helpers;
 mod meta;
 mod orgs;

@@ -99,7 +99,11 @@ fn a_header_without_the_required_columns_is_refused() {
 fn empty_and_unreadable_files_are_refused() {
     assert_eq!(parse(b"").problems.len(), 1);
     assert_eq!(parse(b"\n\n").problems.len(), 1);
-    assert!(parse(b"year,team,project,prize\n").problems[0].reason.contains("no rows"));
+    assert!(
+        parse(b"year,team,project,prize\n").problems[0]
+            .reason
+            .contains("no rows")
+    );
     // "年度" in GBK is not UTF-8.
     let gbk = b"\xc4\xea\xb6\xc8,team\n";
     assert!(parse(gbk).problems[0].reason.contains("UTF-8"));
