@@ -13,4 +13,5 @@ pub mod export;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;

@@ -4,8 +4,9 @@
 use crate::{
     api::{
         self, activities::ActivitiesApi, applications::ApplicationsApi, assignments::AssignmentsApi,
-        audit::AuditApi, auth::AuthApi, cycles::CyclesApi, meta::MetaApi, objections::ObjectionsApi,
-        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
+        cycles::CyclesApi, meta::MetaApi, objections::ObjectionsApi, results::ResultsApi, scores::ScoresApi,
+        teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::Settings,
@@ -67,6 +68,8 @@ pub type Apis = (
     ActivitiesApi,
     CyclesApi,
     ApplicationsApi,
+    AwardHistoryApi,
+    AttachmentsApi,
     AuditApi,
     ReviewApis,
 );
@@ -87,6 +90,8 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
             ActivitiesApi { state: s() },
             CyclesApi { state: s() },
             ApplicationsApi { state: s() },
+            AwardHistoryApi { state: s() },
+            AttachmentsApi { state: s() },
             AuditApi { state: s() },
             (
                 AssignmentsApi { state: s() },

@@ -1,6 +1,6 @@
 //! Shared application state handed to every API.
 
-use crate::{clock::Clock, config::Settings, services::accounts::LoginLimiter};
+use crate::{clock::Clock, config::Settings, services::accounts::LoginLimiter, storage::Storage};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -13,12 +13,15 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// argon2 is CPU-heavy (~19 ms a verify): at most two at a time, off the async workers.
     pub hashing: Arc<Semaphore>,
+    /// Evidence files (R-EVIDENCE), under `settings.storage_dir`.
+    pub storage: Arc<Storage>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> Self {
         Self {
             db,
+            storage: Arc::new(Storage::new(settings.storage_dir.clone())),
             settings: Arc::new(settings),
             clock,
             limiter: Arc::new(LoginLimiter::default()),

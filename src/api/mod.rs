@@ -3,10 +3,13 @@
 pub mod activities;
 pub mod applications;
 pub mod assignments;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod award_history;
 pub mod cycles;
 pub mod meta;
+pub mod multipart;
 pub mod objections;
 pub mod results;
 pub mod scores;

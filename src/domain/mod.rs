@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod application;
 pub mod assignment;
+pub mod award_import;
 pub mod bank;
 pub mod cycle;
 pub mod mobile;

@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod activities;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
+pub mod award_history;
 pub mod cycles;
 pub mod figures;
 pub mod opinions;

@@ -395,3 +395,179 @@ impl TestApp {
 }
 
 use sea_orm::EntityTrait as _;
+
+// ---- Evidence uploads and seeded applications (storage branch) ----
+
+impl TestApp {
+    /// Seeds an open cycle (a fresh year each call) and a draft application of `team_id`
+    /// directly in the database; returns the application id.
+    pub async fn seed_draft_application(&self, team_id: i64) -> i64 {
+        use entity::{applications, cycles};
+        use sea_orm::{ActiveModelTrait, Set};
+        let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::SeqCst) as i32;
+        let now = self.now();
+        let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let rubric = serde_json::to_string(&zhihui::domain::cycle::default_rubric()).unwrap();
+        let cycle = cycles::ActiveModel {
+            year: Set(2060 + n),
+            title: Set(format!("{}年度智惠行动", 2060 + n)),
+            applications_open_at: Set(now - Duration::days(1)),
+            applications_close_at: Set(now + Duration::days(30)),
+            activity_period_start: Set(day(2024, 1, 1)),
+            activity_period_end: Set(day(2024, 12, 31)),
+            min_award_score_tenths: Set(600),
+            reviewers_per_application: Set(3),
+            aggregation: Set("mean".into()),
+            tiers: Set(r#"[{"tier":"first","quota":1,"subsidy_fen":1000000}]"#.into()),
+            rubric: Set(rubric),
+            status: Set("open".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("seed cycle");
+        let app = applications::ActiveModel {
+            cycle_id: Set(cycle.id),
+            team_id: Set(team_id as i32),
+            project_name: Set("社区科普进万家".into()),
+            leader_name: Set("张三".into()),
+            leader_title: Set("队长".into()),
+            phone: Set("024-12345678".into()),
+            mobile: Set("13812345678".into()),
+            overview: Set("志愿者20人，开展科普讲座12场".into()),
+            highlights: Set("贴近社区".into()),
+            benefits: Set("服务居民1200人次".into()),
+            bank_name: Set("中国工商银行沈阳分行".into()),
+            account_no: Set("6222020200010123".into()),
+            account_name: Set("沈阳市某单位".into()),
+            status: Set("draft".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("seed application");
+        i64::from(app.id)
+    }
+
+    /// Sets an application's status directly in the database.
+    pub async fn set_application_status(&self, id: i64, status: &str) {
+        use entity::applications;
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let mut a = applications::Entity::find_by_id(id as i32)
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("application exists")
+            .into_active_model();
+        a.status = Set(status.into());
+        a.update(&self.db).await.unwrap();
+    }
+
+    /// POSTs a multipart form: text parts, then an optional file part `(name, filename, bytes)`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        token: &str,
+        texts: &[(&str, &str)],
+        file: Option<(&str, &str, Vec<u8>)>,
+    ) -> (StatusCode, Value) {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in texts {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, filename, bytes)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(filename.to_owned())
+                .mime_str("application/octet-stream")
+                .unwrap();
+            form = form.part(name.to_owned(), part);
+        }
+        let resp = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        let value =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("non-JSON body for {path}: {text}"));
+        (status, value)
+    }
+
+    /// Uploads evidence: `kind`, then the file.
+    pub async fn upload(
+        &self,
+        token: &str,
+        application: i64,
+        kind: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        self.post_multipart(
+            &format!("/api/v1/applications/{application}/attachments"),
+            token,
+            &[("kind", kind)],
+            Some(("file", filename, bytes)),
+        )
+        .await
+    }
+
+    /// Every file under the storage folder (uploads in progress included).
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    walk(&e.path(), out);
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        let mut out = vec![];
+        walk(&self.storage_dir, &mut out);
+        out
+    }
+}
+
+/// Tiny payloads with the right magic bytes.
+pub mod evidence {
+    pub fn pdf() -> Vec<u8> {
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+    }
+    pub fn jpeg() -> Vec<u8> {
+        let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+        v.extend_from_slice(&[0x11; 64]);
+        v.extend_from_slice(&[0xFF, 0xD9]);
+        v
+    }
+    pub fn png() -> Vec<u8> {
+        let mut v = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0".to_vec();
+        v.extend_from_slice(&[0x22; 32]);
+        v
+    }
+    pub fn mp4() -> Vec<u8> {
+        let mut v = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
+        v.extend_from_slice(&[0x33; 128]);
+        v
+    }
+    /// A zip holding `entry` (a docx when it is `word/document.xml`).
+    pub fn zip_with(entry: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file(entry, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"<?xml version=\"1.0\"?><w:document/>").unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+    pub fn sha256(bytes: &[u8]) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(bytes))
+    }
+}

@@ -3,6 +3,8 @@
 mod accounts;
 mod activities;
 mod applications;
+mod attachments;
+mod award_history;
 mod cycles;
 mod helpers;
 mod meta;

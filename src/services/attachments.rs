@@ -1,0 +1,158 @@
+//! Evidence attachments of an application (R-EVIDENCE): upload, list, download and delete,
+//! authorised like the application itself (R-AUTHZ).
+//!
+//! An upload streams to the storage folder before any transaction opens (the SQLite pool has
+//! one connection, which a 200 MiB upload must not hold); one transaction then re-checks the
+//! application, inserts the row and writes the audit entry.
+
+use crate::{
+    authz::Caller,
+    error::{AppError, AppResult, DomainError},
+    services::{applications, audit::Change},
+    state::AppState,
+    storage::{EvidenceKind, Policy, Received, sanitize_filename},
+};
+use entity::attachments;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use tokio::io::AsyncRead;
+
+fn not_found() -> AppError {
+    DomainError::not_found("附件", "attachment").into()
+}
+
+/// Before the body is read: only the owning team, while the application is editable
+/// (404 outside the scope, 403 for other roles, 409 `application_not_editable`).
+pub async fn check_upload(state: &AppState, caller: &Caller, application_id: i32) -> AppResult<()> {
+    applications::find_editable_by_owner(&state.db, caller, application_id).await?;
+    Ok(())
+}
+
+/// Streams a file part into the storage folder: 415 as soon as its first bytes are not a type
+/// of `kind`, 413 as soon as it passes the limit. Without a kind yet (the file part came
+/// first), any stored type up to the largest limit; [`attach`] applies the kind's rules.
+pub async fn receive<R>(state: &AppState, reader: &mut R, kind: Option<EvidenceKind>) -> AppResult<Received>
+where
+    R: AsyncRead + Unpin + ?Sized,
+{
+    let limits = &state.settings.upload_limits;
+    let policy = kind.map_or_else(|| Policy::any(limits), |k| Policy::for_kind(k, limits));
+    state.storage.receive(reader, policy).await
+}
+
+/// Keeps a received file and records it as evidence of the application.
+#[tracing::instrument(skip_all, fields(application_id = application_id, kind = kind.as_str()))]
+pub async fn attach(
+    state: &AppState,
+    caller: &Caller,
+    application_id: i32,
+    kind: EvidenceKind,
+    filename: &str,
+    received: Received,
+) -> AppResult<attachments::Model> {
+    Policy::for_kind(kind, &state.settings.upload_limits).check(received.file_type(), received.size())?;
+    let now = state.now();
+    let row = attachments::ActiveModel {
+        application_id: Set(application_id),
+        kind: Set(kind.as_str().to_owned()),
+        filename: Set(sanitize_filename(filename)),
+        size: Set(i64::try_from(received.size()).map_err(AppError::internal)?),
+        sha256: Set(received.sha256().to_owned()),
+        content_type: Set(received.file_type().content_type().to_owned()),
+        uploaded_by: Set(caller.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    let sha256 = received.sha256().to_owned();
+    // Held until the row is committed: a concurrent deletion cannot remove the file under it.
+    let _guard = state.storage.lock().await;
+    state.storage.keep(received).await?;
+    let result = async {
+        let txn = state.db.begin().await?;
+        applications::find_editable_by_owner(&txn, caller, application_id).await?;
+        let model = row.insert(&txn).await?;
+        Change::new("upload", "attachment", model.id)
+            .after(&model)
+            .record(&txn, &caller.into(), now)
+            .await?;
+        txn.commit().await?;
+        AppResult::Ok(model)
+    }
+    .await;
+    if result.is_err() && references(&state.db, &sha256).await.is_ok_and(|n| n == 0) {
+        // Nothing refers to the content we just kept: do not leave it behind.
+        let _ = state.storage.remove(&sha256).await;
+    }
+    result
+}
+
+async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
+    Ok(attachments::Entity::find()
+        .filter(attachments::Column::Sha256.eq(sha256))
+        .count(db)
+        .await?)
+}
+
+/// The evidence of an application the caller may see.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    application_id: i32,
+) -> AppResult<Vec<attachments::Model>> {
+    applications::find_visible(&state.db, caller, application_id).await?;
+    Ok(attachments::Entity::find()
+        .filter(attachments::Column::ApplicationId.eq(application_id))
+        .order_by_asc(attachments::Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
+/// An attachment whose application the caller may see, or 404.
+async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<attachments::Model> {
+    let a = attachments::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    applications::find_visible(db, caller, a.application_id)
+        .await
+        .map_err(|_| not_found())?;
+    Ok(a)
+}
+
+/// The stored bytes of an attachment: its row, the open file and its length.
+pub async fn open(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<(attachments::Model, tokio::fs::File, u64)> {
+    let a = find_visible(&state.db, caller, id).await?;
+    let (file, len) = state.storage.open(&a.sha256).await?;
+    Ok((a, file, len))
+}
+
+/// Removes an attachment (owner, while the application is editable); its file goes too
+/// unless another attachment has the same content.
+#[tracing::instrument(skip_all, fields(id = id))]
+pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> AppResult<()> {
+    let now = state.now();
+    let _guard = state.storage.lock().await;
+    let txn = state.db.begin().await?;
+    let a = find_visible(&txn, caller, id).await?;
+    applications::find_editable_by_owner(&txn, caller, a.application_id).await?;
+    a.clone().delete(&txn).await?;
+    let remaining = references(&txn, &a.sha256).await?;
+    Change::new("delete", "attachment", id)
+        .before(&a)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    if remaining == 0 {
+        // The row is gone; a file left behind only costs disk space.
+        if let Err(e) = state.storage.remove(&a.sha256).await {
+            tracing::warn!(error = %e, sha256 = %a.sha256, "stored file not removed");
+        }
+    }
+    Ok(())
+}
