@@ -8,12 +8,11 @@ use crate::{
         cycle::{CycleStatus, window_is_open},
     },
     error::{AppError, AppResult, DomainError},
-    services::{applications::find_editable_by_owner, audit::Change, cycles},
+    services::{applications::find_editable_by_owner, audit::Change, award_history, cycles},
     state::AppState,
 };
 use entity::{
-    activities, application_activities, applications, attachments, award_history, awards,
-    cycles as cycle_entity, teams,
+    activities, application_activities, applications, attachments, awards, cycles as cycle_entity, teams,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -32,13 +31,7 @@ pub(crate) fn window_closed() -> DomainError {
 /// cycles or the imported award history — may not apply.
 pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i32) -> AppResult<bool> {
     let prev = year - 1;
-    let in_history = award_history::Entity::find()
-        .filter(award_history::Column::TeamId.eq(team_id))
-        .filter(award_history::Column::Year.eq(prev))
-        .count(db)
-        .await?
-        > 0;
-    if in_history {
+    if award_history::won_in_year(db, team_id, prev).await? {
         return Ok(true);
     }
     let Some(prev_cycle) = cycle_entity::Entity::find()

@@ -13,3 +13,4 @@ mod review_assign;
 mod review_publicity;
 mod review_rank;
 mod review_seed;
+mod story;
