@@ -3,8 +3,9 @@
 
 use crate::{
     api::{
-        self, activities::ActivitiesApi, audit::AuditApi, auth::AuthApi, meta::MetaApi, teams::TeamsApi,
-        units::UnitsApi, users::UsersApi,
+        self, activities::ActivitiesApi, audit::AuditApi, auth::AuthApi, meta::MetaApi,
+        payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
+        teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::Settings,
@@ -65,6 +66,7 @@ pub type Apis = (
     TeamsApi,
     ActivitiesApi,
     AuditApi,
+    (PayoutsApi, PayoutActionsApi, PayoutBatchesApi),
 );
 
 /// The documented API. No runtime values (bind address) go into the spec.
@@ -79,6 +81,11 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
             TeamsApi { state: s() },
             ActivitiesApi { state: s() },
             AuditApi { state: s() },
+            (
+                PayoutsApi { state: s() },
+                PayoutActionsApi { state: s() },
+                PayoutBatchesApi { state: s() },
+            ),
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),

@@ -3,7 +3,11 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod download;
 pub mod meta;
+pub mod payout_actions;
+pub mod payout_batches;
+pub mod payouts;
 pub mod teams;
 pub mod units;
 pub mod users;
@@ -36,6 +40,8 @@ pub enum ApiTags {
     Activities,
     /// 审计日志 / Audit
     Audit,
+    /// 奖补发放 / Payouts
+    Payouts,
 }
 
 /// `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.

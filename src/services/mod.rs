@@ -5,4 +5,8 @@ pub mod activities;
 pub mod applications;
 pub mod audit;
 pub mod figures;
+pub mod idempotency;
 pub mod orgs;
+pub mod payout_actions;
+pub mod payout_batches;
+pub mod payouts;
