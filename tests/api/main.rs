@@ -5,3 +5,6 @@ mod activities;
 mod helpers;
 mod meta;
 mod orgs;
+mod payout_seed;
+mod payout_states;
+mod payouts;
