@@ -102,7 +102,12 @@ impl PayoutActionsApi {
         operation_id = "mark_payout_failed",
         tag = "ApiTags::Payouts"
     )]
-    async fn failed(&self, auth: BearerAuth, id: Path<i32>, body: Json<FailedIn>) -> ApiResult<Json<PayoutOut>> {
+    async fn failed(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<FailedIn>,
+    ) -> ApiResult<Json<PayoutOut>> {
         let caller = self.state.caller(&auth).await?;
         let v = payout_actions::mark_failed(&self.state, &caller, id.0, &body.0.reason).await?;
         Ok(Json(v.into()))
@@ -118,7 +123,12 @@ impl PayoutActionsApi {
         operation_id = "reissue_payout",
         tag = "ApiTags::Payouts"
     )]
-    async fn reissue(&self, auth: BearerAuth, id: Path<i32>, body: Json<ReissueIn>) -> ApiResult<Created<PayoutOut>> {
+    async fn reissue(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<ReissueIn>,
+    ) -> ApiResult<Created<PayoutOut>> {
         let caller = self.state.caller(&auth).await?;
         let b = body.0.bank;
         let bank = BankIn {

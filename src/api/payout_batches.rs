@@ -1,6 +1,6 @@
 //! Payout batches and their xlsx payout sheet (奖补资金发放表).
 
-use super::{ApiTags, BearerAuth, Created, download, out_time};
+use super::{ApiTags, BearerAuth, Created, List, download, out_time};
 use crate::{
     error::ApiResult,
     services::payout_batches::{self, BatchView},
@@ -9,7 +9,7 @@ use crate::{
 use chrono::{DateTime, FixedOffset};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
-    param::Path,
+    param::{Path, Query},
     payload::{Binary, Json},
 };
 
@@ -59,10 +59,7 @@ pub enum PayoutSheetResponse {
         status = 200,
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )]
-    Ok(
-        Binary<Vec<u8>>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
+    Ok(Binary<Vec<u8>>, #[oai(header = "Content-Disposition")] String),
 }
 
 #[OpenApi]
@@ -77,11 +74,39 @@ impl PayoutBatchesApi {
         operation_id = "create_payout_batch",
         tag = "ApiTags::Payouts"
     )]
-    async fn create(&self, auth: BearerAuth, body: Json<PayoutBatchIn>) -> ApiResult<Created<PayoutBatchOut>> {
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<PayoutBatchIn>,
+    ) -> ApiResult<Created<PayoutBatchOut>> {
         let caller = self.state.caller(&auth).await?;
         let b = body.0;
         let v = payout_batches::create(&self.state, &caller, b.cycle_id, b.payout_ids).await?;
         Ok(Created::Created(Json(v.into())))
+    }
+
+    /// 发放批次列表 / List payout batches (finance, admin), oldest first
+    #[oai(
+        path = "/api/v1/payout-batches",
+        method = "get",
+        operation_id = "list_payout_batches",
+        tag = "ApiTags::Payouts"
+    )]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        cycle_id: Query<Option<i32>>,
+        page: Query<Option<i64>>,
+        per_page: Query<Option<i64>>,
+    ) -> ApiResult<Json<List<PayoutBatchOut>>> {
+        let caller = self.state.caller(&auth).await?;
+        let p = super::page(page.0, per_page.0)?;
+        let (items, total) =
+            payout_batches::list(&self.state, &caller, cycle_id.0, p.offset(), p.per_page).await?;
+        Ok(Json(List {
+            items: items.into_iter().map(Into::into).collect(),
+            total,
+        }))
     }
 
     /// 发放批次详情 / Get a payout batch (finance, admin)
@@ -93,7 +118,9 @@ impl PayoutBatchesApi {
     )]
     async fn get(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<PayoutBatchOut>> {
         let caller = self.state.caller(&auth).await?;
-        Ok(Json(payout_batches::get(&self.state, &caller, id.0).await?.into()))
+        Ok(Json(
+            payout_batches::get(&self.state, &caller, id.0).await?.into(),
+        ))
     }
 
     /// 下载发放表 / Download the batch's payout sheet, xlsx (finance)

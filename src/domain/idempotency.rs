@@ -67,7 +67,13 @@ mod tests {
     /// R-NOPAY2
     #[test]
     fn a_missing_or_odd_key_is_a_bad_request_on_the_header() {
-        for raw in [None, Some(""), Some("  "), Some("有中文"), Some(&"k".repeat(201)[..])] {
+        for raw in [
+            None,
+            Some(""),
+            Some("  "),
+            Some("有中文"),
+            Some(&"k".repeat(201)[..]),
+        ] {
             let e = IdempotencyKey::parse(raw).unwrap_err();
             assert_eq!((e.kind, e.code), (Kind::BadRequest, "invalid_parameter"));
             assert_eq!(e.field.as_deref(), Some(HEADER));

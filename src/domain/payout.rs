@@ -190,7 +190,10 @@ mod tests {
     /// R-BANK
     #[test]
     fn account_name_is_compared_with_the_unit_name_ignoring_outer_spaces() {
-        assert!(!account_name_differs(" 沈阳市科学技术协会 ", "沈阳市科学技术协会"));
+        assert!(!account_name_differs(
+            " 沈阳市科学技术协会 ",
+            "沈阳市科学技术协会"
+        ));
         assert!(account_name_differs("沈阳市科协财务处", "沈阳市科学技术协会"));
     }
 

@@ -79,7 +79,12 @@ pub async fn begin(
 }
 
 /// Stores the answer under the key, in the same transaction as the work.
-pub async fn save(txn: &impl ConnectionTrait, user_id: i32, key: &IdempotencyKey, answer: Stored) -> AppResult<()> {
+pub async fn save(
+    txn: &impl ConnectionTrait,
+    user_id: i32,
+    key: &IdempotencyKey,
+    answer: Stored,
+) -> AppResult<()> {
     let updated = idempotency_keys::Entity::update_many()
         .col_expr(Column::ResponseStatus, Expr::value(i32::from(answer.status)))
         .col_expr(Column::ResponseBody, Expr::value(answer.body))

@@ -78,17 +78,30 @@ pub async fn mark_paid(
     let now = state.now();
     let bank_reference = text::required("bank_reference", &input.bank_reference, 100)?;
     if input.paid_on > cst_date(now) {
-        return Err(DomainError::invalid("paid_on", "支付日期不能晚于今天", "paid_on cannot be in the future").into());
+        return Err(DomainError::invalid(
+            "paid_on",
+            "支付日期不能晚于今天",
+            "paid_on cannot be in the future",
+        )
+        .into());
     }
     let paid_on = input.paid_on;
-    let hash = request_hash(&["mark_paid", &id.to_string(), &paid_on.to_string(), &bank_reference]);
+    let hash = request_hash(&[
+        "mark_paid",
+        &id.to_string(),
+        &paid_on.to_string(),
+        &bank_reference,
+    ]);
 
     let txn = state.db.begin().await?;
     // 1. The key first: from here on a concurrent twin waits for this transaction.
     if let Begin::Replay(stored) = idempotency::begin(&txn, caller.user_id, key, &hash, now).await? {
         txn.rollback().await?;
         let payout = serde_json::from_str(&stored.body).map_err(AppError::internal)?;
-        return Ok(Paid { payout, replayed: true });
+        return Ok(Paid {
+            payout,
+            replayed: true,
+        });
     }
     let before = read::find(&txn, id).await?;
     let award = awards::Entity::find_by_id(before.award_id)
@@ -103,7 +116,10 @@ pub async fn mark_paid(
     let changed = payouts::Entity::update_many()
         .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Paid.as_str()))
         .col_expr(payouts::Column::PaidOn, Expr::value(paid_on))
-        .col_expr(payouts::Column::BankReference, Expr::value(bank_reference.clone()))
+        .col_expr(
+            payouts::Column::BankReference,
+            Expr::value(bank_reference.clone()),
+        )
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.eq(id))
         .filter(payouts::Column::Status.is_in(PayoutStatus::open_strs()))
@@ -158,7 +174,10 @@ pub async fn mark_failed(state: &AppState, caller: &Caller, id: i32, reason: &st
     let txn = state.db.begin().await?;
     let before = read::find(&txn, id).await?;
     let changed = payouts::Entity::update_many()
-        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Failed.as_str()))
+        .col_expr(
+            payouts::Column::Status,
+            Expr::value(PayoutStatus::Failed.as_str()),
+        )
         .col_expr(payouts::Column::FailureReason, Expr::value(reason))
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.eq(id))

@@ -70,7 +70,11 @@ async fn cycle(db: &impl ConnectionTrait, id: i32) -> AppResult<cycles::Model> {
 
 /// The payouts a new batch takes: every pending, unbatched payout of the cycle, or exactly
 /// `ids` when given (each of that cycle, in no batch, pending).
-async fn selection(db: &impl ConnectionTrait, cycle_id: i32, ids: Option<Vec<i32>>) -> AppResult<Vec<payouts::Model>> {
+async fn selection(
+    db: &impl ConnectionTrait,
+    cycle_id: i32,
+    ids: Option<Vec<i32>>,
+) -> AppResult<Vec<payouts::Model>> {
     let Some(mut ids) = ids else {
         return Ok(payouts::Entity::find()
             .filter(payouts::Column::CycleId.eq(cycle_id))
@@ -171,7 +175,10 @@ pub async fn create(
     .await?;
     let ids: Vec<i32> = chosen.iter().map(|p| p.id).collect();
     let moved = payouts::Entity::update_many()
-        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Exported.as_str()))
+        .col_expr(
+            payouts::Column::Status,
+            Expr::value(PayoutStatus::Exported.as_str()),
+        )
         .col_expr(payouts::Column::BatchId, Expr::value(batch.id))
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.is_in(ids.clone()))
@@ -213,6 +220,28 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<BatchV
         .await?
         .ok_or_else(batch_not_found)?;
     batch_view(&state.db, batch).await
+}
+
+/// Batches, oldest first (finance and the admin). A cycle has a handful of batches, so each is
+/// completed with its own two small queries.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    cycle_id: Option<i32>,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<BatchView>, u64)> {
+    caller.require(&read::READERS)?;
+    let mut q = payout_batches::Entity::find().order_by_asc(payout_batches::Column::Id);
+    if let Some(c) = cycle_id {
+        q = q.filter(payout_batches::Column::CycleId.eq(c));
+    }
+    let total = q.clone().count(&state.db).await?;
+    let mut items = Vec::new();
+    for b in q.offset(offset).limit(limit).all(&state.db).await? {
+        items.push(batch_view(&state.db, b).await?);
+    }
+    Ok((items, total))
 }
 
 /// The downloaded payout sheet.

@@ -78,7 +78,10 @@ pub fn not_found() -> AppError {
 
 /// A payout by id, or 404.
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> AppResult<payouts::Model> {
-    payouts::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)
+    payouts::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
 }
 
 /// The views of `rows`, in their order, with team, unit and project names.
@@ -246,7 +249,8 @@ pub async fn summary(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRes
         })
         .collect();
     for (status, amount) in rows {
-        let status = PayoutStatus::parse(&status).ok_or_else(|| AppError::internal("unknown payout status"))?;
+        let status =
+            PayoutStatus::parse(&status).ok_or_else(|| AppError::internal("unknown payout status"))?;
         if let Some(t) = by_status.iter_mut().find(|t| t.status == status) {
             t.count += 1;
             t.total_fen = add(t.total_fen, amount)?;

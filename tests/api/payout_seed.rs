@@ -38,12 +38,6 @@ pub struct Finalized {
     pub payouts: Vec<Seeded>,
 }
 
-impl Finalized {
-    pub fn total_fen(&self) -> i64 {
-        self.payouts.iter().map(|p| p.amount_fen).sum()
-    }
-}
-
 /// (tier, subsidy in fen, account number, account name differs from the unit name)
 const AWARDS: [(Tier, i64, &str, bool); 3] = [
     (Tier::First, 1_000_000, "6222020200010123", false),

@@ -23,33 +23,74 @@ async fn a_failed_payout_is_reissued_once_to_a_corrected_account() {
     let id = old.id;
 
     // Only a failed payout is reissued.
-    let r = app.post(&format!("/api/v1/payouts/{id}/reissue"), &finance, bank("6222 0000 1111 2222")).await;
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{id}/reissue"),
+            &finance,
+            bank("6222 0000 1111 2222"),
+        )
+        .await;
     assert_error(&r, 409, "payout_state");
 
-    let r = app.post(&format!("/api/v1/payouts/{id}/failed"), &finance, json!({"reason": "  "})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{id}/failed"),
+            &finance,
+            json!({"reason": "  "}),
+        )
+        .await;
     assert_error(&r, 422, "invalid_value");
     assert_eq!(r.1["field"], "reason");
     let (s, v) = app
-        .post(&format!("/api/v1/payouts/{id}/failed"), &finance, json!({"reason": "户名与账号不符"}))
+        .post(
+            &format!("/api/v1/payouts/{id}/failed"),
+            &finance,
+            json!({"reason": "户名与账号不符"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["status"].as_str(), v["failure_reason"].as_str()), (Some("failed"), Some("户名与账号不符")));
-    let r = app.post(&format!("/api/v1/payouts/{id}/failed"), &finance, json!({"reason": "again"})).await;
+    assert_eq!(
+        (v["status"].as_str(), v["failure_reason"].as_str()),
+        (Some("failed"), Some("户名与账号不符"))
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{id}/failed"),
+            &finance,
+            json!({"reason": "again"}),
+        )
+        .await;
     assert_error(&r, 409, "payout_state");
     let body = json!({"paid_on": today(&app), "bank_reference": "X"});
-    assert_error(&mark_paid(&app, &finance, id, Some("k"), &body).await.pair(), 409, "payout_state");
+    assert_error(
+        &mark_paid(&app, &finance, id, Some("k"), &body).await.pair(),
+        409,
+        "payout_state",
+    );
 
-    let r = app.post(&format!("/api/v1/payouts/{id}/reissue"), &finance, bank("6222-ABC")).await;
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{id}/reissue"),
+            &finance,
+            bank("6222-ABC"),
+        )
+        .await;
     assert_error(&r, 422, "invalid_bank_account");
     assert_eq!(r.1["field"], "bank.account_no");
     let mut blank_name = bank("6222000011112222");
     blank_name["bank"]["account_name"] = json!("");
-    let r = app.post(&format!("/api/v1/payouts/{id}/reissue"), &finance, blank_name).await;
+    let r = app
+        .post(&format!("/api/v1/payouts/{id}/reissue"), &finance, blank_name)
+        .await;
     assert_error(&r, 422, "invalid_value");
     assert_eq!(r.1["field"], "bank.account_name");
 
     let (s, new) = app
-        .post(&format!("/api/v1/payouts/{id}/reissue"), &finance, bank("6222 0000 1111 2222"))
+        .post(
+            &format!("/api/v1/payouts/{id}/reissue"),
+            &finance,
+            bank("6222 0000 1111 2222"),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{new}");
     assert_eq!(new["status"], "pending");
@@ -60,12 +101,23 @@ async fn a_failed_payout_is_reissued_once_to_a_corrected_account() {
     assert_eq!(new["bank"]["account_no"], "6222000011112222");
     assert_eq!(new["batch_id"], Value::Null);
     let (_, was) = app.get(&format!("/api/v1/payouts/{id}"), &finance).await;
-    assert_eq!((was["status"].as_str(), &was["reissued_by"]), (Some("failed"), &new["id"]));
+    assert_eq!(
+        (was["status"].as_str(), &was["reissued_by"]),
+        (Some("failed"), &new["id"])
+    );
 
     // R-NOPAY2: one live payout per award.
-    let r = app.post(&format!("/api/v1/payouts/{id}/reissue"), &finance, bank("6222000033334444")).await;
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{id}/reissue"),
+            &finance,
+            bank("6222000033334444"),
+        )
+        .await;
     assert_error(&r, 409, "already_reissued");
-    let (_, listed) = app.get(&format!("/api/v1/payouts?cycle_id={}", world.cycle_id), &finance).await;
+    let (_, listed) = app
+        .get(&format!("/api/v1/payouts?cycle_id={}", world.cycle_id), &finance)
+        .await;
     assert_eq!(listed["total"], 4);
 
     // The reissue is paid like any payout, once.
@@ -77,11 +129,21 @@ async fn a_failed_payout_is_reissued_once_to_a_corrected_account() {
 
     // R-AUDIT
     let (_, audit) = app
-        .get(&format!("/api/v1/audit?entity=payout&entity_id={new_id}"), &app.admin)
+        .get(
+            &format!("/api/v1/audit?entity=payout&entity_id={new_id}"),
+            &app.admin,
+        )
         .await;
-    let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["mark_paid", "reissue"]);
-    let (_, audit) = app.get(&format!("/api/v1/audit?entity=payout&entity_id={id}"), &app.admin).await;
+    let (_, audit) = app
+        .get(&format!("/api/v1/audit?entity=payout&entity_id={id}"), &app.admin)
+        .await;
     assert_eq!(audit["items"][0]["action"], "mark_failed");
     assert_eq!(audit["items"][0]["before"]["status"], "pending");
 }
@@ -100,20 +162,43 @@ async fn the_payout_summary_adds_up() {
     let (s, v) = app.get(&path, &finance).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["awarded_total_fen"], 1_900_050);
-    assert_eq!((v["paid_total_fen"].as_i64(), v["remaining_fen"].as_i64()), (Some(0), Some(1_900_050)));
-    assert_eq!(v["by_status"][0], json!({"status": "pending", "count": 3, "total_fen": 1_900_050}));
+    assert_eq!(
+        (v["paid_total_fen"].as_i64(), v["remaining_fen"].as_i64()),
+        (Some(0), Some(1_900_050))
+    );
+    assert_eq!(
+        v["by_status"][0],
+        json!({"status": "pending", "count": 3, "total_fen": 1_900_050})
+    );
 
     // a exported then paid, b failed and reissued, c exported.
     let r = app
-        .post("/api/v1/payout-batches", &finance, json!({"cycle_id": world.cycle_id, "payout_ids": [a, c]}))
+        .post(
+            "/api/v1/payout-batches",
+            &finance,
+            json!({"cycle_id": world.cycle_id, "payout_ids": [a, c]}),
+        )
         .await;
     assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
     let body = json!({"paid_on": today(&app), "bank_reference": "R1"});
-    assert_eq!(mark_paid(&app, &finance, a, Some("s1"), &body).await.status, StatusCode::OK);
-    let r = app.post(&format!("/api/v1/payouts/{b}/failed"), &finance, json!({"reason": "销户"})).await;
+    assert_eq!(
+        mark_paid(&app, &finance, a, Some("s1"), &body).await.status,
+        StatusCode::OK
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{b}/failed"),
+            &finance,
+            json!({"reason": "销户"}),
+        )
+        .await;
     assert_eq!(r.0, StatusCode::OK);
     let r = app
-        .post(&format!("/api/v1/payouts/{b}/reissue"), &finance, bank("6222000011112222"))
+        .post(
+            &format!("/api/v1/payouts/{b}/reissue"),
+            &finance,
+            bank("6222000011112222"),
+        )
         .await;
     assert_eq!(r.0, StatusCode::CREATED);
 
@@ -122,9 +207,20 @@ async fn the_payout_summary_adds_up() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["status"].as_str().unwrap().to_owned(), t["count"].as_i64().unwrap(), t["total_fen"].as_i64().unwrap()))
+        .map(|t| {
+            (
+                t["status"].as_str().unwrap().to_owned(),
+                t["count"].as_i64().unwrap(),
+                t["total_fen"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    let expected = [("pending", 1, 600_000), ("exported", 1, 300_050), ("paid", 1, 1_000_000), ("failed", 1, 600_000)];
+    let expected = [
+        ("pending", 1, 600_000),
+        ("exported", 1, 300_050),
+        ("paid", 1, 1_000_000),
+        ("failed", 1, 600_000),
+    ];
     assert_eq!(by, expected.map(|(s, n, t)| (s.to_owned(), n, t)));
     assert_eq!(v["awarded_total_fen"], 1_900_050);
     assert_eq!(v["paid_total_fen"], 1_000_000);
@@ -132,7 +228,11 @@ async fn the_payout_summary_adds_up() {
     let count: i64 = by.iter().map(|t| t.1).sum();
     assert_eq!(count, 4);
 
-    assert_error(&app.get("/api/v1/cycles/99999/payout-summary", &finance).await, 404, "not_found");
+    assert_error(
+        &app.get("/api/v1/cycles/99999/payout-summary", &finance).await,
+        404,
+        "not_found",
+    );
 }
 
 /// R-ERR: bad input to "mark paid" names its field and records nothing.
@@ -143,22 +243,64 @@ async fn bad_payment_input_is_refused_and_records_nothing() {
     let (_, finance) = app.user("finance", None, None).await;
     let id = world.payouts[0].id;
 
-    let r = mark_paid(&app, &finance, id, Some("k"), &json!({"paid_on": today(&app), "bank_reference": " "})).await;
+    let r = mark_paid(
+        &app,
+        &finance,
+        id,
+        Some("k"),
+        &json!({"paid_on": today(&app), "bank_reference": " "}),
+    )
+    .await;
     assert_error(&r.pair(), 422, "invalid_value");
     assert_eq!(r.json()["field"], "bank_reference");
-    let r = mark_paid(&app, &finance, id, Some("k"), &json!({"paid_on": "2999-01-01", "bank_reference": "R"})).await;
+    let r = mark_paid(
+        &app,
+        &finance,
+        id,
+        Some("k"),
+        &json!({"paid_on": "2999-01-01", "bank_reference": "R"}),
+    )
+    .await;
     assert_error(&r.pair(), 422, "invalid_value");
     assert_eq!(r.json()["field"], "paid_on");
-    let r = mark_paid(&app, &finance, id, Some("k"), &json!({"paid_on": "01/03/2026", "bank_reference": "R"})).await;
+    let r = mark_paid(
+        &app,
+        &finance,
+        id,
+        Some("k"),
+        &json!({"paid_on": "01/03/2026", "bank_reference": "R"}),
+    )
+    .await;
     assert_error(&r.pair(), 400, "invalid_body");
-    let r = mark_paid(&app, &finance, id, Some(&"k".repeat(201)), &json!({"paid_on": today(&app), "bank_reference": "R"})).await;
+    let r = mark_paid(
+        &app,
+        &finance,
+        id,
+        Some(&"k".repeat(201)),
+        &json!({"paid_on": today(&app), "bank_reference": "R"}),
+    )
+    .await;
     assert_error(&r.pair(), 400, "invalid_parameter");
-    let r = mark_paid(&app, &finance, 999_999, Some("k"), &json!({"paid_on": today(&app), "bank_reference": "R"})).await;
+    let r = mark_paid(
+        &app,
+        &finance,
+        999_999,
+        Some("k"),
+        &json!({"paid_on": today(&app), "bank_reference": "R"}),
+    )
+    .await;
     assert_error(&r.pair(), 404, "not_found");
     assert_eq!(payment_count(&app, id).await, 0);
 
     // The refused requests left no key behind: "k" is free for a real payment.
-    let r = mark_paid(&app, &finance, id, Some("k"), &json!({"paid_on": today(&app), "bank_reference": "R"})).await;
+    let r = mark_paid(
+        &app,
+        &finance,
+        id,
+        Some("k"),
+        &json!({"paid_on": today(&app), "bank_reference": "R"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(!r.replayed);
 }

@@ -100,11 +100,16 @@ async fn finance_sees_full_account_numbers_and_the_admin_sees_them_masked() {
     assert!(item["created_at"].as_str().unwrap().ends_with("+08:00"));
 
     let (s, v) = app
-        .get(&format!("/api/v1/payouts?cycle_id={}", world.cycle_id), &app.admin)
+        .get(
+            &format!("/api/v1/payouts?cycle_id={}", world.cycle_id),
+            &app.admin,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["items"][0]["bank"]["account_no"], "6222 **** **** 0123");
-    let (_, one) = app.get(&format!("/api/v1/payouts/{}", first.id), &app.admin).await;
+    let (_, one) = app
+        .get(&format!("/api/v1/payouts/{}", first.id), &app.admin)
+        .await;
     assert_eq!(one["bank"]["account_no"], "6222 **** **** 0123");
     let (_, one) = app.get(&format!("/api/v1/payouts/{}", first.id), &finance).await;
     assert_eq!(one["bank"]["account_no"], "6222020200010123");
@@ -112,13 +117,33 @@ async fn finance_sees_full_account_numbers_and_the_admin_sees_them_masked() {
     // Filters and paging.
     assert_eq!(app.get("/api/v1/payouts", &finance).await.1["total"], 6);
     let (_, v) = app
-        .get(&format!("/api/v1/payouts?cycle_id={}&per_page=2&page=2", other.cycle_id), &finance)
+        .get(
+            &format!("/api/v1/payouts?cycle_id={}&per_page=2&page=2", other.cycle_id),
+            &finance,
+        )
         .await;
-    assert_eq!((v["total"].as_i64(), v["items"].as_array().unwrap().len()), (Some(3), 1));
-    assert_eq!(app.get("/api/v1/payouts?status=paid", &finance).await.1["total"], 0);
-    assert_eq!(app.get("/api/v1/payouts?status=pending", &finance).await.1["total"], 6);
-    assert_error(&app.get("/api/v1/payouts?status=lost", &finance).await, 400, "invalid_parameter");
-    assert_error(&app.get("/api/v1/payouts/999999", &finance).await, 404, "not_found");
+    assert_eq!(
+        (v["total"].as_i64(), v["items"].as_array().unwrap().len()),
+        (Some(3), 1)
+    );
+    assert_eq!(
+        app.get("/api/v1/payouts?status=paid", &finance).await.1["total"],
+        0
+    );
+    assert_eq!(
+        app.get("/api/v1/payouts?status=pending", &finance).await.1["total"],
+        6
+    );
+    assert_error(
+        &app.get("/api/v1/payouts?status=lost", &finance).await,
+        400,
+        "invalid_parameter",
+    );
+    assert_error(
+        &app.get("/api/v1/payouts/999999", &finance).await,
+        404,
+        "not_found",
+    );
 }
 
 /// R-AUTHZ: teams, units, districts and experts get 403 on every payout operation.
@@ -136,24 +161,58 @@ async fn teams_units_districts_and_experts_may_not_touch_payouts() {
 
     for token in [&team, &unit_user, &district_user, &expert] {
         assert_error(&app.get("/api/v1/payouts", token).await, 403, "forbidden");
-        assert_error(&app.get(&format!("/api/v1/payouts/{id}"), token).await, 403, "forbidden");
-        assert_error(&app.get(&format!("/api/v1/cycles/{c}/payout-summary"), token).await, 403, "forbidden");
+        assert_error(
+            &app.get(&format!("/api/v1/payouts/{id}"), token).await,
+            403,
+            "forbidden",
+        );
+        assert_error(
+            &app.get(&format!("/api/v1/cycles/{c}/payout-summary"), token)
+                .await,
+            403,
+            "forbidden",
+        );
         let body = json!({"paid_on": today(&app), "bank_reference": "B1"});
-        assert_error(&mark_paid(&app, token, id, Some("k1"), &body).await.pair(), 403, "forbidden");
-        let r = app.post(&format!("/api/v1/payouts/{id}/failed"), token, json!({"reason": "x"})).await;
+        assert_error(
+            &mark_paid(&app, token, id, Some("k1"), &body).await.pair(),
+            403,
+            "forbidden",
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/payouts/{id}/failed"),
+                token,
+                json!({"reason": "x"}),
+            )
+            .await;
         assert_error(&r, 403, "forbidden");
-        let r = app.post("/api/v1/payout-batches", token, json!({"cycle_id": c})).await;
+        let r = app
+            .post("/api/v1/payout-batches", token, json!({"cycle_id": c}))
+            .await;
         assert_error(&r, 403, "forbidden");
     }
     // The admin reads but does not pay, batch or download.
     let body = json!({"paid_on": today(&app), "bank_reference": "B1"});
-    assert_error(&mark_paid(&app, &app.admin, id, Some("k1"), &body).await.pair(), 403, "forbidden");
-    let r = app.post("/api/v1/payout-batches", &app.admin, json!({"cycle_id": c})).await;
+    assert_error(
+        &mark_paid(&app, &app.admin, id, Some("k1"), &body).await.pair(),
+        403,
+        "forbidden",
+    );
+    let r = app
+        .post("/api/v1/payout-batches", &app.admin, json!({"cycle_id": c}))
+        .await;
     assert_error(&r, 403, "forbidden");
-    assert_eq!(app.get("/api/v1/payouts?status=pending", &app.admin).await.1["total"], 3);
+    assert_eq!(
+        app.get("/api/v1/payouts?status=pending", &app.admin).await.1["total"],
+        3
+    );
 }
 
-async fn download(app: &TestApp, token: &str, batch: i64) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+async fn download(
+    app: &TestApp,
+    token: &str,
+    batch: i64,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
     let resp = app
         .client
         .get(app.url(&format!("/api/v1/payout-batches/{batch}/sheet")))
@@ -188,7 +247,11 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
     let (app, world, finance) = setup().await;
 
     let (s, batch) = app
-        .post("/api/v1/payout-batches", &finance, json!({"cycle_id": world.cycle_id}))
+        .post(
+            "/api/v1/payout-batches",
+            &finance,
+            json!({"cycle_id": world.cycle_id}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{batch}");
     let ids: Vec<i64> = world.payouts.iter().map(|p| p.id).collect();
@@ -199,14 +262,28 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
     let batch_id = batch["id"].as_i64().unwrap();
     let me = app.get("/api/v1/me", &finance).await.1["user"].clone();
     assert_eq!(batch["created_by"], me["id"]);
-    let (_, again) = app.get(&format!("/api/v1/payout-batches/{batch_id}"), &app.admin).await;
+    let (_, again) = app
+        .get(&format!("/api/v1/payout-batches/{batch_id}"), &app.admin)
+        .await;
     assert_eq!(again, batch);
     let (_, listed) = app.get("/api/v1/payouts?status=exported", &finance).await;
     assert_eq!(listed["total"], 3);
-    assert!(listed["items"].as_array().unwrap().iter().all(|p| p["batch_id"] == batch_id));
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["batch_id"] == batch_id)
+    );
 
     // Nothing pending is left for a second batch.
-    let r = app.post("/api/v1/payout-batches", &finance, json!({"cycle_id": world.cycle_id})).await;
+    let r = app
+        .post(
+            "/api/v1/payout-batches",
+            &finance,
+            json!({"cycle_id": world.cycle_id}),
+        )
+        .await;
     assert_error(&r, 422, "empty_batch");
 
     // The sheet.
@@ -216,11 +293,13 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
         headers["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let expected_name = "2026年度奖补资金发放表-第1批.xlsx";
-    let encoded: String = percent_encoding::utf8_percent_encode(expected_name, percent_encoding::NON_ALPHANUMERIC)
-        .to_string()
-        .replace("%2D", "-")
-        .replace("%2E", ".");
+    let expected_name = format!("{}年度奖补资金发放表-第1批.xlsx", world.year);
+    assert_eq!(expected_name, "2026年度奖补资金发放表-第1批.xlsx");
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(&expected_name, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2D", "-")
+            .replace("%2E", ".");
     assert_eq!(
         headers["content-disposition"].to_str().unwrap(),
         format!("attachment; filename=\"payout-batch-{batch_id}.xlsx\"; filename*=UTF-8''{encoded}")
@@ -228,7 +307,10 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let range = book.worksheet_range(SHEET_NAME).unwrap();
     let title = text(&range, 0, 0);
-    assert!(title.starts_with("2026年度") && title.ends_with("（第1批）"), "{title}");
+    assert!(
+        title.starts_with(&format!("{}年度", world.year)) && title.ends_with("（第1批）"),
+        "{title}"
+    );
     let labels = ["一等奖", "二等奖", "三等奖"];
     for (i, p) in world.payouts.iter().enumerate() {
         let row = 2 + i as u32;
@@ -268,7 +350,10 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
 
     // R-AUDIT: who downloaded which sheet, when.
     let (_, audit) = app
-        .get(&format!("/api/v1/audit?entity=payout_batch&entity_id={batch_id}"), &app.admin)
+        .get(
+            &format!("/api/v1/audit?entity=payout_batch&entity_id={batch_id}"),
+            &app.admin,
+        )
         .await;
     let entry = audit["items"]
         .as_array()
@@ -279,7 +364,10 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
     assert_eq!(entry["actor_id"], me["id"]);
     assert_eq!(entry["after"]["file_name"], expected_name);
     let (_, audit) = app
-        .get(&format!("/api/v1/audit?entity=payout&entity_id={}", ids[0]), &app.admin)
+        .get(
+            &format!("/api/v1/audit?entity=payout&entity_id={}", ids[0]),
+            &app.admin,
+        )
         .await;
     assert_eq!(audit["items"][0]["action"], "export");
     assert_eq!(audit["items"][0]["after"]["account_no"], "6222 **** **** 0123");
@@ -287,7 +375,11 @@ async fn a_batch_exports_the_pending_payouts_and_its_sheet_reads_back() {
     // Only finance downloads; an unknown batch is 404.
     let (s, _, _) = download(&app, &app.admin, batch_id).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    assert_error(&app.get("/api/v1/payout-batches/99999/sheet", &finance).await, 404, "not_found");
+    assert_error(
+        &app.get("/api/v1/payout-batches/99999/sheet", &finance).await,
+        404,
+        "not_found",
+    );
 }
 
 /// SPEC "Subsidy disbursement": a payout is in at most one batch, and a batch takes only pending
@@ -299,41 +391,91 @@ async fn a_batch_takes_only_pending_unbatched_payouts_of_its_cycle() {
     let [a, b, c] = [0, 1, 2].map(|i| world.payouts[i].id);
     let batch = |ids: Value| json!({"cycle_id": world.cycle_id, "payout_ids": ids});
 
-    let r = app.post("/api/v1/payout-batches", &finance, batch(json!([]))).await;
+    let r = app
+        .post("/api/v1/payout-batches", &finance, batch(json!([])))
+        .await;
     assert_error(&r, 422, "empty_batch");
     let r = app
-        .post("/api/v1/payout-batches", &finance, batch(json!([a, other.payouts[0].id])))
+        .post(
+            "/api/v1/payout-batches",
+            &finance,
+            batch(json!([a, other.payouts[0].id])),
+        )
         .await;
     assert_error(&r, 422, "payout_not_in_cycle");
     assert_eq!(r.1["field"], "payout_ids");
-    let r = app.post("/api/v1/payout-batches", &finance, batch(json!([a, 424242]))).await;
+    let r = app
+        .post("/api/v1/payout-batches", &finance, batch(json!([a, 424242])))
+        .await;
     assert_error(&r, 422, "payout_not_in_cycle");
     let r = app
         .post("/api/v1/payout-batches", &finance, json!({"cycle_id": 99999}))
         .await;
     assert_error(&r, 404, "not_found");
 
-    let (s, v) = app.post("/api/v1/payout-batches", &finance, batch(json!([a, a]))).await;
+    let (s, v) = app
+        .post("/api/v1/payout-batches", &finance, batch(json!([a, a])))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!((v["payout_ids"].clone(), v["total_fen"].clone()), (json!([a]), json!(1_000_000)));
+    assert_eq!(
+        (v["payout_ids"].clone(), v["total_fen"].clone()),
+        (json!([a]), json!(1_000_000))
+    );
 
-    let r = app.post("/api/v1/payout-batches", &finance, batch(json!([a, b]))).await;
+    let r = app
+        .post("/api/v1/payout-batches", &finance, batch(json!([a, b])))
+        .await;
     assert_error(&r, 409, "payout_already_batched");
     // A failed payout is not pending.
-    let r = app.post(&format!("/api/v1/payouts/{c}/failed"), &finance, json!({"reason": "账号错误"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/payouts/{c}/failed"),
+            &finance,
+            json!({"reason": "账号错误"}),
+        )
+        .await;
     assert_eq!(r.0, StatusCode::OK, "{}", r.1);
-    let r = app.post("/api/v1/payout-batches", &finance, batch(json!([b, c]))).await;
+    let r = app
+        .post("/api/v1/payout-batches", &finance, batch(json!([b, c])))
+        .await;
     assert_error(&r, 409, "payout_state");
     // Nothing half written: b is still pending.
-    assert_eq!(app.get(&format!("/api/v1/payouts/{b}"), &finance).await.1["status"], "pending");
+    assert_eq!(
+        app.get(&format!("/api/v1/payouts/{b}"), &finance).await.1["status"],
+        "pending"
+    );
 
     // The default takes what is left: b only. Batches are numbered per cycle.
-    let (s, v) = app.post("/api/v1/payout-batches", &finance, json!({"cycle_id": world.cycle_id})).await;
+    let (s, v) = app
+        .post(
+            "/api/v1/payout-batches",
+            &finance,
+            json!({"cycle_id": world.cycle_id}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!((v["payout_ids"].clone(), v["label"].clone()), (json!([b]), json!("第2批")));
-    let (s, v) = app.post("/api/v1/payout-batches", &finance, json!({"cycle_id": other.cycle_id})).await;
+    assert_eq!(
+        (v["payout_ids"].clone(), v["label"].clone()),
+        (json!([b]), json!("第2批"))
+    );
+    let (s, v) = app
+        .post(
+            "/api/v1/payout-batches",
+            &finance,
+            json!({"cycle_id": other.cycle_id}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["label"], "第1批");
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/payout-batches?cycle_id={}", world.cycle_id),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(list["total"], 2);
+    assert_eq!(list["items"][1]["payout_ids"], json!([b]));
+    assert_eq!(app.get("/api/v1/payout-batches", &finance).await.1["total"], 3);
 }
 
 /// R-NOPAY2: marking paid is idempotent per key and user: the same key and body get the stored
@@ -381,7 +523,12 @@ async fn marking_paid_is_idempotent_under_retries() {
     let (_, audit) = app
         .get(&format!("/api/v1/audit?entity=payout&entity_id={id}"), &app.admin)
         .await;
-    let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["mark_paid"]);
     // The stored answer never leaks into the audit log.
     assert!(!audit.to_string().contains("response_body"));
@@ -399,7 +546,9 @@ async fn concurrent_payments_with_different_keys_record_one_payment() {
     let tasks: Vec<_> = (0..16)
         .map(|i| {
             let (app, finance, body) = (app.clone(), finance.clone(), body.clone());
-            tokio::spawn(async move { mark_paid(&app, &finance, id, Some(&format!("race-{i}")), &body).await })
+            tokio::spawn(
+                async move { mark_paid(&app, &finance, id, Some(&format!("race-{i}")), &body).await },
+            )
         })
         .collect();
     let mut ok = 0;
@@ -412,7 +561,12 @@ async fn concurrent_payments_with_different_keys_record_one_payment() {
     }
     assert_eq!(ok, 1);
     assert_eq!(payment_count(&app, id).await, 1);
-    let (_, v) = app.get(&format!("/api/v1/payouts?cycle_id={}&status=paid", world.cycle_id), &finance).await;
+    let (_, v) = app
+        .get(
+            &format!("/api/v1/payouts?cycle_id={}&status=paid", world.cycle_id),
+            &finance,
+        )
+        .await;
     assert_eq!(v["total"], 1);
 }
 
