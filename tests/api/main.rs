@@ -5,6 +5,8 @@ mod activities;
 mod helpers;
 mod meta;
 mod orgs;
+mod payout_payments;
 mod payout_seed;
+mod payout_sheet;
 mod payout_states;
 mod payouts;
