@@ -5,7 +5,8 @@ use crate::{
     api::{
         self, activities::ActivitiesApi, applications::ApplicationsApi, assignments::AssignmentsApi,
         attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
-        cycles::CyclesApi, meta::MetaApi, objections::ObjectionsApi, results::ResultsApi, scores::ScoresApi,
+        cycles::CyclesApi, meta::MetaApi, objections::ObjectionsApi, payout_actions::PayoutActionsApi,
+        payout_batches::PayoutBatchesApi, payouts::PayoutsApi, results::ResultsApi, scores::ScoresApi,
         teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
@@ -72,10 +73,14 @@ pub type Apis = (
     AttachmentsApi,
     AuditApi,
     ReviewApis,
+    PayoutApis,
 );
 
 /// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
 pub type ReviewApis = (AssignmentsApi, ScoresApi, ResultsApi, ObjectionsApi);
+
+/// Subsidy payouts, payment records and batches.
+pub type PayoutApis = (PayoutsApi, PayoutActionsApi, PayoutBatchesApi);
 
 /// The documented API. No runtime values (bind address) go into the spec.
 pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -98,6 +103,11 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
                 ScoresApi { state: s() },
                 ResultsApi { state: s() },
                 ObjectionsApi { state: s() },
+            ),
+            (
+                PayoutsApi { state: s() },
+                PayoutActionsApi { state: s() },
+                PayoutBatchesApi { state: s() },
             ),
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",

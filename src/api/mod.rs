@@ -8,9 +8,13 @@ pub mod audit;
 pub mod auth;
 pub mod award_history;
 pub mod cycles;
+pub mod download;
 pub mod meta;
 pub mod multipart;
 pub mod objections;
+pub mod payout_actions;
+pub mod payout_batches;
+pub mod payouts;
 pub mod results;
 pub mod scores;
 pub mod teams;
@@ -51,6 +55,8 @@ pub enum ApiTags {
     Review,
     /// 审计日志 / Audit
     Audit,
+    /// 奖补发放 / Payouts
+    Payouts,
 }
 
 /// `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.
