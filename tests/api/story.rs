@@ -258,6 +258,72 @@ async fn a_whole_round_from_application_to_next_years_exclusion() {
         "not_awarded"
     );
 
+    // R-NOPAY2: finalizing created one payout per award; finance batches and pays them once.
+    let (_, finance) = app.user("finance", None, None).await;
+    let (s, v) = app
+        .get(&format!("/api/v1/payouts?cycle_id={cycle}"), &finance)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut payouts: Vec<(i64, i64, String)> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["application_id"].as_i64().unwrap(),
+                p["amount_fen"].as_i64().unwrap(),
+                p["bank"]["account_no"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    payouts.sort();
+    assert_eq!(
+        payouts,
+        [
+            (t1.app, 1_000_000, "6222020200012345678".into()),
+            (t2.app, 500_000, "6222020200012345678".into())
+        ]
+    );
+    let (s, batch) = app
+        .post("/api/v1/payout-batches", &finance, json!({"cycle_id": cycle}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{batch}");
+    assert_eq!(batch["total_fen"], 1_500_000);
+    let sheet = app
+        .client
+        .get(app.url(&format!("/api/v1/payout-batches/{}/sheet", batch["id"])))
+        .bearer_auth(&finance)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sheet.status(), StatusCode::OK);
+    assert!(sheet.bytes().await.unwrap().starts_with(b"PK"));
+    for id in batch["payout_ids"].as_array().unwrap() {
+        let paid = app
+            .client
+            .post(app.url(&format!("/api/v1/payouts/{id}/paid")))
+            .bearer_auth(&finance)
+            .header("Idempotency-Key", format!("pay-{id}"))
+            .json(
+                &json!({"paid_on": app.now().format("%Y-%m-%d").to_string(), "bank_reference": "ICBC-0001"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(paid.status(), StatusCode::OK);
+    }
+    let (_, summary) = app
+        .get(&format!("/api/v1/cycles/{cycle}/payout-summary"), &finance)
+        .await;
+    assert_eq!(
+        (
+            summary["awarded_total_fen"].as_i64(),
+            summary["paid_total_fen"].as_i64()
+        ),
+        (Some(1_500_000), Some(1_500_000)),
+        "{summary}"
+    );
+
     // R-EXCLUDE: next year, last year's winners may not apply; the others may.
     let next = app.open_cycle(2027).await;
     for t in [&t1, &t2] {
