@@ -9,7 +9,7 @@
 mod names;
 mod sniff;
 
-pub use names::{content_disposition, sanitize_filename};
+pub use names::sanitize_filename;
 pub use sniff::{EvidenceKind, FileType, SNIFF_LEN, is_docx, sniff};
 
 use crate::{

@@ -9,7 +9,7 @@ use crate::{
     error::{ApiResult, AppError},
     services::attachments,
     state::AppState,
-    storage::{EvidenceKind, FileType, Received, content_disposition},
+    storage::{EvidenceKind, FileType, Received},
 };
 use chrono::{DateTime, FixedOffset};
 use entity::attachments::Model;
@@ -93,7 +93,10 @@ impl IntoResponse for EvidenceFile {
             .status(StatusCode::OK)
             .content_type(self.content_type)
             .header(header::CONTENT_LENGTH, self.len)
-            .header(header::CONTENT_DISPOSITION, content_disposition(&self.filename))
+            .header(
+                header::CONTENT_DISPOSITION,
+                super::download::for_file(&self.filename),
+            )
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
             .body(self.body)
     }

@@ -21,21 +21,26 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 /// `attachment; filename="<ascii>"; filename*=UTF-8''<percent-encoded name>` (RFC 6266 §4.3):
 /// browsers that know `filename*` use the UTF-8 name, older ones the ASCII fallback.
 pub fn attachment(ascii_fallback: &str, name: &str) -> String {
-    // The fallback goes in a quoted-string: keep it to safe printable ASCII.
-    let fallback: String = ascii_fallback
-        .chars()
-        .map(|c| {
-            if c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    // The fallback goes in a quoted-string: keep it to safe printable ASCII; each run of
+    // anything else becomes one `_`.
+    let mut fallback = String::with_capacity(ascii_fallback.len());
+    for c in ascii_fallback.chars() {
+        if c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\') {
+            fallback.push(c);
+        } else if !fallback.ends_with('_') {
+            fallback.push('_');
+        }
+    }
     format!(
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
         utf8_percent_encode(name, ATTR_CHAR)
     )
+}
+
+/// The disposition of a stored file: its sanitised name, with its ASCII form as the fallback.
+pub fn for_file(filename: &str) -> String {
+    let name = crate::storage::sanitize_filename(filename);
+    attachment(&name, &name)
 }
 
 #[cfg(test)]
@@ -57,5 +62,33 @@ mod tests {
         let v = attachment("a\"b\\c名.xlsx", "a b;c.xlsx");
         assert!(v.starts_with("attachment; filename=\"a_b_c_.xlsx\";"), "{v}");
         assert!(v.ends_with("filename*=UTF-8''a%20b%3Bc.xlsx"), "{v}");
+    }
+
+    #[test]
+    fn a_stored_files_chinese_name_is_carried() {
+        assert_eq!(
+            for_file("活动总结 2024.pdf"),
+            "attachment; filename=\"_ 2024.pdf\"; filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E6%80%BB%E7%BB%93%202024.pdf"
+        );
+    }
+
+    #[test]
+    fn a_stored_files_quotes_and_paths_never_break_the_header() {
+        assert_eq!(
+            for_file("dir/say \"hi\";x.png"),
+            "attachment; filename=\"say _hi_;x.png\"; filename*=UTF-8''say%20%22hi%22%3Bx.png"
+        );
+        assert!(!for_file("a\r\nSet-Cookie: x").contains('\n'));
+    }
+
+    #[test]
+    fn the_name_round_trips_through_percent_decoding() {
+        let name = "沈阳市科协·典型案例（2024）.docx";
+        let v = for_file(name);
+        let encoded = v.split("UTF-8''").nth(1).unwrap();
+        let decoded = percent_encoding::percent_decode_str(encoded)
+            .decode_utf8()
+            .unwrap();
+        assert_eq!(decoded, name);
     }
 }

@@ -13,7 +13,6 @@ use crate::{
 };
 use chrono::{DateTime, FixedOffset};
 use entity::cycles;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::Path,
@@ -232,14 +231,6 @@ pub enum ResultsSheetFile {
     ),
 }
 
-/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266, RFC 5987).
-pub fn content_disposition(ascii_fallback: &str, name: &str) -> String {
-    format!(
-        "attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{}",
-        utf8_percent_encode(name, NON_ALPHANUMERIC)
-    )
-}
-
 #[OpenApi]
 impl ResultsApi {
     /// 排名 / Rank the cycle's accepted applications (admin)
@@ -283,7 +274,7 @@ impl ResultsApi {
     async fn sheet(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<ResultsSheetFile> {
         let caller = self.state.caller(&auth).await?;
         let file = results::sheet(&self.state, &caller, id.0).await?;
-        let disposition = content_disposition(&format!("results-{}.xlsx", id.0), &file.filename);
+        let disposition = super::download::attachment(&format!("results-{}.xlsx", id.0), &file.filename);
         Ok(ResultsSheetFile::Xlsx(Binary(file.bytes), disposition))
     }
 

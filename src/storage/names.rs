@@ -1,7 +1,4 @@
-//! File names: sanitised on the way in, carried to the browser on the way out (RFC 6266 with
-//! the RFC 5987 `filename*` for non-ASCII names such as Chinese ones).
-
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+//! File names, sanitised on the way in (the way out is `api::download`).
 
 const MAX_CHARS: usize = 200;
 
@@ -17,42 +14,6 @@ pub fn sanitize_filename(raw: &str) -> String {
     } else {
         name.to_owned()
     }
-}
-
-/// RFC 5987 `attr-char`: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" /
-/// "`" / "|" / "~"; everything else is percent-encoded.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
-
-/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>`: old clients
-/// read the fallback (each run of non-ASCII characters becomes `_`), current browsers the
-/// exact UTF-8 name. Used by every download of the service.
-pub fn content_disposition(filename: &str) -> String {
-    let name = sanitize_filename(filename);
-    let mut fallback = String::with_capacity(name.len());
-    for c in name.chars() {
-        let keep = (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ';
-        if keep {
-            fallback.push(c);
-        } else if !fallback.ends_with('_') {
-            fallback.push('_');
-        }
-    }
-    format!(
-        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        utf8_percent_encode(&name, ATTR_CHAR)
-    )
 }
 
 #[cfg(test)]
@@ -80,35 +41,5 @@ mod tests {
     fn long_names_are_cut_at_200_characters() {
         let long = "图".repeat(300);
         assert_eq!(sanitize_filename(&long).chars().count(), 200);
-    }
-
-    #[test]
-    fn content_disposition_carries_a_chinese_name() {
-        assert_eq!(
-            content_disposition("活动总结 2024.pdf"),
-            "attachment; filename=\"_ 2024.pdf\"; filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E6%80%BB%E7%BB%93%202024.pdf"
-        );
-    }
-
-    #[test]
-    fn content_disposition_escapes_quotes_and_paths() {
-        let v = content_disposition("dir/say \"hi\";x.png");
-        assert_eq!(
-            v,
-            "attachment; filename=\"say _hi_;x.png\"; filename*=UTF-8''say%20%22hi%22%3Bx.png"
-        );
-        // A header value must never break out of its line.
-        assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
-    }
-
-    #[test]
-    fn content_disposition_round_trips_through_percent_decoding() {
-        let name = "沈阳市科协·典型案例（2024）.docx";
-        let v = content_disposition(name);
-        let encoded = v.split("UTF-8''").nth(1).unwrap();
-        let decoded = percent_encoding::percent_decode_str(encoded)
-            .decode_utf8()
-            .unwrap();
-        assert_eq!(decoded, name);
     }
 }
