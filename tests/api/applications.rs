@@ -368,18 +368,21 @@ async fn last_years_winner_may_not_apply() {
     let (team, token, id) = app.draft_application(cycle, unit).await;
     app.seed_attachment(id, "summary").await;
     app.seed_attachment(id, "photo").await;
-    entity::award_history::ActiveModel {
-        year: Set(2025),
-        team_id: Set(team as i32),
-        project_name: Set("往年项目".into()),
-        tier: Set("second".into()),
-        source: Set("import".into()),
-        created_at: Set(app.now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    // Last year's list comes in through the import, as the association keeps it.
+    let (_, t) = app.get(&format!("/api/v1/teams/{team}"), &app.admin).await;
+    let csv = format!(
+        "年度,服务队名称,项目名称,奖项\n2025,{},往年项目,二等奖\n",
+        t["name"].as_str().unwrap()
+    );
+    let (s, v) = app
+        .post_multipart(
+            "/api/v1/award-history/import",
+            &app.admin,
+            &[],
+            Some(("file", "2025年获奖名单.csv", csv.into_bytes())),
+        )
+        .await;
+    assert_eq!((s, v["imported"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
     let r = app
         .post(&format!("/api/v1/applications/{id}/submit"), &token, json!({}))
         .await;
