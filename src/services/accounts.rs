@@ -84,9 +84,11 @@ async fn hash_password(state: &AppState, password: String) -> AppResult<String> 
     .map_err(AppError::internal)?
 }
 
-async fn verify_password(state: &AppState, password: String, hash: String) -> AppResult<bool> {
+/// `hash` is `None` for an unknown user: a dummy hash is verified instead, so both cost the same.
+async fn verify_password(state: &AppState, password: String, hash: Option<String>) -> AppResult<bool> {
     let _permit = state.hashing.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(dummy_hash);
         let parsed = PasswordHash::new(&hash).map_err(AppError::internal)?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -96,9 +98,19 @@ async fn verify_password(state: &AppState, password: String, hash: String) -> Ap
     .map_err(AppError::internal)?
 }
 
-/// A hash to verify against when the username does not exist, so both paths cost the same.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5p0Rk2Xq7lIhJk1S2Ke3WqJsD2V6vE1rK0QpE8x6xzA";
+/// A real hash to verify against when the username does not exist, so that both paths cost
+/// one argon2 verification (no user enumeration by timing). Made once, on first use.
+fn dummy_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(b"no such user", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+    .clone()
+}
 
 pub struct LoginOutcome {
     pub token: String,
@@ -124,9 +136,7 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> AppResul
         .filter(users::Column::Username.eq(username.trim()))
         .one(&state.db)
         .await?;
-    let hash = user
-        .as_ref()
-        .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = verify_password(state, password.to_owned(), hash)
         .await
         .unwrap_or(false);

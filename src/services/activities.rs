@@ -283,13 +283,11 @@ pub async fn update(
     let before = find_for_write(&txn, caller, id, &[Role::Admin, Role::Team]).await?;
     activity::check_editable(status_of(&before)?, before.planned_start, now)?;
     let old_tasks = load_tasks(&txn, &[id]).await?.remove(&id).unwrap_or_default();
+    let start = f.planned_start.unwrap_or(before.planned_start);
+    let end = f.planned_end.unwrap_or(before.planned_end);
+    activity::check_plan(start, end, now)?;
     let mut active: activities::ActiveModel = before.clone().into();
     let new_tasks = apply(&mut active, f)?;
-    let (start, end) = (
-        active.planned_start.clone().unwrap(),
-        active.planned_end.clone().unwrap(),
-    );
-    activity::check_plan(start, end, now)?;
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     let tasks = match new_tasks {
