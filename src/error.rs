@@ -247,15 +247,44 @@ fn json_error(status: StatusCode, body: ErrorBody) -> Response {
         .body(bytes)
 }
 
+/// The largest JSON request body accepted.
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
+
 /// Middleware: the errors poem and poem-openapi answer by themselves (malformed JSON, bad
 /// parameters, wrong content type, missing token, unknown route, wrong method) become the JSON
 /// error body. Typed `ApiError` responses pass through untouched.
-pub async fn json_errors<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+pub async fn json_errors<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
     use poem_openapi::error::{
         AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError, ParsePathError,
         ParseRequestPayloadError,
     };
     let path = req.uri().path().to_owned();
+    let method = req.method().as_str().to_owned();
+    // JSON bodies are small: read them here (at most 1 MiB, whatever Content-Length says), so a
+    // parse failure can name its field. Uploads (multipart) stream past untouched.
+    let is_json = req
+        .header(poem::http::header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    let mut json_body = None;
+    if is_json {
+        match req.take_body().into_bytes_limit(MAX_JSON_BODY).await {
+            Ok(bytes) => {
+                req.set_body(bytes.clone());
+                json_body = Some(bytes);
+            }
+            Err(_) => {
+                return Ok(json_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorBody::new(
+                        "payload_too_large",
+                        "请求体过大（最多1 MiB）",
+                        "the JSON body exceeds 1 MiB",
+                        None,
+                    ),
+                ));
+            }
+        }
+    }
     let err = match next.call(req).await {
         Ok(r) => return Ok(r.into_response()),
         Err(e) => e,
@@ -268,7 +297,11 @@ pub async fn json_errors<E: Endpoint>(next: E, req: Request) -> poem::Result<Res
             "invalid_body",
             "请求体格式错误",
             e.reason.clone(),
-            payload_field(&e.reason),
+            payload_field(&e.reason).or_else(|| {
+                json_body
+                    .as_deref()
+                    .and_then(|b| crate::api::body_errors::locate(&method, &path, b))
+            }),
         )
     } else if let Some(e) = err.downcast_ref::<ParseParamError>() {
         bad(

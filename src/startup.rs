@@ -125,6 +125,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let api = openapi(state);
     let spec = api.spec();
     api::set_allowed_methods(&spec);
+    api::body_errors::set_spec(&spec);
     let docs = api.swagger_ui();
     let spec_ep = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod award_history;
+pub mod body_errors;
 pub mod cycles;
 pub mod download;
 pub mod meta;

@@ -163,3 +163,25 @@ async fn migrations_go_up_down_and_up() {
     Migrator::up(&db, None).await.unwrap();
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 }
+
+/// R-ERR: nested fields are named by their path.
+#[tokio::test]
+async fn a_nested_bad_field_is_named_by_its_path() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("society", None).await;
+    let (team, token) = app.team_with_user(unit).await;
+    let mut body = app.activity_body(team, chrono::Duration::days(1));
+    body["tasks"] = json!([{"content": "讲座", "target": "100人"}, {"content": "答疑"}]);
+    let r = app.post("/api/v1/activities", &token, body).await;
+    assert_error(&r, 400, "invalid_body");
+    assert_eq!(r.1["field"], "tasks[1].target");
+}
+
+/// A JSON body over 1 MiB is refused before it is parsed.
+#[tokio::test]
+async fn an_oversized_json_body_is_413() {
+    let app = TestApp::spawn().await;
+    let big = json!({"name": "x".repeat(2 * 1024 * 1024), "kind": "society"});
+    let r = app.post("/api/v1/units", &app.admin, big).await;
+    assert_error(&r, 413, "payload_too_large");
+}
