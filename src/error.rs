@@ -180,7 +180,7 @@ pub enum ApiError {
     /// State or uniqueness conflict.
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
-    /// Upload too large.
+    /// Too large: an upload over its kind's limit, or a JSON body over 1 MiB.
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
     /// File type not allowed for this kind.
