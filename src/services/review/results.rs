@@ -171,6 +171,16 @@ const SHEET: Action = Action {
     en: "the results sheet exists once the cycle is ranked",
 };
 
+/// "…项目评审" + "结果", "…智惠行动" + "评审结果": the title never says 评审 twice.
+fn results_title(cycle_title: &str) -> String {
+    let t = cycle_title.trim();
+    if t.ends_with("评审") {
+        format!("{t}结果")
+    } else {
+        format!("{t}评审结果")
+    }
+}
+
 /// The results sheet (评审结果): rank, team, unit, project, per-criterion means, final score,
 /// tier, under a title naming the cycle.
 pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<SheetFile> {
@@ -187,7 +197,7 @@ pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResul
     )?;
     let ranking = view(&state.db, cycle_id).await?;
     let data = ResultsSheet {
-        title: format!("{}评审结果", ranking.cycle.title),
+        title: results_title(&ranking.cycle.title),
         criteria: rubric_from_json(&ranking.cycle.rubric)
             .into_iter()
             .map(|c| c.name)
@@ -222,5 +232,19 @@ pub async fn public(state: &AppState, cycle_id: i32) -> AppResult<Ranking> {
     match gate::status_of(&cycle)? {
         CycleStatus::Published | CycleStatus::Finalized => view(&state.db, cycle_id).await,
         _ => Err(DomainError::not_found("公示结果", "published results").into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::results_title;
+
+    #[test]
+    fn the_title_names_the_cycle_without_repeating_itself() {
+        assert_eq!(
+            results_title("2026年度智惠行动项目评审"),
+            "2026年度智惠行动项目评审结果"
+        );
+        assert_eq!(results_title("2026年度智惠行动"), "2026年度智惠行动评审结果");
     }
 }
