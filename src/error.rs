@@ -149,6 +149,7 @@ pub struct ErrorBody {
     /// The offending field, where one field is at fault.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[oai(nullable)]
     pub field: Option<String>,
 }
 

@@ -43,14 +43,22 @@ pub struct ActivityIn {
 
 #[derive(Object)]
 pub struct ActivityPatch {
+    #[oai(nullable)]
     pub name: Option<String>,
+    #[oai(nullable)]
     pub category: Option<Category>,
+    #[oai(nullable)]
     pub planned_start: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub planned_end: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub location: Option<String>,
+    #[oai(nullable)]
     pub leader_name: Option<String>,
+    #[oai(nullable)]
     pub leader_mobile: Option<String>,
     /// Replaces the task list.
+    #[oai(nullable)]
     pub tasks: Option<Vec<TaskDto>>,
 }
 
@@ -93,8 +101,10 @@ pub struct ActivityOut {
     pub status: ActivityStatus,
     pub registered_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    #[oai(nullable)]
     pub cancelled_at: Option<DateTime<FixedOffset>>,
     /// Present once reported.
+    #[oai(nullable)]
     pub report: Option<ReportOut>,
 }
 
@@ -189,8 +199,8 @@ impl ActivitiesApi {
         status: Query<Option<ActivityStatus>>,
         from: Query<Option<DateTime<FixedOffset>>>,
         to: Query<Option<DateTime<FixedOffset>>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<ActivityOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

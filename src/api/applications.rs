@@ -69,15 +69,25 @@ pub struct ApplicationIn {
 
 #[derive(Object)]
 pub struct ApplicationPatch {
+    #[oai(nullable)]
     pub project_name: Option<String>,
+    #[oai(nullable)]
     pub leader_name: Option<String>,
+    #[oai(nullable)]
     pub leader_title: Option<String>,
+    #[oai(nullable)]
     pub phone: Option<String>,
+    #[oai(nullable)]
     pub mobile: Option<String>,
+    #[oai(nullable)]
     pub overview: Option<String>,
+    #[oai(nullable)]
     pub highlights: Option<String>,
+    #[oai(nullable)]
     pub benefits: Option<String>,
+    #[oai(nullable)]
     pub activity_ids: Option<Vec<i32>>,
+    #[oai(nullable)]
     pub bank: Option<BankIn>,
 }
 
@@ -104,6 +114,7 @@ pub struct OpinionOut {
 pub struct OpinionIn {
     pub decision: Decision,
     /// Required when returning or rejecting.
+    #[oai(nullable)]
     pub comment: Option<String>,
 }
 
@@ -120,6 +131,7 @@ pub struct ApplicationOut {
     pub unit_id: i32,
     pub unit_name: String,
     /// 申报日期: the day it was (last) submitted.
+    #[oai(nullable)]
     pub application_date: Option<NaiveDate>,
     /// 成立时间.
     pub founded_on: NaiveDate,
@@ -137,8 +149,10 @@ pub struct ApplicationOut {
     pub activity_ids: Vec<i32>,
     pub figures: FiguresOut,
     /// Absent for experts (R-PII).
+    #[oai(nullable)]
     pub bank: Option<BankOut>,
     pub opinions: Vec<OpinionOut>,
+    #[oai(nullable)]
     pub submitted_at: Option<DateTime<FixedOffset>>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -266,8 +280,8 @@ impl ApplicationsApi {
         cycle_id: Query<Option<i32>>,
         status: Query<Option<ApplicationStatus>>,
         team_id: Query<Option<i32>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<ApplicationOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

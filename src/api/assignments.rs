@@ -128,8 +128,8 @@ impl AssignmentsApi {
         &self,
         auth: BearerAuth,
         cycle_id: Query<Option<i32>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<AssignmentOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

@@ -21,12 +21,15 @@ pub struct AuditEntryOut {
     pub at: DateTime<FixedOffset>,
     /// Username of who made the change (`system`, `public` for unauthenticated actions).
     pub actor: String,
+    #[oai(nullable)]
     pub actor_id: Option<i32>,
     pub action: String,
     pub entity: String,
     pub entity_id: String,
     /// State before (secrets removed, personal numbers masked).
+    #[oai(nullable)]
     pub before: Option<serde_json::Value>,
+    #[oai(nullable)]
     pub after: Option<serde_json::Value>,
 }
 
@@ -44,8 +47,8 @@ impl AuditApi {
         auth: BearerAuth,
         entity: Query<Option<String>>,
         entity_id: Query<Option<String>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<AuditEntryOut>>> {
         let caller = self.state.caller(&auth).await?;
         caller.require(&[Role::Admin]).map_err(AppError::from)?;

@@ -37,21 +37,33 @@ pub struct CycleIn {
     pub aggregation: Aggregation,
     pub tiers: Vec<TierRule>,
     /// Defaults to the notice's basis (活动场次, 服务对象, 社会效益, 活动亮点与材料规范), total 100.
+    #[oai(nullable)]
     pub rubric: Option<Vec<Criterion>>,
 }
 
 #[derive(Object)]
 pub struct CyclePatch {
+    #[oai(nullable)]
     pub year: Option<i32>,
+    #[oai(nullable)]
     pub title: Option<String>,
+    #[oai(nullable)]
     pub applications_open_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub applications_close_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub activity_period_start: Option<NaiveDate>,
+    #[oai(nullable)]
     pub activity_period_end: Option<NaiveDate>,
+    #[oai(nullable)]
     pub min_award_score: Option<f64>,
+    #[oai(nullable)]
     pub reviewers_per_application: Option<i64>,
+    #[oai(nullable)]
     pub aggregation: Option<Aggregation>,
+    #[oai(nullable)]
     pub tiers: Option<Vec<TierRule>>,
+    #[oai(nullable)]
     pub rubric: Option<Vec<Criterion>>,
 }
 
@@ -70,8 +82,11 @@ pub struct CycleOut {
     pub aggregation: Aggregation,
     pub tiers: Vec<TierRule>,
     pub rubric: Vec<Criterion>,
+    #[oai(nullable)]
     pub publicity_ends_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub published_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub finalized_at: Option<DateTime<FixedOffset>>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -144,8 +159,8 @@ impl CyclesApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<CycleOut>>> {
         self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

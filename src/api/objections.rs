@@ -36,6 +36,7 @@ pub struct PublicResultOut {
     pub unit_name: String,
     pub project_name: String,
     /// `null` when not awarded.
+    #[oai(nullable)]
     pub tier: Option<Tier>,
     /// Final score in points, two decimals.
     pub final_score: f64,
@@ -47,6 +48,7 @@ pub struct PublicResultsOut {
     pub year: i32,
     pub title: String,
     /// Objections are accepted until then.
+    #[oai(nullable)]
     pub publicity_ends_at: Option<DateTime<FixedOffset>>,
     pub items: Vec<PublicResultOut>,
     pub total: u64,
@@ -73,11 +75,15 @@ pub struct ObjectionOut {
     pub contact_phone: String,
     pub status: ObjectionStatus,
     /// The admin's resolution note.
+    #[oai(nullable)]
     pub note: Option<String>,
     /// The award an upheld objection fixed.
+    #[oai(nullable)]
     pub new_tier: Option<AwardOverride>,
     pub created_at: DateTime<FixedOffset>,
+    #[oai(nullable)]
     pub resolved_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub resolved_by: Option<i32>,
 }
 
@@ -111,6 +117,7 @@ pub struct ResolveIn {
     /// Why (处理意见).
     pub note: String,
     /// Required when upheld: the application's award from now on (`none` revokes it).
+    #[oai(nullable)]
     pub new_tier: Option<AwardOverride>,
 }
 
@@ -184,8 +191,8 @@ impl ObjectionsApi {
         auth: BearerAuth,
         id: Path<i32>,
         status: Query<Option<ObjectionStatus>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<ObjectionOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

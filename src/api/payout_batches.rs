@@ -21,6 +21,7 @@ pub struct PayoutBatchesApi {
 pub struct PayoutBatchIn {
     pub cycle_id: i32,
     /// Pending payouts of that cycle, in no batch. Default: every pending payout of the cycle.
+    #[oai(nullable)]
     pub payout_ids: Option<Vec<i32>>,
 }
 
@@ -96,8 +97,8 @@ impl PayoutBatchesApi {
         &self,
         auth: BearerAuth,
         cycle_id: Query<Option<i32>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<PayoutBatchOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

@@ -49,15 +49,21 @@ pub struct PayoutOut {
     /// R-BANK: the account name is not the unit's full name (flagged on the payout sheet).
     pub account_name_differs: bool,
     /// The batch it was exported in.
+    #[oai(nullable)]
     pub batch_id: Option<i32>,
     /// Why the transfer failed (status `failed`).
+    #[oai(nullable)]
     pub failure_reason: Option<String>,
     /// The failed payout this one reissues.
+    #[oai(nullable)]
     pub reissue_of: Option<i32>,
     /// The payout that reissued this failed one.
+    #[oai(nullable)]
     pub reissued_by: Option<i32>,
+    #[oai(nullable)]
     pub paid_on: Option<NaiveDate>,
     /// The bank's reference of the transfer.
+    #[oai(nullable)]
     pub bank_reference: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -152,8 +158,8 @@ impl PayoutsApi {
         auth: BearerAuth,
         cycle_id: Query<Option<i32>>,
         status: Query<Option<PayoutStatus>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<PayoutOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

@@ -56,6 +56,7 @@ pub struct ResultItemOut {
     /// Final score in points (R-AGG), two decimals.
     pub final_score: f64,
     /// `null` when not awarded.
+    #[oai(nullable)]
     pub tier: Option<Tier>,
     pub team_name: String,
     pub unit_name: String,
@@ -65,6 +66,7 @@ pub struct ResultItemOut {
     /// Every expert's total.
     pub expert_totals: Vec<ExpertTotalOut>,
     /// How far the experts' totals lie apart; `null` without scores.
+    #[oai(nullable)]
     pub spread: Option<SpreadOut>,
     /// Tie-break figures: sessions, then people served (R-RANK).
     pub sessions: i64,
@@ -138,8 +140,11 @@ pub struct ReviewCycleOut {
     pub year: i32,
     pub title: String,
     pub status: CycleStatus,
+    #[oai(nullable)]
     pub publicity_ends_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub published_at: Option<DateTime<FixedOffset>>,
+    #[oai(nullable)]
     pub finalized_at: Option<DateTime<FixedOffset>>,
     pub updated_at: DateTime<FixedOffset>,
 }
@@ -174,6 +179,7 @@ pub struct FinalAwardOut {
     pub tier: Tier,
     pub amount_fen: i64,
     /// The pending payout created for it (none for a tier without a subsidy).
+    #[oai(nullable)]
     pub payout_id: Option<i32>,
 }
 
@@ -184,6 +190,7 @@ pub struct FinalizedOut {
     pub title: String,
     /// `finalized`.
     pub status: CycleStatus,
+    #[oai(nullable)]
     pub finalized_at: Option<DateTime<FixedOffset>>,
     pub awards: Vec<FinalAwardOut>,
 }

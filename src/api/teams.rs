@@ -30,6 +30,7 @@ pub struct TeamIn {
     /// 注册科技志愿者人数, ≥ 0.
     pub volunteer_count: i64,
     /// 大美志愿 platform registration number; may be empty until registered (applying needs it).
+    #[oai(nullable)]
     pub platform_id: Option<String>,
     pub leader_name: String,
     /// 11-digit mobile (R-MOBILE).
@@ -38,14 +39,21 @@ pub struct TeamIn {
 
 #[derive(Object)]
 pub struct TeamPatch {
+    #[oai(nullable)]
     pub name: Option<String>,
     /// Admin only.
+    #[oai(nullable)]
     pub unit_id: Option<i32>,
+    #[oai(nullable)]
     pub founded_on: Option<NaiveDate>,
+    #[oai(nullable)]
     pub volunteer_count: Option<i64>,
     /// An empty string clears it.
+    #[oai(nullable)]
     pub platform_id: Option<String>,
+    #[oai(nullable)]
     pub leader_name: Option<String>,
+    #[oai(nullable)]
     pub leader_mobile: Option<String>,
 }
 
@@ -56,6 +64,7 @@ pub struct TeamOut {
     pub unit_id: i32,
     pub founded_on: NaiveDate,
     pub volunteer_count: i32,
+    #[oai(nullable)]
     pub platform_id: Option<String>,
     pub leader_name: String,
     /// Full for the admin, the team itself and its unit/district; masked otherwise (R-PII).
@@ -127,8 +136,8 @@ impl TeamsApi {
         &self,
         auth: BearerAuth,
         unit_id: Query<Option<i32>>,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<TeamOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

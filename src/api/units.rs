@@ -20,6 +20,7 @@ pub struct UnitIn {
     pub name: String,
     pub kind: UnitKind,
     /// The district unit that recommends for this unit, if any.
+    #[oai(nullable)]
     pub parent_id: Option<i32>,
 }
 
@@ -28,6 +29,7 @@ pub struct UnitOut {
     pub id: i32,
     pub name: String,
     pub kind: UnitKind,
+    #[oai(nullable)]
     pub parent_id: Option<i32>,
 }
 
@@ -79,8 +81,8 @@ impl UnitsApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<UnitOut>>> {
         self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;

@@ -21,7 +21,9 @@ pub struct UserOut {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    #[oai(nullable)]
     pub unit_id: Option<i32>,
+    #[oai(nullable)]
     pub team_id: Option<i32>,
 }
 
@@ -48,8 +50,10 @@ pub struct UserIn {
     pub display_name: String,
     pub role: Role,
     /// Required for `unit`, `district` and `expert` users.
+    #[oai(nullable)]
     pub unit_id: Option<i32>,
     /// Required for `team` users.
+    #[oai(nullable)]
     pub team_id: Option<i32>,
 }
 
@@ -95,8 +99,8 @@ impl UsersApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        page: Query<Option<i64>>,
-        per_page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<UserOut>>> {
         let caller = self.state.caller(&auth).await?;
         caller.require(&[Role::Admin]).map_err(AppError::from)?;
