@@ -280,7 +280,7 @@ impl ApplicationsApi {
         cycle_id: Query<Option<i32>>,
         status: Query<Option<ApplicationStatus>>,
         team_id: Query<Option<i32>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<ApplicationOut>>> {
         let caller = self.state.caller(&auth).await?;

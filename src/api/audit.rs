@@ -47,7 +47,7 @@ impl AuditApi {
         auth: BearerAuth,
         entity: Query<Option<String>>,
         entity_id: Query<Option<String>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<AuditEntryOut>>> {
         let caller = self.state.caller(&auth).await?;

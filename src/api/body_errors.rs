@@ -54,6 +54,16 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
+/// Dates and times must parse as what their format says.
+fn format_fits(schema: &Value, value: &Value) -> bool {
+    let Some(s) = value.as_str() else { return true };
+    match schema.get("format").and_then(Value::as_str) {
+        Some("naive-date" | "date") => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+        Some("date-time") => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+        _ => true,
+    }
+}
+
 fn check(spec: &Value, schema: &Value, value: &Value, at: &str) -> Option<String> {
     let schema = resolve(spec, schema);
     if value.is_null() {
@@ -73,7 +83,7 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str) -> Option<String
         Some("boolean") => value.is_boolean(),
         _ => true,
     };
-    if !fits {
+    if !fits || !format_fits(schema, value) {
         return Some(at.to_owned());
     }
     if let Some(items) = schema.get("items") {
@@ -117,6 +127,7 @@ mod tests {
             "components": {"schemas": {
                 "ThingIn": {"type": "object", "required": ["name", "kind", "tasks"], "properties": {
                     "name": {"type": "string"}, "count": {"type": "integer"},
+                    "on": {"type": "string", "format": "naive-date"},
                     "kind": {"$ref": "#/components/schemas/Kind"},
                     "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
                 "Kind": {"type": "string", "enum": ["a", "b"]},
@@ -154,6 +165,17 @@ mod tests {
             at(json!({"name": "x", "kind": "a", "tasks": [{}]})).as_deref(),
             Some("tasks[0].content")
         );
-        assert_eq!(at(json!({"name": "x", "kind": "a", "tasks": []})), None);
+        assert_eq!(
+            at(json!({"name": "x", "kind": "a", "tasks": [], "on": ""})).as_deref(),
+            Some("on")
+        );
+        assert_eq!(
+            at(json!({"name": "x", "kind": "a", "tasks": [], "on": "2026-02-30"})).as_deref(),
+            Some("on")
+        );
+        assert_eq!(
+            at(json!({"name": "x", "kind": "a", "tasks": [], "on": "2026-02-28"})),
+            None
+        );
     }
 }

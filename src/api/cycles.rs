@@ -159,7 +159,7 @@ impl CyclesApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<CycleOut>>> {
         self.state.caller(&auth).await?;

@@ -191,7 +191,7 @@ impl ObjectionsApi {
         auth: BearerAuth,
         id: Path<i32>,
         status: Query<Option<ObjectionStatus>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<ObjectionOut>>> {
         let caller = self.state.caller(&auth).await?;

@@ -158,7 +158,7 @@ impl PayoutsApi {
         auth: BearerAuth,
         cycle_id: Query<Option<i32>>,
         status: Query<Option<PayoutStatus>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<PayoutOut>>> {
         let caller = self.state.caller(&auth).await?;

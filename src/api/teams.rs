@@ -136,7 +136,7 @@ impl TeamsApi {
         &self,
         auth: BearerAuth,
         unit_id: Query<Option<i32>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<TeamOut>>> {
         let caller = self.state.caller(&auth).await?;

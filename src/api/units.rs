@@ -81,7 +81,7 @@ impl UnitsApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<UnitOut>>> {
         self.state.caller(&auth).await?;

@@ -99,7 +99,7 @@ impl UsersApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<UserOut>>> {
         let caller = self.state.caller(&auth).await?;

@@ -11,11 +11,13 @@ pub struct Page {
 impl Page {
     pub const DEFAULT_PER_PAGE: u64 = 50;
     pub const MAX_PER_PAGE: u64 = 500;
+    /// Far beyond any real list; keeps `offset` within what every database accepts.
+    pub const MAX_PAGE: u64 = 1_000_000;
 
     pub fn parse(page: Option<i64>, per_page: Option<i64>) -> Result<Self, DomainError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(Self::DEFAULT_PER_PAGE as i64);
-        if page < 1 {
+        if !(1..=Self::MAX_PAGE as i64).contains(&page) {
             return Err(DomainError::new(
                 Kind::BadRequest,
                 "invalid_parameter",
@@ -39,7 +41,7 @@ impl Page {
         })
     }
     pub fn offset(self) -> u64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

@@ -175,6 +175,11 @@ async fn a_nested_bad_field_is_named_by_its_path() {
     let r = app.post("/api/v1/activities", &token, body).await;
     assert_error(&r, 400, "invalid_body");
     assert_eq!(r.1["field"], "tasks[1].target");
+    let mut body = app.activity_body(team, chrono::Duration::days(1));
+    body["planned_start"] = json!("next tuesday");
+    let r = app.post("/api/v1/activities", &token, body).await;
+    assert_error(&r, 400, "invalid_body");
+    assert_eq!(r.1["field"], "planned_start");
 }
 
 /// A JSON body over 1 MiB is refused before it is parsed.
@@ -184,4 +189,24 @@ async fn an_oversized_json_body_is_413() {
     let big = json!({"name": "x".repeat(2 * 1024 * 1024), "kind": "society"});
     let r = app.post("/api/v1/units", &app.admin, big).await;
     assert_error(&r, 413, "payload_too_large");
+}
+
+/// R-ERR: an absurd page number is refused, never a crash (found by schemathesis).
+#[tokio::test]
+async fn an_absurd_page_is_a_400_not_a_crash() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/api/v1/units?page=184467440737095518",
+        "/api/v1/teams?page=999999999&per_page=500",
+    ] {
+        let r = app.get(path, &app.admin).await;
+        assert_error(&r, 400, "invalid_parameter");
+        assert_eq!(r.1["field"], "page");
+    }
+    assert_eq!(
+        app.get("/api/v1/units?page=1000000&per_page=500", &app.admin)
+            .await
+            .0,
+        StatusCode::OK
+    );
 }
