@@ -248,6 +248,20 @@ fn json_error(status: StatusCode, body: ErrorBody) -> Response {
         .body(bytes)
 }
 
+/// A panic in a handler is a bug: log it, answer the opaque JSON 500, keep serving.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| err.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %what, "handler panicked");
+    json_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorBody::new("internal_error", "服务器内部错误", "internal server error", None),
+    )
+}
+
 /// The largest JSON request body accepted.
 pub const MAX_JSON_BODY: usize = 1024 * 1024;
 
@@ -393,4 +407,33 @@ fn payload_field(reason: &str) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_opaque_json_500() {
+        let resp = panic_response(Box::new("boom"));
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(resp.content_type(), Some("application/json; charset=utf-8"));
+    }
+
+    #[test]
+    fn poem_openapi_field_markers_are_read() {
+        assert_eq!(
+            payload_field("failed at field `name` here").as_deref(),
+            Some("name")
+        );
+        assert_eq!(payload_field("nothing to see"), None);
+    }
+
+    #[test]
+    fn domain_errors_map_to_their_status() {
+        let e: ApiError = DomainError::conflict("x", "甲", "a").into();
+        assert!(matches!(e, ApiError::Conflict(_)));
+        let e: ApiError = DomainError::new(Kind::TooManyRequests, "y", "乙", "b").into();
+        assert!(matches!(e, ApiError::TooManyRequests(_)));
+    }
 }

@@ -137,6 +137,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
         .around(error::json_errors)
+        .with(poem::middleware::CatchPanic::new().with_handler(error::panic_response))
         .around(telemetry::log_request)
 }
 
