@@ -119,6 +119,15 @@ impl AppError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::Internal(e.to_string())
     }
+
+    /// A unique-constraint violation is the rule `conflict` describes (409 `duplicate_name`,
+    /// `already_paid`, …); any other database error stays unexpected.
+    pub fn unique_as(e: sea_orm::DbErr, conflict: impl FnOnce() -> DomainError) -> Self {
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::Domain(conflict()),
+            _ => Self::Db(e),
+        }
+    }
 }
 
 impl From<std::io::Error> for AppError {

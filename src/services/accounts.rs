@@ -16,7 +16,7 @@ use entity::{sessions, teams, units, users};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    SqlErr, TransactionTrait,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use std::{collections::HashMap, sync::Mutex};
@@ -327,12 +327,11 @@ pub async fn create_user(state: &AppState, actor: &Actor, new: NewUser) -> AppRe
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Domain(
+    .map_err(|e| {
+        AppError::unique_as(e, || {
             DomainError::conflict("username_taken", "用户名已被使用", "that username is taken")
-                .field("username"),
-        ),
-        _ => e.into(),
+                .field("username")
+        })
     })?;
     Change::new("create", "user", user.id)
         .after(&user)

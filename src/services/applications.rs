@@ -22,7 +22,7 @@ use crate::{
 use entity::{activities, application_activities, applications, assignments, opinions, teams, units};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 
 fn not_found() -> AppError {
@@ -252,13 +252,14 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut active, &f)?;
-    let app = active.insert(&txn).await.map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::from(DomainError::conflict(
-            "duplicate_application",
-            "该服务队本年度已有申报项目（每队每年一项）",
-            "this team already has an application in this cycle (one per team per cycle)",
-        )),
-        _ => e.into(),
+    let app = active.insert(&txn).await.map_err(|e| {
+        AppError::unique_as(e, || {
+            DomainError::conflict(
+                "duplicate_application",
+                "该服务队本年度已有申报项目（每队每年一项）",
+                "this team already has an application in this cycle (one per team per cycle)",
+            )
+        })
     })?;
     write_activities(
         &txn,

@@ -15,8 +15,8 @@ use crate::{
 };
 use entity::{award_history, teams};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -44,13 +44,6 @@ fn duplicate() -> DomainError {
         "该服务队该年度的获奖记录已存在",
         "an award of this team in this year is already recorded",
     )
-}
-
-fn duplicate_on_unique(e: DbErr) -> AppError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => duplicate().into(),
-        _ => e.into(),
-    }
 }
 
 fn check_year(year: i32) -> Result<i32, DomainError> {
@@ -92,7 +85,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewAward) -> AppResu
     }
     .insert(&txn)
     .await
-    .map_err(duplicate_on_unique)?;
+    .map_err(|e| AppError::unique_as(e, duplicate))?;
     Change::new("create", "award_history", award.id)
         .after(&award)
         .record(&txn, &caller.into(), now)
@@ -173,7 +166,7 @@ pub async fn import(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppRes
         }
         .insert(&txn)
         .await
-        .map_err(duplicate_on_unique)?;
+        .map_err(|e| AppError::unique_as(e, duplicate))?;
         Change::new("import", "award_history", award.id)
             .after(&award)
             .record(&txn, &caller.into(), now)

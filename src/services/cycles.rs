@@ -16,7 +16,7 @@ use crate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::cycles;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 
@@ -111,17 +111,13 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
     Ok(())
 }
 
-fn duplicate_year(e: sea_orm::DbErr) -> AppError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::conflict(
-            "duplicate_year",
-            "该年度的评审周期已存在",
-            "a cycle for that year exists",
-        )
-        .field("year")
-        .into(),
-        _ => e.into(),
-    }
+fn duplicate_year() -> DomainError {
+    DomainError::conflict(
+        "duplicate_year",
+        "该年度的评审周期已存在",
+        "a cycle for that year exists",
+    )
+    .field("year")
 }
 
 pub async fn create(state: &AppState, caller: &Caller, f: CycleFields) -> AppResult<cycles::Model> {
@@ -166,7 +162,10 @@ pub async fn create(state: &AppState, caller: &Caller, f: CycleFields) -> AppRes
     }
     apply(&mut active, current, f)?;
     let txn = state.db.begin().await?;
-    let c = active.insert(&txn).await.map_err(duplicate_year)?;
+    let c = active
+        .insert(&txn)
+        .await
+        .map_err(|e| AppError::unique_as(e, duplicate_year))?;
     Change::new("create", "cycle", c.id)
         .after(&c)
         .record(&txn, &caller.into(), now)
@@ -212,7 +211,10 @@ pub async fn update(state: &AppState, caller: &Caller, id: i32, f: CycleFields) 
     let mut active: cycles::ActiveModel = before.clone().into();
     apply(&mut active, settings_of(&before), f)?;
     active.updated_at = Set(now);
-    let after = active.update(&txn).await.map_err(duplicate_year)?;
+    let after = active
+        .update(&txn)
+        .await
+        .map_err(|e| AppError::unique_as(e, duplicate_year))?;
     Change::new("update", "cycle", id)
         .before(&before)
         .after(&after)

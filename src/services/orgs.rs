@@ -14,19 +14,12 @@ use crate::{
 use chrono::NaiveDate;
 use entity::{teams, units};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
-fn duplicate_name(e: DbErr) -> AppError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            DomainError::conflict("duplicate_name", "名称已存在", "that name is already registered")
-                .field("name")
-                .into()
-        }
-        _ => e.into(),
-    }
+fn duplicate_name() -> DomainError {
+    DomainError::conflict("duplicate_name", "名称已存在", "that name is already registered").field("name")
 }
 
 pub struct NewUnit {
@@ -72,7 +65,7 @@ pub async fn create_unit(state: &AppState, caller: &Caller, new: NewUnit) -> App
     }
     .insert(&txn)
     .await
-    .map_err(duplicate_name)?;
+    .map_err(|e| AppError::unique_as(e, duplicate_name))?;
     Change::new("create", "unit", unit.id)
         .after(&unit)
         .record(&txn, &caller.into(), now)
@@ -169,7 +162,10 @@ pub async fn create_team(state: &AppState, caller: &Caller, f: TeamFields) -> Ap
     apply_team_fields(&mut active, f, crate::domain::cst_date(now))?;
     let txn = state.db.begin().await?;
     check_unit_exists(&txn, unit_id).await?;
-    let team = active.insert(&txn).await.map_err(duplicate_name)?;
+    let team = active
+        .insert(&txn)
+        .await
+        .map_err(|e| AppError::unique_as(e, duplicate_name))?;
     Change::new("create", "team", team.id)
         .after(&team)
         .record(&txn, &caller.into(), now)
@@ -198,7 +194,10 @@ pub async fn update_team(
     let mut active: teams::ActiveModel = before.clone().into();
     apply_team_fields(&mut active, f, crate::domain::cst_date(now))?;
     active.updated_at = Set(now);
-    let after = active.update(&txn).await.map_err(duplicate_name)?;
+    let after = active
+        .update(&txn)
+        .await
+        .map_err(|e| AppError::unique_as(e, duplicate_name))?;
     Change::new("update", "team", id)
         .before(&before)
         .after(&after)

@@ -28,13 +28,9 @@ use crate::{
 use chrono::NaiveDate;
 use entity::{awards, payments, payouts};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    sea_query::Expr,
 };
-
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
 
 /// The answer to "mark paid": the payout, and whether it is a stored answer given again.
 #[derive(Debug, Clone)]
@@ -141,13 +137,7 @@ pub async fn mark_paid(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::from(payout::already_paid())
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| AppError::unique_as(e, payout::already_paid))?;
     let after = read::find(&txn, id).await?;
     Change::new("mark_paid", "payout", id)
         .before(&before)
@@ -247,13 +237,7 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankIn) -
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::from(payout::already_reissued())
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| AppError::unique_as(e, payout::already_reissued))?;
     Change::new("reissue", "payout", new.id)
         .before(&failed)
         .after(&new)

@@ -19,8 +19,8 @@ use crate::{
 };
 use entity::{applications, assignments, scores, teams, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -197,7 +197,7 @@ pub async fn assign_one(
     }
     .insert(&txn)
     .await
-    .map_err(already_assigned)?;
+    .map_err(|e| AppError::unique_as(e, already_assigned))?;
     Change::new("assign", "assignment", model.id)
         .after(&model)
         .record(&txn, &caller.into(), now)
@@ -207,17 +207,13 @@ pub async fn assign_one(
     Ok(view)
 }
 
-fn already_assigned(e: DbErr) -> AppError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::conflict(
-            "already_assigned",
-            "该专家已分配到这个申报项目",
-            "that expert is already assigned to this application",
-        )
-        .field("expert_id")
-        .into(),
-        _ => e.into(),
-    }
+fn already_assigned() -> DomainError {
+    DomainError::conflict(
+        "already_assigned",
+        "该专家已分配到这个申报项目",
+        "that expert is already assigned to this application",
+    )
+    .field("expert_id")
 }
 
 /// Removes an assignment whose expert has not scored yet (409 `already_scored`).
