@@ -28,8 +28,20 @@ pub struct Settings {
     pub admin_username: Option<String>,
     pub admin_password: Option<String>,
     pub upload_limits: UploadLimits,
-    /// Lifetime of a login token.
+    /// Lifetime of a login token (and of a page session).
     pub token_ttl_hours: i64,
+    /// The address users reach the service at (`ZHIHUI_PUBLIC_URL`); when it starts with
+    /// `https`, the page session cookie is marked `Secure`.
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// Whether cookies must only travel over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    }
 }
 
 impl fmt::Debug for Settings {
@@ -44,6 +56,8 @@ impl fmt::Debug for Settings {
                 &self.admin_password.as_ref().map(|_| "[redacted]"),
             )
             .field("upload_limits", &self.upload_limits)
+            .field("token_ttl_hours", &self.token_ttl_hours)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -106,6 +120,7 @@ impl Settings {
                 video: bytes("ZHIHUI_MAX_VIDEO_BYTES", defaults.video)?,
             },
             token_ttl_hours,
+            public_url: var("ZHIHUI_PUBLIC_URL"),
         })
     }
 }
@@ -113,6 +128,17 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_secure_only_behind_an_https_public_url() {
+        let mut s = Settings::from_env().unwrap();
+        s.public_url = None;
+        assert!(!s.secure_cookies());
+        s.public_url = Some("http://10.0.0.5:8080".into());
+        assert!(!s.secure_cookies());
+        s.public_url = Some("HTTPS://zhihui.sykx.cn".into());
+        assert!(s.secure_cookies());
+    }
 
     #[test]
     fn database_password_is_redacted_in_debug() {

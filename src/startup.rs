@@ -14,11 +14,11 @@ use crate::{
     error,
     services::accounts,
     state::AppState,
-    telemetry,
+    telemetry, web,
 };
 use migration::{Migrator, MigratorTrait};
 use poem::{
-    Endpoint, EndpointExt, Route, Server,
+    Endpoint, EndpointExt, IntoEndpoint, Route, Server,
     listener::{Acceptor, Listener, TcpAcceptor},
 };
 use poem_openapi::OpenApiService;
@@ -132,8 +132,12 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             .content_type("application/json; charset=utf-8")
             .body(spec.clone())
     });
+    // The API answers under /api/v1 (and /healthz); every other path is a page.
+    let api = std::sync::Arc::new(api.into_endpoint());
     Route::new()
-        .nest("/", api)
+        .nest_no_strip("/api/v1", api.clone())
+        .at("/healthz", api)
+        .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
         .around(error::json_errors)

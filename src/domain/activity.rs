@@ -53,6 +53,10 @@ impl Category {
     pub fn parse(s: &str) -> Option<Self> {
         CATEGORIES.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
     }
+    /// The notice's names, in the notice's order (for pick lists).
+    pub fn names() -> [&'static str; 10] {
+        CATEGORIES.map(|(_, n)| n)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -123,6 +127,17 @@ pub fn check_editable(
         return Err(already_started());
     }
     Ok(())
+}
+
+/// R-PREREG: whether a registered activity may still be edited or cancelled at `now`.
+pub fn may_edit(status: ActivityStatus, current_start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    check_editable(status, current_start, now).is_ok()
+}
+
+/// R-REPORT: whether an activity may be reported (or its report corrected) at `now`: it has
+/// started and is not cancelled.
+pub fn may_report(status: ActivityStatus, planned_start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    status != ActivityStatus::Cancelled && planned_start <= now
 }
 
 fn cancelled() -> DomainError {

@@ -3,13 +3,13 @@
 use crate::{
     authz::Caller,
     domain::{
-        application::{self as rules, Decision, OpinionStep},
+        application::{self as rules, ApplicationStatus, Decision, OpinionStep},
         roles::Role,
         text,
     },
     error::{AppError, AppResult, DomainError},
     services::{
-        applications::{find_visible, status_of},
+        applications::{ApplicationFilter, ApplicationView, find_visible, status_of},
         audit::Change,
     },
     state::AppState,
@@ -47,18 +47,7 @@ pub async fn give_opinion(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("unit missing"))?;
-    // A district unit is its own recommender.
-    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
-    let step =
-        rules::step_due(status_of(&before)?, district_id.is_some()).ok_or_else(rules::not_your_turn)?;
-    let mine = match step {
-        OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
-        OpinionStep::District => caller.is(Role::District) && caller.unit_id == district_id,
-        OpinionStep::Municipal => caller.is(Role::Admin),
-    };
-    if !mine {
-        return Err(rules::not_your_turn().into());
-    }
+    let step = my_step(caller, &unit, status_of(&before)?).ok_or_else(rules::not_your_turn)?;
     opinions::ActiveModel {
         application_id: Set(id),
         step: Set(step.as_str().to_owned()),
@@ -85,4 +74,36 @@ pub async fn give_opinion(
     .await?;
     txn.commit().await?;
     Ok(after)
+}
+
+/// The opinion step `caller` holds for an application of a team of `unit` in `status`, if it
+/// is due now: the unit's own user, then the recommending district's (a district unit is its
+/// own recommender), then the admin.
+pub fn my_step(caller: &Caller, unit: &units::Model, status: ApplicationStatus) -> Option<OpinionStep> {
+    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
+    let step = rules::step_due(status, district_id.is_some())?;
+    let mine = match step {
+        OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
+        OpinionStep::District => caller.is(Role::District) && caller.unit_id == district_id,
+        OpinionStep::Municipal => caller.is(Role::Admin),
+    };
+    mine.then_some(step)
+}
+
+/// The applications waiting for `caller`'s opinion, oldest submission first.
+pub async fn pending(state: &AppState, caller: &Caller) -> AppResult<Vec<ApplicationView>> {
+    let filter = || ApplicationFilter {
+        cycle_id: None,
+        status: None,
+        team_id: None,
+    };
+    let (all, _) = crate::services::applications::list(state, caller, filter(), 0, 10_000).await?;
+    let mut out = Vec::new();
+    for v in all {
+        if my_step(caller, &v.unit, status_of(&v.app)?).is_some() {
+            out.push(v);
+        }
+    }
+    out.sort_by_key(|v| (v.app.submitted_at, v.app.id));
+    Ok(out)
 }

@@ -59,6 +59,104 @@ pub(crate) fn previous_year_awardee() -> DomainError {
     .field("team_id")
 }
 
+/// One R-SUBMIT condition: what it asks, whether it holds, and the refusal submitting
+/// gives while it does not (its `field` says where it is fixed).
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub label: &'static str,
+    pub met: bool,
+    pub error: DomainError,
+}
+
+/// R-SUBMIT and R-EXCLUDE, in the order [`submit`] checks them: inside the window, a team on
+/// the platform, not a previous-year awardee, every required field, a `summary` and a
+/// `photo`, at least one counted activity. The submit page shows this list; `submit`
+/// refuses with the first unmet item's error.
+pub async fn readiness(
+    db: &impl ConnectionTrait,
+    app: &applications::Model,
+    cycle: &cycle_entity::Model,
+    team: &teams::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Vec<Check>> {
+    let mut checks = Vec::with_capacity(7);
+    let mut check = |label, met, error| checks.push(Check { label, met, error });
+    check(
+        "在申报时间内",
+        window_is_open(
+            cycles::status_of(cycle)?,
+            cycle.applications_open_at,
+            cycle.applications_close_at,
+            now,
+        ),
+        window_closed(),
+    );
+    check(
+        "服务队已在大美志愿平台注册（有平台注册号）",
+        !team.platform_id.as_deref().is_none_or(|p| p.trim().is_empty()),
+        DomainError::unprocessable(
+            "team_not_on_platform",
+            "服务队尚未在大美志愿平台注册，请先填写平台注册号",
+            "the team has no 大美志愿 platform registration number yet",
+        )
+        .field("platform_id"),
+    );
+    check(
+        "不是上一年度获奖服务队",
+        !won_previous_year(db, team.id, cycle.year).await?,
+        previous_year_awardee(),
+    );
+    let missing = [
+        ("leader_name", &app.leader_name),
+        ("leader_title", &app.leader_title),
+        ("mobile", &app.mobile),
+        ("overview", &app.overview),
+        ("highlights", &app.highlights),
+        ("benefits", &app.benefits),
+    ]
+    .into_iter()
+    .find(|(_, value)| value.trim().is_empty());
+    check(
+        "申报书必填项已填写",
+        missing.is_none(),
+        DomainError::invalid(
+            missing.map_or("overview", |(f, _)| f),
+            "提交前请填写此项",
+            "required before submitting",
+        ),
+    );
+    let kinds: Vec<String> = attachments::Entity::find()
+        .select_only()
+        .column(attachments::Column::Kind)
+        .filter(attachments::Column::ApplicationId.eq(app.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (kind, label) in [("summary", "已上传活动总结"), ("photo", "已上传活动图片")] {
+        check(
+            label,
+            kinds.iter().any(|k| k == kind),
+            DomainError::unprocessable(
+                "missing_evidence",
+                "至少需要一份活动总结和一张活动图片",
+                "at least one `summary` and one `photo` attachment are required",
+            )
+            .field(format!("attachments.{kind}")),
+        );
+    }
+    check(
+        "至少一项可计入的活动",
+        counted_activities(db, app, cycle).await? > 0,
+        DomainError::unprocessable(
+            "no_counted_activity",
+            "没有可计入的活动：须为本队事先登记、已填报、且在活动统计期内的活动",
+            "no counted activity: one registered before its start, reported, inside the activity period",
+        )
+        .field("activity_ids"),
+    );
+    Ok(checks)
+}
+
 /// R-SUBMIT: inside the window, a team on the platform, every required field, a `summary` and
 /// a `photo`, at least one counted activity; R-EXCLUDE again.
 pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<applications::Model> {
@@ -66,68 +164,16 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
     let txn = state.db.begin().await?;
     let before = find_editable_by_owner(&txn, caller, id).await?;
     let cycle = cycles::find(&txn, before.cycle_id).await?;
-    if !window_is_open(
-        cycles::status_of(&cycle)?,
-        cycle.applications_open_at,
-        cycle.applications_close_at,
-        now,
-    ) {
-        return Err(window_closed().into());
-    }
     let team = teams::Entity::find_by_id(before.team_id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("team missing"))?;
-    if team.platform_id.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        return Err(DomainError::unprocessable(
-            "team_not_on_platform",
-            "服务队尚未在大美志愿平台注册，请先填写平台注册号",
-            "the team has no 大美志愿 platform registration number yet",
-        )
-        .field("platform_id")
-        .into());
-    }
-    if won_previous_year(&txn, team.id, cycle.year).await? {
-        return Err(previous_year_awardee().into());
-    }
-    for (field, value) in [
-        ("leader_name", &before.leader_name),
-        ("leader_title", &before.leader_title),
-        ("mobile", &before.mobile),
-        ("overview", &before.overview),
-        ("highlights", &before.highlights),
-        ("benefits", &before.benefits),
-    ] {
-        if value.trim().is_empty() {
-            return Err(DomainError::invalid(field, "提交前请填写此项", "required before submitting").into());
-        }
-    }
-    let kinds: Vec<String> = attachments::Entity::find()
-        .select_only()
-        .column(attachments::Column::Kind)
-        .filter(attachments::Column::ApplicationId.eq(id))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    for kind in ["summary", "photo"] {
-        if !kinds.iter().any(|k| k == kind) {
-            return Err(DomainError::unprocessable(
-                "missing_evidence",
-                "至少需要一份活动总结和一张活动图片",
-                "at least one `summary` and one `photo` attachment are required",
-            )
-            .field(format!("attachments.{kind}"))
-            .into());
-        }
-    }
-    if counted_activities(&txn, &before, &cycle).await? == 0 {
-        return Err(DomainError::unprocessable(
-            "no_counted_activity",
-            "没有可计入的活动：须为本队事先登记、已填报、且在活动统计期内的活动",
-            "no counted activity: one registered before its start, reported, inside the activity period",
-        )
-        .field("activity_ids")
-        .into());
+    if let Some(unmet) = readiness(&txn, &before, &cycle, &team, now)
+        .await?
+        .into_iter()
+        .find(|c| !c.met)
+    {
+        return Err(unmet.error.into());
     }
     let mut active: applications::ActiveModel = before.clone().into();
     active.status = Set(ApplicationStatus::Submitted.as_str().to_owned());
@@ -146,12 +192,30 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
 /// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
 /// been reported, and lies inside the cycle's activity period.
 pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycle_entity::Model) -> bool {
+    why_not_counted(a, team_id, cycle).is_none()
+}
+
+/// Why an activity does not count for an application of `team_id` in `cycle` (R-SUBMIT), in
+/// words for the team; `None` when it counts.
+pub fn why_not_counted(
+    a: &activities::Model,
+    team_id: i32,
+    cycle: &cycle_entity::Model,
+) -> Option<&'static str> {
     let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
-    a.team_id == team_id
-        && a.status == "reported"
-        && a.registered_at < a.planned_start
-        && cycle.activity_period_start <= day
-        && day <= cycle.activity_period_end
+    if a.team_id != team_id {
+        Some("不是本队的活动")
+    } else if a.status == "cancelled" {
+        Some("活动已取消")
+    } else if a.status != "reported" {
+        Some("活动尚未填报")
+    } else if a.registered_at >= a.planned_start {
+        Some("活动未在开始前登记")
+    } else if day < cycle.activity_period_start || cycle.activity_period_end < day {
+        Some("不在本周期的活动统计期内")
+    } else {
+        None
+    }
 }
 
 async fn counted_activities(

@@ -66,6 +66,7 @@ impl TestApp {
             admin_password: Some(ADMIN.1.into()),
             upload_limits,
             token_ttl_hours: token_ttl_hours.unwrap_or(24 * 3650),
+            public_url: None,
         };
         let storage_dir = settings.storage_dir.clone();
         let clock = Arc::new(OffsetClock::default());

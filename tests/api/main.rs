@@ -19,3 +19,4 @@ mod review_publicity;
 mod review_rank;
 mod review_seed;
 mod story;
+mod web_pages;

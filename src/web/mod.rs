@@ -1,0 +1,64 @@
+//! Server-rendered pages (zh-CN) beside the API: one module per area. Handlers parse the form,
+//! call the same `services` with the same `Caller` as the API, and render an askama template;
+//! no SQL and no rules here or in the templates.
+
+pub mod activities;
+pub mod application;
+pub mod assets;
+pub mod evidence;
+pub mod format;
+pub mod page;
+pub mod public;
+pub mod review;
+pub mod session;
+pub mod team;
+
+use crate::state::AppState;
+use poem::{Endpoint, EndpointExt, Route, get, post};
+
+/// Every page route, behind the session/CSRF guard.
+pub fn routes(state: &AppState) -> impl Endpoint + use<> {
+    Route::new()
+        .at("/", get(public::landing))
+        .at("/login", get(public::login_form).post(public::login))
+        .at("/logout", post(public::logout))
+        .at("/home", get(public::home))
+        .at("/results", get(public::results_index))
+        .at("/results/:id", get(public::results))
+        .at("/results/:id/objections", post(public::lodge_objection))
+        .at("/assets/:name", get(assets::serve))
+        // Team: activities.
+        .at("/activities", get(activities::list))
+        .at(
+            "/activities/new",
+            get(activities::new_form).post(activities::create),
+        )
+        .at("/activities/:id", get(activities::detail))
+        .at(
+            "/activities/:id/edit",
+            get(activities::edit_form).post(activities::update),
+        )
+        .at("/activities/:id/cancel", post(activities::cancel))
+        .at(
+            "/activities/:id/report",
+            get(activities::report_form).post(activities::report),
+        )
+        // Team: the application, its evidence, submission.
+        .at("/application", get(application::current))
+        .at("/cycles/:id/application", post(application::create))
+        .at("/applications/:id", get(application::show))
+        .at(
+            "/applications/:id/edit",
+            get(application::edit_form).post(application::update),
+        )
+        .at("/applications/:id/submit", post(application::submit))
+        .at("/applications/:id/attachments", post(evidence::upload))
+        .at("/attachments/:id", get(evidence::content))
+        .at("/attachments/:id/delete", post(evidence::delete))
+        // Unit and district.
+        .at("/review", get(review::pending))
+        .at("/applications/:id/opinion", post(review::opinion))
+        .at("/teams", get(review::teams))
+        .around(session::guard)
+        .data(state.clone())
+}

@@ -1,0 +1,113 @@
+//! The team's home page (首页): next activities, activities to report, the application in the
+//! open cycle with its current step and what is still missing before it can be submitted.
+
+use super::{
+    activities::{ActivityRow, row},
+    application::status_label,
+    page::{Layout, PageResult, html, layout_for, own_team},
+    session::Session,
+};
+use crate::{
+    domain::cycle::window_is_open,
+    services::{
+        activities::{self, ActivityFilter},
+        applications::{self, ApplicationFilter},
+        cycles, orgs, submission,
+    },
+    state::AppState,
+};
+use askama::Template;
+
+pub struct AppSummary {
+    pub id: i32,
+    pub project_name: String,
+    pub cycle_title: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub missing: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "team/home.html")]
+struct HomeTpl {
+    l: Layout,
+    team_name: String,
+    upcoming: Vec<ActivityRow>,
+    to_report: Vec<ActivityRow>,
+    app: Option<AppSummary>,
+    open_cycle: Option<String>,
+}
+
+pub async fn home(state: &AppState, s: &Session) -> PageResult {
+    let team_id = own_team(s)?;
+    let team = orgs::get_team(state, &s.caller, team_id).await?;
+    let now = state.now();
+    let filter = ActivityFilter {
+        team_id: Some(team_id),
+        status: None,
+        from: None,
+        to: None,
+    };
+    let (acts, _) = activities::list(state, &s.caller, filter, 0, 1000).await?;
+    let (mut upcoming, mut to_report) = (vec![], vec![]);
+    for r in &acts {
+        let item = row(state, r, team.name.clone(), true)?;
+        if r.activity.planned_start > now && item.may_edit {
+            upcoming.push(item);
+        } else if item.may_report && !item.reported {
+            to_report.push(item);
+        }
+    }
+    upcoming.truncate(5);
+    let (all_cycles, _) = cycles::list(state, 0, 100).await?;
+    let mut open = None;
+    for c in all_cycles {
+        if window_is_open(
+            cycles::status_of(&c)?,
+            c.applications_open_at,
+            c.applications_close_at,
+            now,
+        ) {
+            open = Some(c);
+        }
+    }
+    let mut app = None;
+    if let Some(cycle) = &open {
+        let f = ApplicationFilter {
+            cycle_id: Some(cycle.id),
+            status: None,
+            team_id: Some(team_id),
+        };
+        let (mine, _) = applications::list(state, &s.caller, f, 0, 1).await?;
+        if let Some(v) = mine.into_iter().next() {
+            let st = applications::status_of(&v.app)?;
+            let missing = if st.is_editable() {
+                submission::readiness(&state.db, &v.app, cycle, &v.team, now)
+                    .await?
+                    .into_iter()
+                    .filter(|c| !c.met)
+                    .map(|c| c.label)
+                    .collect()
+            } else {
+                vec![]
+            };
+            let (label, class) = status_label(st);
+            app = Some(AppSummary {
+                id: v.app.id,
+                project_name: v.app.project_name.clone(),
+                cycle_title: cycle.title.clone(),
+                status: label,
+                status_class: class,
+                missing,
+            });
+        }
+    }
+    Ok(html(&HomeTpl {
+        l: layout_for(state, s, "首页", "/home").await?,
+        team_name: team.name,
+        upcoming,
+        to_report,
+        app,
+        open_cycle: open.map(|c| c.title),
+    }))
+}

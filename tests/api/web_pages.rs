@@ -1,0 +1,409 @@
+//! The pages over HTTP, without a browser: sessions, CSRF, and every page handler's scope —
+//! the same rules as the API (R-WEB, R-AUTHZ).
+
+use crate::helpers::{PASSWORD, TestApp, evidence};
+use chrono::Duration;
+use reqwest::{StatusCode, header};
+use serde_json::json;
+
+/// A browser-like client: no redirects followed, cookies kept by hand.
+pub struct Web<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: Vec<(String, String)>,
+    pub csrf: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: header::HeaderMap,
+    pub body: String,
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let at = body.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(body[at..at + 64].to_owned())
+}
+
+impl<'a> Web<'a> {
+    pub async fn new(app: &'a TestApp) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut me = Self {
+            app,
+            client,
+            cookies: vec![],
+            csrf: String::new(),
+        };
+        let p = me.get("/login").await;
+        me.csrf = csrf_in(&p.body).expect("the login form carries a CSRF token");
+        me
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, resp: reqwest::Response) -> Page {
+        for c in resp.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_owned(), v.to_owned()));
+            }
+        }
+        let page = Page {
+            status: resp.status(),
+            location: resp
+                .headers()
+                .get(header::LOCATION)
+                .map(|l| l.to_str().unwrap().to_owned()),
+            headers: resp.headers().clone(),
+            body: resp.text().await.unwrap(),
+        };
+        if let Some(t) = csrf_in(&page.body) {
+            self.csrf = t;
+        }
+        page
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let resp = self
+            .client
+            .get(self.app.url(path))
+            .header(header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(resp).await
+    }
+
+    /// A form POST with the CSRF token and this host as its origin.
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let mut pairs: Vec<(&str, &str)> = form.to_vec();
+        let csrf = self.csrf.clone();
+        pairs.push(("csrf", &csrf));
+        self.post_raw(path, &pairs, Some(&self.app.base.clone())).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut req = self
+            .client
+            .post(self.app.url(path))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(o) = origin {
+            req = req.header(header::ORIGIN, o);
+        }
+        let resp = req.send().await.unwrap();
+        self.finish(resp).await
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Page {
+        self.post(
+            "/login",
+            &[("username", username), ("password", password), ("next", "/home")],
+        )
+        .await
+    }
+
+    pub fn session(&self) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == "zhihui_session")
+            .map(|(_, v)| v.clone())
+    }
+}
+
+async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Option<i64>) {
+    let (s, v) = app
+        .post(
+            "/api/v1/users",
+            &app.admin,
+            json!({"username": name, "password": PASSWORD, "display_name": name, "role": role,
+                   "unit_id": unit, "team_id": team}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}
+
+async fn logged_in<'a>(app: &'a TestApp, name: &str) -> Web<'a> {
+    let mut w = Web::new(app).await;
+    let p = w.login(name, PASSWORD).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    // The token follows the session: read it from a page of the new session.
+    assert_eq!(w.get("/home").await.status, StatusCode::OK);
+    w
+}
+
+/// R-WEB: pages answer in Chinese, with the CSP that forbids inline and foreign scripts.
+#[tokio::test]
+async fn pages_are_zh_cn_with_a_strict_content_security_policy() {
+    let app = TestApp::spawn().await;
+    let mut w = Web::new(&app).await;
+    let p = w.get("/").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("<html lang=\"zh-CN\">"));
+    let csp = p.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(!p.body.contains("<script>"), "no inline script");
+    let missing = w.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("页面不存在") && missing.body.contains("返回首页"));
+}
+
+/// Assets are embedded and served at a content-hashed URL with a year-long immutable cache.
+#[tokio::test]
+async fn assets_have_hashed_urls_and_a_long_cache() {
+    let app = TestApp::spawn().await;
+    let mut w = Web::new(&app).await;
+    let page = w.get("/login").await;
+    for marker in ["/assets/app.", "/assets/htmx."] {
+        let at = page.body.find(marker).expect("the page links its asset");
+        let url = &page.body[at..at + page.body[at..].find('"').unwrap()];
+        let a = w.get(url).await;
+        assert_eq!(a.status, StatusCode::OK, "{url}");
+        assert_eq!(a.headers["cache-control"], "public, max-age=31536000, immutable");
+    }
+    assert_eq!(
+        w.get("/assets/app.00000000.css").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// The page session is an API session: same token rows, logout revokes it everywhere.
+#[tokio::test]
+async fn a_page_session_is_an_api_session_and_logout_revokes_it() {
+    let app = TestApp::spawn().await;
+    user(&app, "staff_a", "finance", None, None).await;
+    let mut w = Web::new(&app).await;
+    assert_eq!(
+        w.get("/home").await.location.as_deref(),
+        Some("/login?next=%2Fhome")
+    );
+    let p = w.login("staff_a", PASSWORD).await;
+    let cookie = p.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    assert!(!cookie.contains("Secure"), "plain http without ZHIHUI_PUBLIC_URL");
+    let token = w.session().unwrap();
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::OK);
+    assert_eq!(w.get("/home").await.status, StatusCode::OK);
+    let out = w.post("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// The page login is throttled like the API login (429 after repeated failures).
+#[tokio::test]
+async fn the_page_login_is_throttled() {
+    let app = TestApp::spawn().await;
+    let mut w = Web::new(&app).await;
+    for _ in 0..5 {
+        let p = w.login("admin", "wrong-password-9").await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+        assert!(p.body.contains("用户名或密码错误"));
+    }
+    let p = w.login("admin", "wrong-password-9").await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(p.body.contains("登录失败次数过多"));
+}
+
+/// R-WEB: a POST without the token, or from another origin, is the 403 page.
+#[tokio::test]
+async fn state_changing_requests_need_the_token_and_this_origin() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let team = app.create_team(unit).await;
+    user(&app, "team_x", "team", None, Some(team)).await;
+    let mut w = logged_in(&app, "team_x").await;
+    let base = app.base.clone();
+    let no_token = w.post_raw("/activities/new", &[("name", "x")], Some(&base)).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert!(no_token.body.contains("无权访问"));
+    let csrf = w.csrf.clone();
+    let foreign = w
+        .post_raw(
+            "/activities/new",
+            &[("name", "x"), ("csrf", &csrf)],
+            Some("http://evil.example"),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let wrong = w.post_raw("/logout", &[("csrf", &"0".repeat(64))], None).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let token = w.session().unwrap();
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.0,
+        StatusCode::OK,
+        "still logged in"
+    );
+}
+
+/// R-PREREG through the page: refused with the message under the field, input kept.
+#[tokio::test]
+async fn a_late_registration_keeps_the_form_and_names_the_field() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let team = app.create_team(unit).await;
+    user(&app, "team_y", "team", None, Some(team)).await;
+    let mut w = logged_in(&app, "team_y").await;
+    let past = zhihui::web::format::input_time(app.now() - Duration::hours(1));
+    let end = zhihui::web::format::input_time(app.now() + Duration::hours(1));
+    let p = w
+        .post(
+            "/activities/new",
+            &[
+                ("name", "迟到的活动"),
+                ("planned_start", &past),
+                ("planned_end", &end),
+                ("location", "和平区"),
+                ("category", "科普报告"),
+                ("leader_name", "李四"),
+                ("leader_mobile", "13912345678"),
+                ("task_content", "内容一"),
+                ("task_target", "目标一"),
+                ("task_content", "内容二"),
+                ("task_target", "目标二"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("data-testid=\"error-planned_start\">活动计划开始时间已过")
+    );
+    assert!(p.body.contains("value=\"迟到的活动\"") && p.body.contains(">内容二</textarea>"));
+    let (_, v) = app.get("/api/v1/activities", &app.admin).await;
+    assert_eq!(v["total"], 0);
+}
+
+/// R-AUTHZ on every page handler: another team's activity, application and attachment are
+/// the 404 page; a unit outside the chain sees nothing; roles that may not act get 403.
+#[tokio::test]
+async fn page_handlers_keep_the_api_scope() {
+    let app = TestApp::spawn().await;
+    let year: i32 = app.now().format("%Y").to_string().parse().unwrap();
+    let cycle = app.open_cycle(year).await;
+    let unit = app.create_unit("university", None).await;
+    let other_unit = app.create_unit("university", None).await;
+    let (_team, token, app_id) = app.draft_application(cycle, unit).await;
+    let (s, v) = app
+        .upload(&token, app_id, "summary", "活动总结.pdf", evidence::pdf())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = app
+        .upload(&token, app_id, "photo", "照片.jpg", evidence::jpeg())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/applications/{app_id}/submit"),
+            &token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, acts) = app.get("/api/v1/activities", &token).await;
+    let act = acts["items"][0]["id"].as_i64().unwrap();
+    let (_, atts) = app
+        .get(&format!("/api/v1/applications/{app_id}/attachments"), &token)
+        .await;
+    let att = atts["items"][0]["id"].as_i64().unwrap();
+    let other_team = app.create_team(unit).await;
+    user(&app, "team_other", "team", None, Some(other_team)).await;
+    user(&app, "unit_own", "unit", Some(unit), None).await;
+    user(&app, "unit_far", "unit", Some(other_unit), None).await;
+
+    let mut stranger = logged_in(&app, "team_other").await;
+    for path in [
+        format!("/applications/{app_id}"),
+        format!("/applications/{app_id}/edit"),
+        format!("/activities/{act}"),
+        format!("/activities/{act}/report"),
+        format!("/attachments/{att}"),
+    ] {
+        let p = stranger.get(&path).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!p.body.contains("社区科普进万家"), "{path}");
+    }
+    let p = stranger
+        .post(&format!("/applications/{app_id}/submit"), &[])
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let p = stranger.post(&format!("/activities/{act}/cancel"), &[]).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+
+    let mut far = logged_in(&app, "unit_far").await;
+    assert_eq!(
+        far.get(&format!("/applications/{app_id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let p = far
+        .post(
+            &format!("/applications/{app_id}/opinion"),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(!far.get("/review").await.body.contains("社区科普进万家"));
+    assert_eq!(far.get("/activities/new").await.status, StatusCode::FORBIDDEN);
+
+    let mut own = logged_in(&app, "unit_own").await;
+    let review = own.get("/review").await;
+    assert!(review.body.contains("社区科普进万家"), "waiting for its opinion");
+    assert!(review.body.contains("data-testid=\"pending-count\">1<"));
+    let page = own.get(&format!("/applications/{app_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("6222 0202 0001 2345 678"),
+        "R-PII: masked for the unit"
+    );
+    assert_eq!(
+        own.get(&format!("/attachments/{att}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        own.get(&format!("/activities/{act}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(own.get("/application").await.status, StatusCode::FORBIDDEN);
+    let p = own
+        .post(
+            &format!("/applications/{app_id}/opinion"),
+            &[("decision", "return")],
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a return needs a comment"
+    );
+    assert!(p.body.contains("退回或不予推荐时请说明理由"));
+    let p = own
+        .post(
+            &format!("/applications/{app_id}/opinion"),
+            &[("decision", "approve"), ("comment", "同意")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let (_, v) = app
+        .get(&format!("/api/v1/applications/{app_id}"), &app.admin)
+        .await;
+    assert_eq!(v["status"], "unit_approved");
+}

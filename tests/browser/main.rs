@@ -1,0 +1,15 @@
+//! Browser tests: the pages driven in real Chromium through chromedriver (Debian's
+//! `chromium` and `chromium-driver`). Every test is `#[ignore]`d so `cargo test --workspace`
+//! passes on a machine without a browser; run them with
+//! `cargo test --test browser -- --ignored --test-threads=1` (`.ci/run` does).
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+// The browser tests use a few of the API tests' seeds.
+#[allow(dead_code)]
+#[path = "../api/review_seed.rs"]
+mod review_seed;
+
+mod flows;
+mod harness;
+mod png;
