@@ -18,4 +18,5 @@ mod review_assign;
 mod review_publicity;
 mod review_rank;
 mod review_seed;
+mod stored_values;
 mod story;
