@@ -3,7 +3,7 @@
 use super::{ApiTags, BearerAuth, Created, List, in_time, out_time};
 use crate::{
     domain::{
-        cycle::{Criterion, CycleStatus, TierRule},
+        cycle::{Criterion, CycleAction, CycleStatus, TierRule},
         ranking::Aggregation,
     },
     error::ApiResult,
@@ -226,7 +226,7 @@ impl CyclesApi {
     async fn open(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<CycleOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(
-            cycles::transition(&self.state, &caller, id.0, CycleStatus::Open)
+            cycles::transition(&self.state, &caller, id.0, CycleAction::Open)
                 .await?
                 .into(),
         ))
@@ -242,7 +242,7 @@ impl CyclesApi {
     async fn close(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<CycleOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(
-            cycles::transition(&self.state, &caller, id.0, CycleStatus::Reviewing)
+            cycles::transition(&self.state, &caller, id.0, CycleAction::Close)
                 .await?
                 .into(),
         ))

@@ -3,13 +3,14 @@
 use crate::{
     authz::Caller,
     domain::{
-        application::{self as rules, ApplicationStatus, Decision, OpinionStep},
+        application::{self as rules, ApplicationAction, ApplicationStatus, Decision, OpinionStep},
         roles::{Role, UnitKind},
         text,
     },
     error::{AppError, AppResult, DomainError},
     services::{
-        applications::{ApplicationFilter, ApplicationView, find_visible},
+        application_lookup::find_visible,
+        applications::{ApplicationFilter, ApplicationView},
         audit::Change,
     },
     state::AppState,
@@ -60,7 +61,10 @@ pub async fn give_opinion(
     .insert(&txn)
     .await?;
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(rules::after_opinion(step, decision));
+    active.status = Set(rules::transition(
+        before.status,
+        ApplicationAction::Opinion(step, decision),
+    )?);
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     Change::new(

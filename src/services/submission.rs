@@ -3,62 +3,23 @@
 use crate::{
     authz::Caller,
     domain::{
-        activity::ActivityStatus,
-        application::ApplicationStatus,
-        cst_date,
-        cycle::{CycleStatus, window_is_open},
+        application::{self, ApplicationAction},
+        cycle::window_is_open,
     },
     error::{AppError, AppResult, DomainError},
-    services::{applications::find_editable_by_owner, audit::Change, award_history, cycles},
+    services::{
+        application_lookup::{find_editable_by_owner, is_counted, won_previous_year},
+        audit::Change,
+        cycles,
+    },
     state::AppState,
+    storage::EvidenceKind,
 };
-use entity::{
-    activities, application_activities, applications, attachments, awards, cycles as cycle_entity, teams,
-};
+use entity::{activities, application_activities, applications, attachments, cycles as cycle_entity, teams};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
-
-pub(crate) fn window_closed() -> DomainError {
-    DomainError::unprocessable(
-        "window_closed",
-        "不在申报时间内",
-        "the cycle is not open for applications at this time",
-    )
-}
-
-/// R-EXCLUDE: a team that won any prize in the previous year — from this system's finalized
-/// cycles or the imported award history — may not apply.
-pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i32) -> AppResult<bool> {
-    let prev = year - 1;
-    if award_history::won_in_year(db, team_id, prev).await? {
-        return Ok(true);
-    }
-    let Some(prev_cycle) = cycle_entity::Entity::find()
-        .filter(cycle_entity::Column::Year.eq(prev))
-        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized))
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    Ok(awards::Entity::find()
-        .filter(awards::Column::CycleId.eq(prev_cycle.id))
-        .filter(awards::Column::TeamId.eq(team_id))
-        .count(db)
-        .await?
-        > 0)
-}
-
-pub(crate) fn previous_year_awardee() -> DomainError {
-    DomainError::unprocessable(
-        "previous_year_awardee",
-        "上一年度\"智惠行动\"获奖服务队不参加本年度评审",
-        "a team that won a prize in the previous year may not apply",
-    )
-    .field("team_id")
-}
 
 /// One R-SUBMIT condition: what it asks, whether it holds, and the refusal submitting
 /// gives while it does not (its `field` says where it is fixed).
@@ -90,7 +51,7 @@ pub async fn readiness(
             cycle.applications_close_at,
             now,
         ),
-        window_closed(),
+        application::window_closed(),
     );
     check(
         "服务队已在大美志愿平台注册（有平台注册号）",
@@ -105,7 +66,7 @@ pub async fn readiness(
     check(
         "不是上一年度获奖服务队",
         !won_previous_year(db, team.id, cycle.year).await?,
-        previous_year_awardee(),
+        application::previous_year_awardee(),
     );
     let missing = [
         ("leader_name", &app.leader_name),
@@ -126,17 +87,20 @@ pub async fn readiness(
             "required before submitting",
         ),
     );
-    let kinds: Vec<String> = attachments::Entity::find()
+    let kinds: Vec<EvidenceKind> = attachments::Entity::find()
         .select_only()
         .column(attachments::Column::Kind)
         .filter(attachments::Column::ApplicationId.eq(app.id))
         .into_tuple()
         .all(db)
         .await?;
-    for (kind, label) in [("summary", "已上传活动总结"), ("photo", "已上传活动图片")] {
+    for (kind, label) in [
+        (EvidenceKind::Summary, "已上传活动总结"),
+        (EvidenceKind::Photo, "已上传活动图片"),
+    ] {
         check(
             label,
-            kinds.iter().any(|k| k == kind),
+            kinds.contains(&kind),
             DomainError::unprocessable(
                 "missing_evidence",
                 "至少需要一份活动总结和一张活动图片",
@@ -177,7 +141,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         return Err(unmet.error.into());
     }
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(ApplicationStatus::Submitted);
+    active.status = Set(application::transition(before.status, ApplicationAction::Submit)?);
     active.submitted_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -188,35 +152,6 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         .await?;
     txn.commit().await?;
     Ok(after)
-}
-
-/// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
-/// been reported, and lies inside the cycle's activity period.
-pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycle_entity::Model) -> bool {
-    why_not_counted(a, team_id, cycle).is_none()
-}
-
-/// Why an activity does not count for an application of `team_id` in `cycle` (R-SUBMIT), in
-/// words for the team; `None` when it counts.
-pub fn why_not_counted(
-    a: &activities::Model,
-    team_id: i32,
-    cycle: &cycle_entity::Model,
-) -> Option<&'static str> {
-    let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
-    if a.team_id != team_id {
-        Some("不是本队的活动")
-    } else if a.status == ActivityStatus::Cancelled {
-        Some("活动已取消")
-    } else if a.status != ActivityStatus::Reported {
-        Some("活动尚未填报")
-    } else if a.registered_at >= a.planned_start {
-        Some("活动未在开始前登记")
-    } else if day < cycle.activity_period_start || cycle.activity_period_end < day {
-        Some("不在本周期的活动统计期内")
-    } else {
-        None
-    }
 }
 
 async fn counted_activities(

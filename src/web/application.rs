@@ -13,17 +13,18 @@ use super::{
 };
 use crate::{
     domain::{
-        application::{ApplicationStatus, Decision, OpinionStep},
-        bank::mask_account,
+        application::{self, ApplicationStatus, Decision, OpinionStep},
+        bank::BankFields,
         cycle::window_is_open,
+        pii,
         roles::Role,
     },
     error::{AppError, DomainError},
     services::{
         activities::{self, ActivityFilter},
-        applications::{self, ApplicationFields, ApplicationFilter, BankFields},
-        cycles, opinions, orgs,
-        submission::{self, why_not_counted},
+        application_lookup::why_not_counted,
+        applications::{self, ApplicationFields, ApplicationFilter},
+        cycles, opinions, orgs, submission,
     },
     state::AppState,
 };
@@ -468,7 +469,7 @@ pub async fn render_page(
     let st = status_of(&v.app)?;
     let cycle = cycles::find(&state.db, v.app.cycle_id).await?;
     let is_team = s.caller.is(Role::Team);
-    let editable = is_team && st.is_editable();
+    let editable = is_team && application::is_editable(st);
     let mut checks = vec![];
     if editable {
         for c in submission::readiness(&state.db, &v.app, &cycle, &v.team, state.now()).await? {
@@ -514,11 +515,7 @@ pub async fn render_page(
         })
         .collect();
     // R-PII: the full account number for the owning team (and finance) only.
-    let account_no = if is_team || s.caller.is(Role::Finance) {
-        v.app.account_no.clone()
-    } else {
-        mask_account(&v.app.account_no)
-    };
+    let account_no = pii::account_for(Some(s.caller.role), v.app.account_no.clone());
     let opinion_step = opinions::my_step(&s.caller, &v.unit, st).map(step_label);
     let (label, class) = status_label(st);
     let ev = evidence::view(state, s, id, ev_error).await?;

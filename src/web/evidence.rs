@@ -83,7 +83,7 @@ pub async fn view(
     error: Option<String>,
 ) -> Result<EvidenceView, PageError> {
     let app = applications::find_visible(&state.db, &s.caller, app_id).await?;
-    let editable = s.caller.is(Role::Team) && app.status.is_editable();
+    let editable = s.caller.is(Role::Team) && crate::domain::application::is_editable(app.status);
     let files = attachments::list(state, &s.caller, app_id)
         .await?
         .into_iter()

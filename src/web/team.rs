@@ -76,7 +76,7 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
         let (mine, _) = applications::list(state, &s.caller, f, 0, 1).await?;
         if let Some(v) = mine.into_iter().next() {
             let st = v.app.status;
-            let missing = if st.is_editable() {
+            let missing = if crate::domain::application::is_editable(st) {
                 submission::readiness(&state.db, &v.app, cycle, &v.team, now)
                     .await?
                     .into_iter()

@@ -18,6 +18,7 @@ mod review_assign;
 mod review_publicity;
 mod review_rank;
 mod review_seed;
+mod schema;
 mod stored_values;
 mod story;
 mod web_pages;

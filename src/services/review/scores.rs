@@ -1,22 +1,18 @@
 //! Experts' scores: one per criterion within 0..max (one decimal), with a comment; changeable
 //! until the results are published.
 
-use super::gate::{self, Action};
+use super::gate;
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{cycle::CycleStatus, roles::Role, scoring::ScoreSheet, text},
     error::{AppResult, DomainError},
-    services::{applications, audit::Change},
+    services::{application_lookup, audit::Change},
     state::AppState,
 };
 use entity::{assignments, scores};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::BTreeMap;
-
-const SCORE: Action = Action {
-    zh: "结果公示后不能再评分或修改评分",
-    en: "scores can be given or changed only while the cycle is reviewing or ranked",
-};
 
 /// One expert's stored score for one application.
 #[derive(Debug, Clone)]
@@ -40,7 +36,7 @@ pub async fn put(
 ) -> AppResult<ScoreView> {
     let now = state.now();
     let txn = state.db.begin().await?;
-    let app = applications::find_visible(&txn, caller, application_id).await?;
+    let app = application_lookup::find_visible(&txn, caller, application_id).await?;
     caller.require(&[Role::Expert])?;
     let assignment = assignments::Entity::find()
         .filter(assignments::Column::ApplicationId.eq(app.id))
@@ -49,20 +45,13 @@ pub async fn put(
         .await?
         .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
     let cycle = gate::find_cycle(&txn, app.cycle_id).await?;
-    let was = gate::require(&cycle, &[CycleStatus::Reviewing, CycleStatus::Ranked], SCORE)?;
+    let was = gate::require(&cycle, CycleAction::Score)?;
     let sheet = ScoreSheet::parse(&cycle.rubric.0.clone(), points)?;
     let comment = text::required("comment", comment, 2000)?;
 
     // A score changed after ranking sends the cycle back to `reviewing`: only a ranking that
     // reflects every current score can be published.
-    gate::transition(
-        &txn,
-        cycle.id,
-        &[CycleStatus::Reviewing, CycleStatus::Ranked],
-        CycleStatus::Reviewing,
-        SCORE,
-    )
-    .await?;
+    gate::transition(&txn, cycle.id, CycleAction::Score).await?;
     if was == CycleStatus::Ranked {
         Change::new("reopen_review", "cycle", cycle.id)
             .before(&serde_json::json!({"status": "ranked"}))
@@ -115,7 +104,7 @@ pub async fn put(
 
 /// Scores of an application: an assigned expert reads their own, the admin all of them.
 pub async fn list(state: &AppState, caller: &Caller, application_id: i32) -> AppResult<Vec<ScoreView>> {
-    let app = applications::find_visible(&state.db, caller, application_id).await?;
+    let app = application_lookup::find_visible(&state.db, caller, application_id).await?;
     caller.require(&[Role::Admin, Role::Expert])?;
     let cycle = gate::find_cycle(&state.db, app.cycle_id).await?;
     let rubric = cycle.rubric.0.clone();
