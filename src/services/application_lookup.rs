@@ -14,7 +14,7 @@ use crate::{
     error::{AppError, AppResult, DomainError},
     services::award_history,
 };
-use entity::{activities, applications, assignments, awards, cycles, teams};
+use entity::{activities, applications, assignments, awards, cycles, teams, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 pub fn not_found() -> AppError {
@@ -108,4 +108,20 @@ pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycles::Model) ->
         && a.registered_at < a.planned_start
         && cycle.activity_period_start <= day
         && day <= cycle.activity_period_end
+}
+
+/// An application's team and the team's unit, in one query (the `teams → units` relation).
+pub async fn team_and_unit(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+) -> AppResult<(teams::Model, units::Model)> {
+    match teams::Entity::find_by_id(team_id)
+        .find_also_related(units::Entity)
+        .one(db)
+        .await?
+    {
+        Some((team, Some(unit))) => Ok((team, unit)),
+        Some((_, None)) => Err(AppError::internal("unit missing")),
+        None => Err(AppError::internal("team missing")),
+    }
 }

@@ -232,18 +232,3 @@ pub async fn list_teams(
 pub async fn get_team(state: &AppState, caller: &Caller, id: i32) -> AppResult<teams::Model> {
     authz::find_team(&state.db, caller, id).await
 }
-
-/// Unit names by id, for responses that show them.
-pub async fn unit_names(
-    db: &impl sea_orm::ConnectionTrait,
-    ids: impl IntoIterator<Item = i32>,
-) -> AppResult<std::collections::HashMap<i32, String>> {
-    let ids: Vec<i32> = ids.into_iter().collect();
-    Ok(units::Entity::find()
-        .filter(units::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
-}
