@@ -15,7 +15,22 @@ pub struct Model {
     pub target: String,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `activity_id` → `activities.id`.
+    #[sea_orm(
+        belongs_to = "super::activities::Entity",
+        from = "Column::ActivityId",
+        to = "super::activities::Column::Id"
+    )]
+    Activity,
+}
+
+impl Related<super::activities::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Activity.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -23,7 +23,48 @@ pub struct Model {
     pub resolved_by: Option<i32>,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `cycle_id` → `cycles.id`.
+    #[sea_orm(
+        belongs_to = "super::cycles::Entity",
+        from = "Column::CycleId",
+        to = "super::cycles::Column::Id"
+    )]
+    Cycle,
+    /// `application_id` → `applications.id`.
+    #[sea_orm(
+        belongs_to = "super::applications::Entity",
+        from = "Column::ApplicationId",
+        to = "super::applications::Column::Id"
+    )]
+    Application,
+    /// `resolved_by` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::ResolvedBy",
+        to = "super::users::Column::Id"
+    )]
+    User,
+}
+
+impl Related<super::cycles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cycle.def()
+    }
+}
+
+impl Related<super::applications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Application.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

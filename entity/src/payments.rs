@@ -16,7 +16,48 @@ pub struct Model {
     pub recorded_at: DateTimeUtc,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `award_id` → `awards.id`.
+    #[sea_orm(
+        belongs_to = "super::awards::Entity",
+        from = "Column::AwardId",
+        to = "super::awards::Column::Id"
+    )]
+    Award,
+    /// `payout_id` → `payouts.id`.
+    #[sea_orm(
+        belongs_to = "super::payouts::Entity",
+        from = "Column::PayoutId",
+        to = "super::payouts::Column::Id"
+    )]
+    Payout,
+    /// `recorded_by` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::RecordedBy",
+        to = "super::users::Column::Id"
+    )]
+    User,
+}
+
+impl Related<super::awards::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Award.def()
+    }
+}
+
+impl Related<super::payouts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Payout.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

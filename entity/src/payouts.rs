@@ -28,7 +28,77 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `award_id` → `awards.id`.
+    #[sea_orm(
+        belongs_to = "super::awards::Entity",
+        from = "Column::AwardId",
+        to = "super::awards::Column::Id"
+    )]
+    Award,
+    /// `cycle_id` → `cycles.id`.
+    #[sea_orm(
+        belongs_to = "super::cycles::Entity",
+        from = "Column::CycleId",
+        to = "super::cycles::Column::Id"
+    )]
+    Cycle,
+    /// `application_id` → `applications.id`.
+    #[sea_orm(
+        belongs_to = "super::applications::Entity",
+        from = "Column::ApplicationId",
+        to = "super::applications::Column::Id"
+    )]
+    Application,
+    /// `team_id` → `teams.id`.
+    #[sea_orm(
+        belongs_to = "super::teams::Entity",
+        from = "Column::TeamId",
+        to = "super::teams::Column::Id"
+    )]
+    Team,
+    /// `batch_id` → `payout_batches.id`.
+    #[sea_orm(
+        belongs_to = "super::payout_batches::Entity",
+        from = "Column::BatchId",
+        to = "super::payout_batches::Column::Id"
+    )]
+    Batch,
+    /// `reissue_of` → `payouts.id`.
+    #[sea_orm(belongs_to = "Entity", from = "Column::ReissueOf", to = "Column::Id")]
+    ReissueOf,
+}
+
+impl Related<super::awards::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Award.def()
+    }
+}
+
+impl Related<super::cycles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cycle.def()
+    }
+}
+
+impl Related<super::applications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Application.def()
+    }
+}
+
+impl Related<super::teams::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Team.def()
+    }
+}
+
+impl Related<super::payout_batches::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Batch.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,7 +16,35 @@ pub struct Model {
     pub computed_at: DateTimeUtc,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `cycle_id` → `cycles.id`.
+    #[sea_orm(
+        belongs_to = "super::cycles::Entity",
+        from = "Column::CycleId",
+        to = "super::cycles::Column::Id"
+    )]
+    Cycle,
+    /// `application_id` → `applications.id`.
+    #[sea_orm(
+        belongs_to = "super::applications::Entity",
+        from = "Column::ApplicationId",
+        to = "super::applications::Column::Id"
+    )]
+    Application,
+}
+
+impl Related<super::cycles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cycle.def()
+    }
+}
+
+impl Related<super::applications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Application.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

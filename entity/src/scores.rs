@@ -18,7 +18,22 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `assignment_id` → `assignments.id`.
+    #[sea_orm(
+        belongs_to = "super::assignments::Entity",
+        from = "Column::AssignmentId",
+        to = "super::assignments::Column::Id"
+    )]
+    Assignment,
+}
+
+impl Related<super::assignments::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Assignment.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

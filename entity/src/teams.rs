@@ -18,7 +18,22 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `unit_id` → `units.id`.
+    #[sea_orm(
+        belongs_to = "super::units::Entity",
+        from = "Column::UnitId",
+        to = "super::units::Column::Id"
+    )]
+    Unit,
+}
+
+impl Related<super::units::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Unit.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

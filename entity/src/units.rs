@@ -14,7 +14,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `parent_id` → `units.id`.
+    #[sea_orm(belongs_to = "Entity", from = "Column::ParentId", to = "Column::Id")]
+    Parent,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

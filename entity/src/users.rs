@@ -33,7 +33,35 @@ impl std::fmt::Debug for Model {
     }
 }
 
+/// The foreign keys of the migration, as relations (`find_also_related` and joins use them).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `unit_id` → `units.id`.
+    #[sea_orm(
+        belongs_to = "super::units::Entity",
+        from = "Column::UnitId",
+        to = "super::units::Column::Id"
+    )]
+    Unit,
+    /// `team_id` → `teams.id`.
+    #[sea_orm(
+        belongs_to = "super::teams::Entity",
+        from = "Column::TeamId",
+        to = "super::teams::Column::Id"
+    )]
+    Team,
+}
+
+impl Related<super::units::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Unit.def()
+    }
+}
+
+impl Related<super::teams::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Team.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -191,7 +191,10 @@ impl ActivitiesApi {
         operation_id = "list_activities",
         tag = "ApiTags::Activities"
     )]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one parameter per documented query filter"
+    )]
     async fn list(
         &self,
         auth: BearerAuth,

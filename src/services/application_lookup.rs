@@ -14,7 +14,7 @@ use crate::{
     error::{AppError, AppResult, DomainError},
     services::award_history,
 };
-use entity::{activities, applications, assignments, awards, cycles, teams};
+use entity::{activities, applications, assignments, awards, cycles, teams, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 pub fn not_found() -> AppError {
@@ -121,5 +121,21 @@ pub fn why_not_counted(a: &activities::Model, team_id: i32, cycle: &cycles::Mode
         Some("不在本周期的活动统计期内")
     } else {
         None
+    }
+}
+
+/// An application's team and the team's unit, in one query (the `teams → units` relation).
+pub async fn team_and_unit(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+) -> AppResult<(teams::Model, units::Model)> {
+    match teams::Entity::find_by_id(team_id)
+        .find_also_related(units::Entity)
+        .one(db)
+        .await?
+    {
+        Some((team, Some(unit))) => Ok((team, unit)),
+        Some((_, None)) => Err(AppError::internal("unit missing")),
+        None => Err(AppError::internal("team missing")),
     }
 }

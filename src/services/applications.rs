@@ -13,7 +13,11 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{application_lookup::won_previous_year, audit::Change, cycles, figures},
+    services::{
+        application_lookup::{self, won_previous_year},
+        audit::Change,
+        cycles, figures,
+    },
     state::AppState,
 };
 
@@ -232,14 +236,7 @@ pub struct ApplicationView {
 }
 
 pub async fn view(db: &impl ConnectionTrait, app: applications::Model) -> AppResult<ApplicationView> {
-    let team = teams::Entity::find_by_id(app.team_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("team missing"))?;
-    let unit = units::Entity::find_by_id(team.unit_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("unit missing"))?;
+    let (team, unit) = application_lookup::team_and_unit(db, app.team_id).await?;
     let activity_ids = application_activities::Entity::find()
         .filter(application_activities::Column::ApplicationId.eq(app.id))
         .order_by_asc(application_activities::Column::Id)
@@ -252,20 +249,19 @@ pub async fn view(db: &impl ConnectionTrait, app: applications::Model) -> AppRes
         .await?
         .remove(&app.id)
         .unwrap_or_default();
-    let ops = opinions::Entity::find()
+    // Each opinion with its author's name, in one query (the `opinions → users` relation).
+    let named = opinions::Entity::find()
         .filter(opinions::Column::ApplicationId.eq(app.id))
         .order_by_asc(opinions::Column::Id)
+        .find_also_related(entity::users::Entity)
         .all(db)
-        .await?;
-    let mut named = Vec::with_capacity(ops.len());
-    for o in ops {
-        let name = entity::users::Entity::find_by_id(o.actor_id)
-            .one(db)
-            .await?
-            .map(|u| u.display_name)
-            .unwrap_or_default();
-        named.push((o, name));
-    }
+        .await?
+        .into_iter()
+        .map(|(o, u)| match u {
+            Some(u) => Ok((o, u.display_name)),
+            None => Err(AppError::internal("opinion without its author")),
+        })
+        .collect::<AppResult<_>>()?;
     Ok(ApplicationView {
         app,
         team,

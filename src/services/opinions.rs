@@ -7,16 +7,16 @@ use crate::{
         roles::{Role, UnitKind},
         text,
     },
-    error::{AppError, AppResult, DomainError},
+    error::{AppResult, DomainError},
     services::{
-        application_lookup::find_visible,
+        application_lookup::{find_visible, team_and_unit},
         applications::{ApplicationFilter, ApplicationView},
         audit::Change,
     },
     state::AppState,
 };
-use entity::{applications, opinions, teams, units};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use entity::{applications, opinions, units};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 
 /// The opinion chain: unit → district (skipped without a parent district) → municipal; only
 /// the holder of the due step acts (409 `not_your_turn`).
@@ -40,14 +40,7 @@ pub async fn give_opinion(
     let txn = state.db.begin().await?;
     let before = find_visible(&txn, caller, id).await?;
     caller.require(&[Role::Unit, Role::District, Role::Admin])?;
-    let team = teams::Entity::find_by_id(before.team_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("team missing"))?;
-    let unit = units::Entity::find_by_id(team.unit_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("unit missing"))?;
+    let (_, unit) = team_and_unit(&txn, before.team_id).await?;
     let step = my_step(caller, &unit, before.status).ok_or_else(rules::not_your_turn)?;
     opinions::ActiveModel {
         application_id: Set(id),

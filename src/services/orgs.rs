@@ -233,7 +233,7 @@ pub async fn get_team(state: &AppState, caller: &Caller, id: i32) -> AppResult<t
     authz::find_team(&state.db, caller, id).await
 }
 
-/// Unit names by id, for responses that show them.
+/// Unit names by id, for pages that show them beside teams.
 pub async fn unit_names(
     db: &impl sea_orm::ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
