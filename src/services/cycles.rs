@@ -34,6 +34,8 @@ pub struct CycleFields {
     pub aggregation: Option<Aggregation>,
     pub tiers: Option<Vec<TierRule>>,
     pub rubric: Option<Vec<Criterion>>,
+    /// 填报说明 of the 项目申报书 (R-FORM); on create, default: the notice's seven points.
+    pub form_instructions: Option<String>,
 }
 
 impl CycleFields {
@@ -47,11 +49,20 @@ impl CycleFields {
             && self.aggregation.is_none()
             && self.tiers.is_none()
             && self.rubric.is_none()
+            && self.form_instructions.is_none()
     }
 }
 
 pub fn cycle_state(zh: &'static str, en: &'static str) -> AppError {
     DomainError::conflict("cycle_state", zh, en).into()
+}
+
+/// The 填报说明 a cycle's 申报书 prints: its own text, or the notice's seven points for a cycle
+/// stored before the text was kept on the cycle.
+pub fn form_instructions(c: &cycles::Model) -> &str {
+    c.form_instructions
+        .as_deref()
+        .unwrap_or(cycle::DEFAULT_FORM_INSTRUCTIONS)
 }
 
 pub fn status_of(c: &cycles::Model) -> AppResult<CycleStatus> {
@@ -83,6 +94,9 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
     }
     if let Some(t) = f.title {
         active.title = Set(text::required("title", &t, 100)?);
+    }
+    if let Some(t) = f.form_instructions {
+        active.form_instructions = Set(Some(text::required("form_instructions", &t, 5000)?));
     }
     if let Some(a) = f.aggregation {
         active.aggregation = Set(cycle::aggregation_str(a).to_owned());
@@ -153,6 +167,7 @@ pub async fn create(state: &AppState, caller: &Caller, f: CycleFields) -> AppRes
         publicity_ends_at: Set(None),
         published_at: Set(None),
         finalized_at: Set(None),
+        form_instructions: Set(Some(cycle::DEFAULT_FORM_INSTRUCTIONS.to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::cycle::DEFAULT_FORM_INSTRUCTIONS;
 use crate::export::docx_text::{document_text, document_xml, tables};
 
 pub fn sample() -> ApplicationForm {
@@ -10,7 +11,7 @@ pub fn sample() -> ApplicationForm {
         unit_name: "沈阳工学院".into(),
         application_date: Some(day(10, 15)),
         issued: (2024, 9),
-        instructions: DEFAULT_INSTRUCTIONS.into(),
+        instructions: DEFAULT_FORM_INSTRUCTIONS.into(),
         founded_on: day(3, 1),
         volunteer_count: 48,
         leader_name: "王五".into(),
@@ -70,7 +71,7 @@ fn the_application_follows_the_notice_in_order() {
     ]
     .map(String::from)
     .to_vec();
-    expected.extend(DEFAULT_INSTRUCTIONS.lines().map(String::from));
+    expected.extend(DEFAULT_FORM_INSTRUCTIONS.lines().map(String::from));
     expected.extend(
         [
             "一、基本情况",
