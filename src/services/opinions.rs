@@ -4,14 +4,11 @@ use crate::{
     authz::Caller,
     domain::{
         application::{self as rules, Decision, OpinionStep},
-        roles::Role,
+        roles::{Role, UnitKind},
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{
-        applications::{find_visible, status_of},
-        audit::Change,
-    },
+    services::{applications::find_visible, audit::Change},
     state::AppState,
 };
 use entity::{applications, opinions, teams, units};
@@ -48,9 +45,10 @@ pub async fn give_opinion(
         .await?
         .ok_or_else(|| AppError::internal("unit missing"))?;
     // A district unit is its own recommender.
-    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
-    let step =
-        rules::step_due(status_of(&before)?, district_id.is_some()).ok_or_else(rules::not_your_turn)?;
+    let district_id = unit
+        .parent_id
+        .or((unit.kind == UnitKind::District).then_some(unit.id));
+    let step = rules::step_due(before.status, district_id.is_some()).ok_or_else(rules::not_your_turn)?;
     let mine = match step {
         OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
         OpinionStep::District => caller.is(Role::District) && caller.unit_id == district_id,
@@ -61,8 +59,8 @@ pub async fn give_opinion(
     }
     opinions::ActiveModel {
         application_id: Set(id),
-        step: Set(step.as_str().to_owned()),
-        decision: Set(decision.as_str().to_owned()),
+        step: Set(step),
+        decision: Set(decision),
         comment: Set(comment),
         actor_id: Set(caller.user_id),
         at: Set(now),
@@ -71,7 +69,7 @@ pub async fn give_opinion(
     .insert(&txn)
     .await?;
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(rules::after_opinion(step, decision).as_str().to_owned());
+    active.status = Set(rules::after_opinion(step, decision));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     Change::new(

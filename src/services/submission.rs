@@ -3,6 +3,7 @@
 use crate::{
     authz::Caller,
     domain::{
+        activity::ActivityStatus,
         application::ApplicationStatus,
         cst_date,
         cycle::{CycleStatus, window_is_open},
@@ -36,7 +37,7 @@ pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i3
     }
     let Some(prev_cycle) = cycle_entity::Entity::find()
         .filter(cycle_entity::Column::Year.eq(prev))
-        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized.as_str()))
+        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized))
         .one(db)
         .await?
     else {
@@ -67,7 +68,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
     let before = find_editable_by_owner(&txn, caller, id).await?;
     let cycle = cycles::find(&txn, before.cycle_id).await?;
     if !window_is_open(
-        cycles::status_of(&cycle)?,
+        cycle.status,
         cycle.applications_open_at,
         cycle.applications_close_at,
         now,
@@ -130,7 +131,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         .into());
     }
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(ApplicationStatus::Submitted.as_str().to_owned());
+    active.status = Set(ApplicationStatus::Submitted);
     active.submitted_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -148,7 +149,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
 pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycle_entity::Model) -> bool {
     let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
     a.team_id == team_id
-        && a.status == "reported"
+        && a.status == ActivityStatus::Reported
         && a.registered_at < a.planned_start
         && cycle.activity_period_start <= day
         && day <= cycle.activity_period_end

@@ -30,8 +30,7 @@ pub async fn activity_form(state: &AppState, caller: &Caller, id: i32) -> AppRes
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::internal("unit missing"))?;
-    let status =
-        ActivityStatus::parse(&a.status).ok_or_else(|| AppError::internal("unknown activity status"))?;
+    let status = a.status;
     let report = match (status, a.actual_start, a.actual_end) {
         (ActivityStatus::Reported, Some(start), Some(end)) => Some(FormReport {
             actual_start: local(start),

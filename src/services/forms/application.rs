@@ -8,7 +8,7 @@ use crate::{
         bank::mask_account,
         cst, cst_date,
         mobile::mask_phone,
-        roles::Role,
+        roles::{Role, UnitKind},
     },
     error::{AppError, AppResult},
     export::application_form::{self, ApplicationForm, BankLines, CountedActivity, DistrictSection},
@@ -51,7 +51,7 @@ fn opinion_of(
     let since = since?;
     ops.iter()
         .rev()
-        .filter(|o| o.at >= since && o.step == step.as_str() && o.decision != Decision::Return.as_str())
+        .filter(|o| o.at >= since && o.step == step && o.decision != Decision::Return)
         .map(|o| o.comment.trim().to_owned())
         .find(|c| !c.is_empty())
 }
@@ -92,10 +92,9 @@ pub async fn load(
         .order_by_asc(opinions::Column::Id)
         .all(db)
         .await?;
-    let status = application_service::status_of(&app)?;
-    let submitted = (!status.is_editable()).then_some(app.submitted_at).flatten();
+    let submitted = (!app.status.is_editable()).then_some(app.submitted_at).flatten();
     // A district unit is its own recommender (as the opinion chain decides).
-    let has_district = unit.parent_id.is_some() || unit.kind == "district";
+    let has_district = unit.parent_id.is_some() || unit.kind == UnitKind::District;
     let opened = app_month(&cycle);
     let phone = |s: String| if copy == Copy::Expert { mask_phone(&s) } else { s };
     let bank = match copy {
