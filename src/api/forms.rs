@@ -74,7 +74,8 @@ impl FormsApi {
     /// 下载全部申报书 / Download every accepted application's form of the cycle, zip (admin)
     ///
     /// One `{序号}_{服务队}_{项目名称}.docx` per accepted application (accepted, awarded or not
-    /// awarded), numbered in filing order: the association's archive copy. Streamed.
+    /// awarded), numbered in the order the applications were created: the association's
+    /// archive copy. Streamed.
     #[oai(
         path = "/api/v1/cycles/:id/forms.zip",
         method = "get",

@@ -51,7 +51,7 @@ fn write_zip(
     mut rx: tokio::sync::mpsc::Receiver<(String, ApplicationForm)>,
 ) -> Result<(std::fs::File, u64), std::io::Error> {
     let mut zip = zip::ZipWriter::new(file);
-    // A .docx is already deflated: store it as it is.
+    // A .docx is already deflated (`export::docx::pack`): store it as it is.
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     while let Some((name, form)) = rx.blocking_recv() {
         let bytes = application_form::build(&form)?;
@@ -65,7 +65,7 @@ fn write_zip(
 }
 
 /// R-FORM: every accepted application's 申报书 (in the overseer's copy: R-PII masks the account
-/// numbers for the admin), numbered in the order they were filed.
+/// numbers for the admin), numbered in the order the applications were created.
 #[tracing::instrument(skip_all, fields(cycle_id))]
 pub async fn cycle_forms(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<ArchiveFile> {
     caller.require(&[Role::Admin])?;
