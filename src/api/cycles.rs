@@ -3,7 +3,7 @@
 use super::{ApiTags, BearerAuth, Created, List, in_time, out_time};
 use crate::{
     domain::{
-        cycle::{self, Criterion, CycleStatus, TierRule},
+        cycle::{self, Criterion, CycleAction, CycleStatus, TierRule},
         ranking::Aggregation,
     },
     error::ApiResult,
@@ -240,7 +240,7 @@ impl CyclesApi {
     async fn open(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<CycleOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(
-            cycles::transition(&self.state, &caller, id.0, CycleStatus::Open)
+            cycles::transition(&self.state, &caller, id.0, CycleAction::Open)
                 .await?
                 .into(),
         ))
@@ -256,7 +256,7 @@ impl CyclesApi {
     async fn close(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<CycleOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(
-            cycles::transition(&self.state, &caller, id.0, CycleStatus::Reviewing)
+            cycles::transition(&self.state, &caller, id.0, CycleAction::Close)
                 .await?
                 .into(),
         ))

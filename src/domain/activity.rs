@@ -34,16 +34,49 @@ pub fn check_plan(
     Ok(())
 }
 
+/// What is asked of an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityAction {
+    /// Change the plan (R-PREREG: until the planned start).
+    Edit,
+    /// Report what happened, or correct the report (R-REPORT).
+    Report,
+    /// Call it off before it is reported.
+    Cancel,
+}
+
+impl ActivityAction {
+    pub const ALL: [ActivityAction; 3] = [Self::Edit, Self::Report, Self::Cancel];
+}
+
+/// The activity life-cycle, in one place: `registered → reported` (a report may be corrected),
+/// `registered → cancelled`. The time rules (planned start) are [`check_editable`] and
+/// [`check_report`], which call this first.
+pub fn transition(status: ActivityStatus, action: ActivityAction) -> Result<ActivityStatus, DomainError> {
+    use ActivityAction as A;
+    use ActivityStatus as S;
+    match (status, action) {
+        (S::Registered, A::Edit) => Ok(S::Registered),
+        (S::Registered | S::Reported, A::Report) => Ok(S::Reported),
+        (S::Registered, A::Cancel) => Ok(S::Cancelled),
+        (S::Cancelled, _) => Err(cancelled()),
+        (S::Reported, A::Edit) => Err(already_started()),
+        (S::Reported, A::Cancel) => Err(DomainError::conflict(
+            "activity_reported",
+            "活动已填报，不能取消",
+            "the activity has been reported and cannot be cancelled",
+        )),
+    }
+}
+
 /// R-PREREG: editing a registered activity is allowed until its (current) planned start.
 pub fn check_editable(
     status: ActivityStatus,
     current_start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    if status == ActivityStatus::Cancelled {
-        return Err(cancelled());
-    }
-    if status == ActivityStatus::Reported || current_start <= now {
+    transition(status, ActivityAction::Edit)?;
+    if current_start <= now {
         return Err(already_started());
     }
     Ok(())
@@ -75,9 +108,7 @@ pub fn check_report(
     report: &Report,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    if status == ActivityStatus::Cancelled {
-        return Err(cancelled());
-    }
+    transition(status, ActivityAction::Report)?;
     if planned_start > now {
         return Err(DomainError::unprocessable(
             "activity_not_started",
@@ -156,6 +187,37 @@ mod tests {
         assert_eq!(e.code, "activity_already_started");
         let e = check_editable(ActivityStatus::Cancelled, t0(), before).unwrap_err();
         assert_eq!(e.code, "activity_cancelled");
+    }
+
+    /// R-PREREG, R-REPORT: every (state, action) pair against the life-cycle
+    /// `registered → reported` (correctable), `registered → cancelled`.
+    #[test]
+    fn every_state_and_action_follows_the_table() {
+        use ActivityAction::*;
+        use ActivityStatus::*;
+        // Rows: actions; columns: from registered, reported, cancelled. `Err(code)`: refused.
+        let table: [(ActivityAction, [Result<ActivityStatus, &str>; 3]); 3] = [
+            (
+                Edit,
+                [
+                    Ok(Registered),
+                    Err("activity_already_started"),
+                    Err("activity_cancelled"),
+                ],
+            ),
+            (Report, [Ok(Reported), Ok(Reported), Err("activity_cancelled")]),
+            (
+                Cancel,
+                [Ok(Cancelled), Err("activity_reported"), Err("activity_cancelled")],
+            ),
+        ];
+        assert_eq!(table.len(), ActivityAction::ALL.len());
+        for (action, row) in table {
+            for (status, expected) in ActivityStatus::ALL.into_iter().zip(row) {
+                let got = transition(status, action).map_err(|e| e.code);
+                assert_eq!(got, expected, "{action:?} from {status:?}");
+            }
+        }
     }
 
     fn report() -> Report {

@@ -17,15 +17,77 @@ pub fn step_due(status: ApplicationStatus, has_district: bool) -> Option<Opinion
     }
 }
 
-/// The state after `decision` at `step`.
-pub fn after_opinion(step: OpinionStep, decision: Decision) -> ApplicationStatus {
-    match (step, decision) {
-        (_, Decision::Return) => ApplicationStatus::Returned,
-        (_, Decision::Reject) => ApplicationStatus::Rejected,
-        (OpinionStep::Unit, Decision::Approve) => ApplicationStatus::UnitApproved,
-        (OpinionStep::District, Decision::Approve) => ApplicationStatus::DistrictApproved,
-        (OpinionStep::Municipal, Decision::Approve) => ApplicationStatus::Accepted,
+/// What is asked of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationAction {
+    /// Change fields or evidence (the team, while `draft` or `returned`).
+    Edit,
+    /// Hand in (R-SUBMIT's checks come on top).
+    Submit,
+    /// An opinion of the chain: approve, return for revision, or reject.
+    Opinion(OpinionStep, Decision),
+    /// Finalizing, with a prize.
+    Award,
+    /// Finalizing, without one.
+    NotAward,
+}
+
+impl ApplicationAction {
+    /// Every action, opinions at every step with every decision.
+    pub fn all() -> Vec<ApplicationAction> {
+        let mut all = vec![Self::Edit, Self::Submit];
+        for step in OpinionStep::ALL {
+            all.extend(Decision::ALL.map(|d| Self::Opinion(step, d)));
+        }
+        all.extend([Self::Award, Self::NotAward]);
+        all
     }
+}
+
+/// The application life-cycle, in one place: `draft → submitted → unit_approved →
+/// district_approved → accepted`, the municipal step straight after the unit's where there is
+/// no district (which step is due is [`step_due`]); any opinion may return (editable and
+/// resubmittable) or reject (final); finalizing makes an accepted one `awarded` or
+/// `not_awarded`.
+pub fn transition(
+    status: ApplicationStatus,
+    action: ApplicationAction,
+) -> Result<ApplicationStatus, DomainError> {
+    use ApplicationAction as A;
+    use ApplicationStatus as S;
+    match (status, action) {
+        (S::Draft | S::Returned, A::Edit) => Ok(status),
+        (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
+        (_, A::Edit | A::Submit) => Err(not_editable()),
+        (S::Submitted, A::Opinion(OpinionStep::Unit, d))
+        | (S::UnitApproved, A::Opinion(OpinionStep::District, d))
+        | (S::UnitApproved | S::DistrictApproved, A::Opinion(OpinionStep::Municipal, d)) => {
+            Ok(match (action, d) {
+                (_, Decision::Return) => S::Returned,
+                (_, Decision::Reject) => S::Rejected,
+                (A::Opinion(OpinionStep::Unit, _), Decision::Approve) => S::UnitApproved,
+                (A::Opinion(OpinionStep::District, _), Decision::Approve) => S::DistrictApproved,
+                (_, Decision::Approve) => S::Accepted,
+            })
+        }
+        (_, A::Opinion(..)) => Err(not_your_turn()),
+        (S::Accepted, A::Award) => Ok(S::Awarded),
+        (S::Accepted, A::NotAward) => Ok(S::NotAwarded),
+        (_, A::Award | A::NotAward) => Err(DomainError::conflict(
+            "application_state",
+            "只有已受理的申报才能确定获奖结果",
+            "only an accepted application gets a final result",
+        )),
+    }
+}
+
+/// 409 `application_not_editable`.
+pub fn not_editable() -> DomainError {
+    DomainError::conflict(
+        "application_not_editable",
+        "申报书已提交，只有草稿或退回修改状态才能修改",
+        "the application can be changed only while it is a draft or returned",
+    )
 }
 
 /// R-NAME: 1–20 characters (not bytes) after trimming.
@@ -88,25 +150,60 @@ mod tests {
         assert_eq!(step_due(Accepted, true), None);
     }
 
+    /// SPEC "Project application": every (state, action) pair against the table; everything
+    /// not listed is refused with its code.
     #[test]
-    fn decisions_move_the_state() {
-        assert_eq!(
-            after_opinion(OpinionStep::Unit, Decision::Approve),
-            ApplicationStatus::UnitApproved
-        );
-        assert_eq!(
-            after_opinion(OpinionStep::Municipal, Decision::Approve),
-            ApplicationStatus::Accepted
-        );
-        assert_eq!(
-            after_opinion(OpinionStep::District, Decision::Return),
-            ApplicationStatus::Returned
-        );
-        assert_eq!(
-            after_opinion(OpinionStep::Unit, Decision::Reject),
-            ApplicationStatus::Rejected
-        );
-        assert!(ApplicationStatus::Returned.is_editable());
-        assert!(!ApplicationStatus::Submitted.is_editable());
+    fn every_state_and_action_follows_the_table() {
+        use ApplicationAction::*;
+        use ApplicationStatus::*;
+        use Decision::*;
+        use OpinionStep::{District as D, Municipal as M, Unit as U};
+        let allowed = [
+            (Draft, Edit, Draft),
+            (Returned, Edit, Returned),
+            (Draft, Submit, Submitted),
+            (Returned, Submit, Submitted),
+            (Submitted, Opinion(U, Approve), UnitApproved),
+            (Submitted, Opinion(U, Return), Returned),
+            (Submitted, Opinion(U, Reject), Rejected),
+            (UnitApproved, Opinion(D, Approve), DistrictApproved),
+            (UnitApproved, Opinion(D, Return), Returned),
+            (UnitApproved, Opinion(D, Reject), Rejected),
+            // No district: the municipal step follows the unit's.
+            (UnitApproved, Opinion(M, Approve), Accepted),
+            (UnitApproved, Opinion(M, Return), Returned),
+            (UnitApproved, Opinion(M, Reject), Rejected),
+            (DistrictApproved, Opinion(M, Approve), Accepted),
+            (DistrictApproved, Opinion(M, Return), Returned),
+            (DistrictApproved, Opinion(M, Reject), Rejected),
+            (Accepted, Award, Awarded),
+            (Accepted, NotAward, NotAwarded),
+        ];
+        let mut walked = 0;
+        for status in ApplicationStatus::ALL {
+            for action in ApplicationAction::all() {
+                walked += 1;
+                let expected = allowed
+                    .iter()
+                    .find(|(s, a, _)| *s == status && *a == action)
+                    .map(|(_, _, to)| *to);
+                let got = transition(status, action);
+                match expected {
+                    Some(to) => assert_eq!(got.ok(), Some(to), "{action:?} from {status:?}"),
+                    None => {
+                        let code = got
+                            .expect_err(&format!("{action:?} from {status:?} is refused"))
+                            .code;
+                        let want = match action {
+                            Edit | Submit => "application_not_editable",
+                            Opinion(..) => "not_your_turn",
+                            Award | NotAward => "application_state",
+                        };
+                        assert_eq!(code, want, "{action:?} from {status:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(walked, 9 * 13);
     }
 }

@@ -23,6 +23,136 @@ pub const DEFAULT_FORM_INSTRUCTIONS: &str = "\
 6. “项目效益”，指项目实施产生的直接或间接影响，包括社会效益、经济效益、可持续影响等，以及项目服务对象的受益情况等。
 7. 项目申报书填好后，加盖单位公章，按照通知要求报送。";
 
+/// What is asked of a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CycleAction {
+    /// Change any setting (a draft only).
+    Edit,
+    /// Move the application window only (a draft, or while open).
+    MoveWindow,
+    /// Open for applications: `draft → open`.
+    Open,
+    /// Close applications and start the review: `open → reviewing`.
+    Close,
+    /// Assign or remove experts (while reviewing).
+    Assign,
+    /// Give or change a score; a change after ranking sends the cycle back to `reviewing`.
+    Score,
+    /// Rank, or rank again: `reviewing`/`ranked → ranked`.
+    Rank,
+    /// Publish the results (公示): `ranked → published`.
+    Publish,
+    /// Resolve an objection (while published; an upheld one re-ranks in place).
+    ResolveObjection,
+    /// Finalize: `published → finalized` (the period's end and the objections are
+    /// `domain::publicity::check_finalize`).
+    Finalize,
+    /// Download the results sheet (once ranked).
+    ExportResults,
+}
+
+impl CycleAction {
+    pub const ALL: [CycleAction; 11] = [
+        Self::Edit,
+        Self::MoveWindow,
+        Self::Open,
+        Self::Close,
+        Self::Assign,
+        Self::Score,
+        Self::Rank,
+        Self::Publish,
+        Self::ResolveObjection,
+        Self::Finalize,
+        Self::ExportResults,
+    ];
+
+    /// The states this action may start from (the filter of the conditional update).
+    pub fn from_states(self) -> Vec<CycleStatus> {
+        CycleStatus::ALL
+            .into_iter()
+            .filter(|s| transition(*s, self).is_ok())
+            .collect()
+    }
+}
+
+/// The cycle life-cycle, in one place: `draft → open → reviewing → ranked → published →
+/// finalized`, each step an admin action; a score changed after ranking goes back to
+/// `reviewing`. The state after `action` from `status`, or the 409 `cycle_state` to answer.
+pub fn transition(status: CycleStatus, action: CycleAction) -> Result<CycleStatus, DomainError> {
+    use CycleAction as A;
+    use CycleStatus as S;
+    let next = match (status, action) {
+        (S::Draft, A::Edit) => Some(S::Draft),
+        (S::Draft | S::Open, A::MoveWindow) => Some(status),
+        (S::Draft, A::Open) => Some(S::Open),
+        (S::Open, A::Close) => Some(S::Reviewing),
+        (S::Reviewing, A::Assign) => Some(S::Reviewing),
+        (S::Reviewing | S::Ranked, A::Score) => Some(S::Reviewing),
+        (S::Reviewing | S::Ranked, A::Rank) => Some(S::Ranked),
+        (S::Ranked, A::Publish) => Some(S::Published),
+        (S::Published, A::ResolveObjection) => Some(S::Published),
+        (S::Published, A::Finalize) => Some(S::Finalized),
+        (S::Ranked | S::Published | S::Finalized, A::ExportResults) => Some(status),
+        _ => None,
+    };
+    next.ok_or_else(|| refusal(status, action))
+}
+
+/// Why `action` is refused from `status` (each action names what it needs).
+fn refusal(status: CycleStatus, action: CycleAction) -> DomainError {
+    let plain = |zh, en| DomainError::conflict("cycle_state", zh, en);
+    match action {
+        CycleAction::Edit if status == CycleStatus::Open => plain(
+            "周期已开放申报，只能调整申报时间",
+            "the cycle is open: only the application window may still move",
+        ),
+        CycleAction::Edit | CycleAction::MoveWindow => {
+            plain("周期已不是草稿，不能修改", "the cycle can no longer be edited")
+        }
+        CycleAction::Open | CycleAction::Close => plain(
+            "当前状态下不能进行此操作",
+            "the cycle is not in the state this step needs",
+        ),
+        CycleAction::Assign => cycle_state(
+            "只有评审中的周期才能分配或撤销专家",
+            "experts are assigned or removed only while the cycle is reviewing",
+        ),
+        CycleAction::Score => cycle_state(
+            "结果公示后不能再评分或修改评分",
+            "scores can be given or changed only while the cycle is reviewing or ranked",
+        ),
+        CycleAction::Rank => cycle_state(
+            "只有评审中或已排名的周期才能排名",
+            "a cycle is ranked only while reviewing or ranked",
+        ),
+        CycleAction::Publish => cycle_state(
+            "只有已排名的周期才能公示（评分变动后须重新排名）",
+            "only a ranked cycle can be published (rank again after a score change)",
+        ),
+        CycleAction::ResolveObjection => cycle_state(
+            "只有公示中的周期才能处理异议",
+            "objections are resolved only while the cycle is published",
+        ),
+        CycleAction::Finalize => cycle_state(
+            "只有已公示的周期才能确认结果",
+            "only a published cycle can be finalized",
+        ),
+        CycleAction::ExportResults => cycle_state(
+            "排名之后才能导出评审结果表",
+            "the results sheet exists once the cycle is ranked",
+        ),
+    }
+}
+
+/// 409 `cycle_state` for a review action, naming what it needs.
+pub fn cycle_state(zh: &str, en: &str) -> DomainError {
+    DomainError::conflict(
+        "cycle_state",
+        format!("评审周期当前状态不允许此操作：{zh}"),
+        format!("the cycle's state does not allow this: {en}"),
+    )
+}
+
 /// The notice's basis (活动场次, 服务对象, 社会效益, 活动亮点与材料规范), totalling 100.
 pub fn default_rubric() -> Vec<Criterion> {
     [
@@ -214,6 +344,74 @@ mod tests {
                 subsidy_fen: 1_000_000,
             }],
             rubric: default_rubric(),
+        }
+    }
+
+    /// SPEC "Award cycle": every (state, action) pair against the table; everything not listed
+    /// is refused with 409 `cycle_state`.
+    #[test]
+    fn every_state_and_action_follows_the_table() {
+        use CycleAction::*;
+        use CycleStatus::*;
+        // Rows: actions; columns: from draft, open, reviewing, ranked, published, finalized.
+        let table: [(CycleAction, [Option<CycleStatus>; 6]); 11] = [
+            (Edit, [Some(Draft), None, None, None, None, None]),
+            (
+                MoveWindow,
+                [Some(Draft), Some(CycleStatus::Open), None, None, None, None],
+            ),
+            (
+                CycleAction::Open,
+                [Some(CycleStatus::Open), None, None, None, None, None],
+            ),
+            (Close, [None, Some(Reviewing), None, None, None, None]),
+            (Assign, [None, None, Some(Reviewing), None, None, None]),
+            (Score, [None, None, Some(Reviewing), Some(Reviewing), None, None]),
+            (Rank, [None, None, Some(Ranked), Some(Ranked), None, None]),
+            (Publish, [None, None, None, Some(Published), None, None]),
+            (ResolveObjection, [None, None, None, None, Some(Published), None]),
+            (Finalize, [None, None, None, None, Some(Finalized), None]),
+            (
+                ExportResults,
+                [None, None, None, Some(Ranked), Some(Published), Some(Finalized)],
+            ),
+        ];
+        assert_eq!(table.map(|(a, _)| a), CycleAction::ALL);
+        for (action, row) in table {
+            for (status, expected) in CycleStatus::ALL.into_iter().zip(row) {
+                match (transition(status, action), expected) {
+                    (Ok(to), Some(want)) => assert_eq!(to, want, "{action:?} from {status:?}"),
+                    (Err(e), None) => assert_eq!(e.code, "cycle_state", "{action:?} from {status:?}"),
+                    (got, want) => panic!("{action:?} from {status:?}: got {got:?}, want {want:?}"),
+                }
+            }
+        }
+    }
+
+    /// The review actions go through one conditional update (`from_states` → one target), so
+    /// each must lead to the same state from every state it starts from.
+    #[test]
+    fn each_review_action_has_one_target() {
+        use CycleAction::*;
+        for action in [
+            Open,
+            Close,
+            Assign,
+            Score,
+            Rank,
+            Publish,
+            ResolveObjection,
+            Finalize,
+        ] {
+            let targets: Vec<CycleStatus> = action
+                .from_states()
+                .into_iter()
+                .map(|s| transition(s, action).unwrap())
+                .collect();
+            assert!(
+                !targets.is_empty() && targets.iter().all(|t| *t == targets[0]),
+                "{action:?}"
+            );
         }
     }
 

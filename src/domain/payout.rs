@@ -9,16 +9,22 @@ use crate::error::DomainError;
 
 pub use vocab::PayoutStatus;
 
-/// What a transition was asked for, to name it in the error.
+/// What is asked of a payout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PayoutAction {
+    /// A payment was recorded: `pending`/`exported` → `paid`.
     MarkPaid,
+    /// The transfer failed: `pending`/`exported` → `failed`.
     MarkFailed,
+    /// A failed payout is reissued as a new `pending` one; the failed one stays `failed`.
     Reissue,
+    /// Put in a payout batch (sent to the bank): `pending` → `exported`.
     Batch,
 }
 
 impl PayoutAction {
+    pub const ALL: [PayoutAction; 4] = [Self::MarkPaid, Self::MarkFailed, Self::Reissue, Self::Batch];
+
     fn names(self) -> (&'static str, &'static str) {
         match self {
             Self::MarkPaid => ("登记支付", "be marked paid"),
@@ -27,15 +33,33 @@ impl PayoutAction {
             Self::Batch => ("加入发放批次", "be put in a batch"),
         }
     }
-    /// The states this action starts from.
-    pub fn allowed_from(self, status: PayoutStatus) -> bool {
-        match self {
-            Self::MarkPaid | Self::MarkFailed => status.is_open(),
-            Self::Reissue => status == PayoutStatus::Failed,
-            Self::Batch => status == PayoutStatus::Pending,
-        }
+
+    /// The states this action starts from (the filter of the conditional update that makes it).
+    pub fn from_states(self) -> Vec<PayoutStatus> {
+        PayoutStatus::ALL
+            .into_iter()
+            .filter(|s| transition(*s, self).is_ok())
+            .collect()
     }
 }
+
+/// The payout life-cycle, in one place: the state after `action` from `status`, or the 409 to
+/// answer (`already_paid` for paying a paid payout, `payout_state` otherwise).
+pub fn transition(status: PayoutStatus, action: PayoutAction) -> Result<PayoutStatus, DomainError> {
+    use PayoutAction as A;
+    use PayoutStatus as S;
+    match (status, action) {
+        (S::Pending | S::Exported, A::MarkPaid) => Ok(S::Paid),
+        (S::Pending | S::Exported, A::MarkFailed) => Ok(S::Failed),
+        (S::Failed, A::Reissue) => Ok(S::Failed),
+        (S::Pending, A::Batch) => Ok(S::Exported),
+        (S::Paid, A::MarkPaid) => Err(already_paid()),
+        _ => Err(state_error(status, action)),
+    }
+}
+
+/// The state a payout is created in (by finalizing, or by a reissue).
+pub const INITIAL: PayoutStatus = PayoutStatus::Pending;
 
 /// 409 `payout_state`: the payout's state does not allow the action (one code for every
 /// refused transition).
@@ -66,17 +90,6 @@ pub fn already_reissued() -> DomainError {
     )
 }
 
-/// Checks a transition; `Err` is the 409 to answer.
-pub fn check(status: PayoutStatus, action: PayoutAction) -> Result<(), DomainError> {
-    if action.allowed_from(status) {
-        Ok(())
-    } else if action == PayoutAction::MarkPaid && status == PayoutStatus::Paid {
-        Err(already_paid())
-    } else {
-        Err(state_error(status, action))
-    }
-}
-
 /// R-BANK: the account name differs from the unit's full name (flagged on the sheet).
 pub fn account_name_differs(account_name: &str, unit_name: &str) -> bool {
     account_name.trim() != unit_name.trim()
@@ -101,33 +114,42 @@ pub fn sheet_ascii_file_name(batch_id: i32) -> String {
 mod tests {
     use super::*;
 
-    /// SPEC "Subsidy disbursement": pending → exported → paid, or failed, then reissued.
+    /// SPEC "Subsidy disbursement": pending → exported → paid, or failed, then reissued (the
+    /// failed one stays failed). Every (state, action) pair against the table.
     #[test]
-    fn transitions_follow_the_state_machine() {
+    fn every_state_and_action_follows_the_table() {
         use PayoutAction::*;
         use PayoutStatus::*;
+        // Rows: actions; columns: from pending, exported, paid, failed. `None`: refused.
         let table = [
-            (MarkPaid, [true, true, false, false]),
-            (MarkFailed, [true, true, false, false]),
-            (Reissue, [false, false, false, true]),
-            (Batch, [true, false, false, false]),
+            (MarkPaid, [Some(Paid), Some(Paid), None, None]),
+            (MarkFailed, [Some(Failed), Some(Failed), None, None]),
+            (Reissue, [None, None, None, Some(Failed)]),
+            (Batch, [Some(Exported), None, None, None]),
         ];
-        for (action, allowed) in table {
-            for (status, ok) in [Pending, Exported, Paid, Failed].into_iter().zip(allowed) {
-                assert_eq!(check(status, action).is_ok(), ok, "{action:?} from {status:?}");
+        assert_eq!(table.len(), PayoutAction::ALL.len());
+        for (action, row) in table {
+            for (status, expected) in PayoutStatus::ALL.into_iter().zip(row) {
+                assert_eq!(
+                    transition(status, action).ok(),
+                    expected,
+                    "{action:?} from {status:?}"
+                );
             }
         }
+        assert_eq!(MarkPaid.from_states(), PayoutStatus::OPEN);
+        assert_eq!(INITIAL, Pending);
     }
 
     /// R-NOPAY2: paying a paid payout is `already_paid`; other refusals are `payout_state`.
     #[test]
     fn refused_transitions_name_their_code() {
-        let e = check(PayoutStatus::Paid, PayoutAction::MarkPaid).unwrap_err();
+        let e = transition(PayoutStatus::Paid, PayoutAction::MarkPaid).unwrap_err();
         assert_eq!(e.code, "already_paid");
-        let e = check(PayoutStatus::Failed, PayoutAction::MarkPaid).unwrap_err();
+        let e = transition(PayoutStatus::Failed, PayoutAction::MarkPaid).unwrap_err();
         assert_eq!(e.code, "payout_state");
         assert!(e.zh.contains("发放失败"), "{}", e.zh);
-        let e = check(PayoutStatus::Paid, PayoutAction::MarkFailed).unwrap_err();
+        let e = transition(PayoutStatus::Paid, PayoutAction::MarkFailed).unwrap_err();
         assert_eq!(e.code, "payout_state");
     }
 

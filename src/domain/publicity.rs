@@ -1,7 +1,10 @@
 //! Publicity (公示), objections (异议) and finalizing (SPEC "Review and ranking").
 
 use crate::{
-    domain::{cycle::CycleStatus, ranking::Tier},
+    domain::{
+        cycle::{CycleAction, CycleStatus, cycle_state, transition},
+        ranking::Tier,
+    },
     error::DomainError,
 };
 use chrono::{DateTime, Utc};
@@ -53,14 +56,6 @@ pub fn forced_tier(tier_override: Option<AwardOverride>) -> Option<Option<Tier>>
     tier_override.map(AwardOverride::tier)
 }
 
-pub fn cycle_state(zh: &str, en: &str) -> DomainError {
-    DomainError::conflict(
-        "cycle_state",
-        format!("评审周期当前状态不允许此操作：{zh}"),
-        format!("the cycle's state does not allow this: {en}"),
-    )
-}
-
 /// An objection may be lodged only while the results are published and the period runs.
 pub fn check_objection_window(
     status: CycleStatus,
@@ -97,12 +92,7 @@ pub fn check_finalize(
     now: DateTime<Utc>,
     open_objections: u64,
 ) -> Result<(), DomainError> {
-    if status != CycleStatus::Published {
-        return Err(cycle_state(
-            "只有已公示的周期才能确认结果",
-            "only a published cycle can be finalized",
-        ));
-    }
+    transition(status, CycleAction::Finalize)?;
     if ends_at.is_none_or(|end| now < end) {
         return Err(DomainError::conflict(
             "publicity_not_over",

@@ -3,7 +3,7 @@
 use crate::{
     authz::{self, Caller},
     domain::{
-        activity::{self, ActivityStatus, Category, Report},
+        activity::{self, ActivityAction, ActivityStatus, Category, Report},
         mobile::Mobile,
         roles::Role,
         text,
@@ -313,27 +313,9 @@ pub async fn cancel(state: &AppState, caller: &Caller, id: i32) -> AppResult<Act
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find_for_write(&txn, caller, id, &[Role::Admin, Role::Team]).await?;
-    match before.status {
-        ActivityStatus::Registered => {}
-        ActivityStatus::Cancelled => {
-            return Err(DomainError::conflict(
-                "activity_cancelled",
-                "活动已取消",
-                "the activity has been cancelled",
-            )
-            .into());
-        }
-        ActivityStatus::Reported => {
-            return Err(DomainError::conflict(
-                "activity_reported",
-                "活动已填报，不能取消",
-                "the activity has been reported and cannot be cancelled",
-            )
-            .into());
-        }
-    }
+    let to = activity::transition(before.status, ActivityAction::Cancel)?;
     let mut active: activities::ActiveModel = before.clone().into();
-    active.status = Set(ActivityStatus::Cancelled);
+    active.status = Set(to);
     active.cancelled_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -367,7 +349,7 @@ pub async fn report(
     let before = find_for_write(&txn, caller, id, &[Role::Team]).await?;
     activity::check_report(before.status, before.planned_start, &report, now)?;
     let mut active: activities::ActiveModel = before.clone().into();
-    active.status = Set(ActivityStatus::Reported);
+    active.status = Set(activity::transition(before.status, ActivityAction::Report)?);
     active.actual_start = Set(Some(report.actual_start));
     active.actual_end = Set(Some(report.actual_end));
     active.sessions = Set(Some(report.sessions));

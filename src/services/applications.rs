@@ -4,7 +4,7 @@
 use crate::{
     authz::{self, Caller, TeamScope},
     domain::{
-        application::{self as rules, ApplicationStatus},
+        application::{self as rules, ApplicationAction, ApplicationStatus},
         bank::BankAccountNo,
         cycle::window_is_open,
         mobile::Mobile,
@@ -80,14 +80,7 @@ pub async fn find_editable_by_owner(
 ) -> AppResult<applications::Model> {
     let app = find_visible(db, caller, id).await?;
     caller.require(&[Role::Team])?;
-    if !app.status.is_editable() {
-        return Err(DomainError::conflict(
-            "application_not_editable",
-            "申报书已提交，只有草稿或退回修改状态才能修改",
-            "the application can be changed only while it is a draft or returned",
-        )
-        .into());
-    }
+    rules::transition(app.status, ApplicationAction::Edit)?;
     Ok(app)
 }
 

@@ -4,7 +4,7 @@
 use crate::{
     authz::Caller,
     domain::{
-        cycle::{self, Criterion, CycleSettings, CycleStatus, Rubric, TierRule, Tiers},
+        cycle::{self, Criterion, CycleAction, CycleSettings, CycleStatus, Rubric, TierRule, Tiers},
         ranking::Aggregation,
         roles::Role,
         text,
@@ -51,10 +51,6 @@ impl CycleFields {
             && self.rubric.is_none()
             && self.form_instructions.is_none()
     }
-}
-
-pub fn cycle_state(zh: &'static str, en: &'static str) -> AppError {
-    DomainError::conflict("cycle_state", zh, en).into()
 }
 
 /// The 填报说明 a cycle's 申报书 prints: its own text, or the notice's seven points for a cycle
@@ -203,22 +199,12 @@ pub async fn update(state: &AppState, caller: &Caller, id: i32, f: CycleFields) 
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find(&txn, id).await?;
-    match before.status {
-        CycleStatus::Draft => {}
-        CycleStatus::Open if f.only_window() => {}
-        CycleStatus::Open => {
-            return Err(cycle_state(
-                "周期已开放申报，只能调整申报时间",
-                "the cycle is open: only the application window may still move",
-            ));
-        }
-        _ => {
-            return Err(cycle_state(
-                "周期已不是草稿，不能修改",
-                "the cycle can no longer be edited",
-            ));
-        }
-    }
+    let action = if f.only_window() {
+        CycleAction::MoveWindow
+    } else {
+        CycleAction::Edit
+    };
+    cycle::transition(before.status, action)?;
     let mut active: cycles::ActiveModel = before.clone().into();
     apply(&mut active, settings_of(&before), f)?;
     active.updated_at = Set(now);
@@ -235,34 +221,28 @@ pub async fn update(state: &AppState, caller: &Caller, id: i32, f: CycleFields) 
     Ok(after)
 }
 
-/// `draft → open` and `open → reviewing`.
+/// `draft → open` ([`CycleAction::Open`]) and `open → reviewing` ([`CycleAction::Close`]).
 pub async fn transition(
     state: &AppState,
     caller: &Caller,
     id: i32,
-    to: CycleStatus,
+    action: CycleAction,
 ) -> AppResult<cycles::Model> {
     caller.require(&[Role::Admin])?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find(&txn, id).await?;
-    let from = before.status;
-    let ok = matches!(
-        (from, to),
-        (CycleStatus::Draft, CycleStatus::Open) | (CycleStatus::Open, CycleStatus::Reviewing)
-    );
-    if !ok {
-        return Err(cycle_state(
-            "当前状态下不能进行此操作",
-            "the cycle is not in the state this step needs",
-        ));
-    }
+    let to = cycle::transition(before.status, action)?;
     let mut active: cycles::ActiveModel = before.clone().into();
     active.status = Set(to);
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
-    let action = if to == CycleStatus::Open { "open" } else { "close" };
-    Change::new(action, "cycle", id)
+    let name = if action == CycleAction::Open {
+        "open"
+    } else {
+        "close"
+    };
+    Change::new(name, "cycle", id)
         .before(&before)
         .after(&after)
         .record(&txn, &caller.into(), now)

@@ -3,7 +3,7 @@
 use crate::{
     authz::Caller,
     domain::{
-        application::{self as rules, Decision, OpinionStep},
+        application::{self as rules, ApplicationAction, Decision, OpinionStep},
         roles::{Role, UnitKind},
         text,
     },
@@ -69,7 +69,10 @@ pub async fn give_opinion(
     .insert(&txn)
     .await?;
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(rules::after_opinion(step, decision));
+    active.status = Set(rules::transition(
+        before.status,
+        ApplicationAction::Opinion(step, decision),
+    )?);
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     Change::new(

@@ -13,7 +13,7 @@ use crate::{
         bank::BankAccountNo,
         cst_date,
         idempotency::{IdempotencyKey, request_hash},
-        payout::{self, PayoutAction, PayoutStatus},
+        payout::{self, PayoutAction},
         roles::Role,
         text,
     },
@@ -48,7 +48,7 @@ pub struct PaymentIn {
 /// After a conditional update touched no row: why not (404, 409 `already_paid`, 409 `payout_state`).
 async fn refused(db: &impl ConnectionTrait, id: i32, action: PayoutAction) -> AppError {
     match read::find(db, id).await {
-        Ok(p) => payout::check(p.status, action)
+        Ok(p) => payout::transition(p.status, action)
             .err()
             .map(AppError::from)
             .unwrap_or_else(|| AppError::internal("conditional update refused an allowed transition")),
@@ -106,8 +106,9 @@ pub async fn mark_paid(
         return Err(AppError::internal("payout amount exceeds its award"));
     }
     // 2. The state change, decided by the database.
+    let to = payout::transition(before.status, PayoutAction::MarkPaid)?;
     let changed = payouts::Entity::update_many()
-        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Paid))
+        .col_expr(payouts::Column::Status, Expr::value(to))
         .col_expr(payouts::Column::PaidOn, Expr::value(paid_on))
         .col_expr(
             payouts::Column::BankReference,
@@ -115,7 +116,7 @@ pub async fn mark_paid(
         )
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.eq(id))
-        .filter(payouts::Column::Status.is_in(PayoutStatus::OPEN))
+        .filter(payouts::Column::Status.is_in(PayoutAction::MarkPaid.from_states()))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -160,12 +161,13 @@ pub async fn mark_failed(state: &AppState, caller: &Caller, id: i32, reason: &st
     let reason = text::required("reason", reason, 500)?;
     let txn = state.db.begin().await?;
     let before = read::find(&txn, id).await?;
+    let to = payout::transition(before.status, PayoutAction::MarkFailed)?;
     let changed = payouts::Entity::update_many()
-        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Failed))
+        .col_expr(payouts::Column::Status, Expr::value(to))
         .col_expr(payouts::Column::FailureReason, Expr::value(reason))
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.eq(id))
-        .filter(payouts::Column::Status.is_in(PayoutStatus::OPEN))
+        .filter(payouts::Column::Status.is_in(PayoutAction::MarkFailed.from_states()))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -201,7 +203,7 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankIn) -
     let account_name = text::required("bank.account_name", &bank.account_name, 100)?;
     let txn = state.db.begin().await?;
     let failed = read::find(&txn, id).await?;
-    payout::check(failed.status, PayoutAction::Reissue)?;
+    payout::transition(failed.status, PayoutAction::Reissue)?;
     let earlier = payouts::Entity::find()
         .filter(payouts::Column::ReissueOf.eq(id))
         .one(&txn)
@@ -223,7 +225,7 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankIn) -
         bank_name: Set(bank_name),
         account_no: Set(account_no.into_inner()),
         account_name: Set(account_name),
-        status: Set(PayoutStatus::Pending),
+        status: Set(payout::INITIAL),
         reissue_of: Set(Some(id)),
         created_at: Set(now),
         updated_at: Set(now),

@@ -9,7 +9,7 @@ use crate::{
     authz::Caller,
     domain::{
         cst_date,
-        payout::{self, PayoutAction, PayoutStatus},
+        payout::{self, PayoutAction},
         roles::Role,
     },
     error::{AppError, AppResult, DomainError},
@@ -75,7 +75,7 @@ async fn selection(
     let Some(mut ids) = ids else {
         return Ok(payouts::Entity::find()
             .filter(payouts::Column::CycleId.eq(cycle_id))
-            .filter(payouts::Column::Status.eq(PayoutStatus::Pending))
+            .filter(payouts::Column::Status.is_in(PayoutAction::Batch.from_states()))
             .filter(payouts::Column::BatchId.is_null())
             .order_by_asc(payouts::Column::Id)
             .all(db)
@@ -107,7 +107,7 @@ async fn selection(
         return Err(already_batched());
     }
     for p in &rows {
-        payout::check(p.status, PayoutAction::Batch).map_err(|e| e.field("payout_ids"))?;
+        payout::transition(p.status, PayoutAction::Batch).map_err(|e| e.field("payout_ids"))?;
     }
     Ok(rows)
 }
@@ -172,11 +172,14 @@ pub async fn create(
     .await?;
     let ids: Vec<i32> = chosen.iter().map(|p| p.id).collect();
     let moved = payouts::Entity::update_many()
-        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Exported))
+        .col_expr(
+            payouts::Column::Status,
+            Expr::value(payout::transition(payout::INITIAL, PayoutAction::Batch)?),
+        )
         .col_expr(payouts::Column::BatchId, Expr::value(batch.id))
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.is_in(ids.clone()))
-        .filter(payouts::Column::Status.eq(PayoutStatus::Pending))
+        .filter(payouts::Column::Status.is_in(PayoutAction::Batch.from_states()))
         .filter(payouts::Column::BatchId.is_null())
         .exec(&txn)
         .await?;

@@ -4,13 +4,14 @@ use crate::{
     authz::Caller,
     domain::{
         activity::ActivityStatus,
-        application::ApplicationStatus,
+        application::{self, ApplicationAction},
         cst_date,
         cycle::{CycleStatus, window_is_open},
     },
     error::{AppError, AppResult, DomainError},
     services::{applications::find_editable_by_owner, audit::Change, award_history, cycles},
     state::AppState,
+    storage::EvidenceKind,
 };
 use entity::{
     activities, application_activities, applications, attachments, awards, cycles as cycle_entity, teams,
@@ -103,15 +104,15 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
             return Err(DomainError::invalid(field, "提交前请填写此项", "required before submitting").into());
         }
     }
-    let kinds: Vec<String> = attachments::Entity::find()
+    let kinds: Vec<EvidenceKind> = attachments::Entity::find()
         .select_only()
         .column(attachments::Column::Kind)
         .filter(attachments::Column::ApplicationId.eq(id))
         .into_tuple()
         .all(&txn)
         .await?;
-    for kind in ["summary", "photo"] {
-        if !kinds.iter().any(|k| k == kind) {
+    for kind in [EvidenceKind::Summary, EvidenceKind::Photo] {
+        if !kinds.contains(&kind) {
             return Err(DomainError::unprocessable(
                 "missing_evidence",
                 "至少需要一份活动总结和一张活动图片",
@@ -131,7 +132,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         .into());
     }
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(ApplicationStatus::Submitted);
+    active.status = Set(application::transition(before.status, ApplicationAction::Submit)?);
     active.submitted_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;

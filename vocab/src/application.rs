@@ -39,13 +39,6 @@ names!(ApplicationStatus {
     NotAwarded => "not_awarded",
 });
 
-impl ApplicationStatus {
-    /// The team may edit (and add or remove evidence) only in these states.
-    pub fn is_editable(self) -> bool {
-        matches!(self, Self::Draft | Self::Returned)
-    }
-}
-
 /// A step of the opinion chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize, EnumIter, DeriveActiveEnum)]
 #[oai(rename_all = "snake_case")]

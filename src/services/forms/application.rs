@@ -4,7 +4,7 @@ use super::{FormFile, file_part};
 use crate::{
     authz::Caller,
     domain::{
-        application::{ApplicationStatus, Decision, OpinionStep},
+        application::{ApplicationAction, ApplicationStatus, Decision, OpinionStep, transition},
         bank::mask_account,
         cst, cst_date,
         mobile::mask_phone,
@@ -92,7 +92,9 @@ pub async fn load(
         .order_by_asc(opinions::Column::Id)
         .all(db)
         .await?;
-    let submitted = (!app.status.is_editable()).then_some(app.submitted_at).flatten();
+    // 申报日期: the submission's date, blank while the team may still edit (a draft, or returned).
+    let editable = transition(app.status, ApplicationAction::Edit).is_ok();
+    let submitted = (!editable).then_some(app.submitted_at).flatten();
     // A district unit is its own recommender (as the opinion chain decides).
     let has_district = unit.parent_id.is_some() || unit.kind == UnitKind::District;
     let opened = app_month(&cycle);

@@ -1,13 +1,13 @@
 //! Expert assignment (R-COI): automatic for a whole cycle, manual per application, and
 //! removal while the expert has not scored. Only while the cycle is `reviewing`.
 
-use super::gate::{self, Action};
+use super::gate;
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{
         application::ApplicationStatus,
         assignment::{AppSlot, ExpertSlot, assign},
-        cycle::CycleStatus,
         roles::Role,
     },
     error::{AppError, AppResult, DomainError},
@@ -23,11 +23,6 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
-
-const ASSIGN: Action = Action {
-    zh: "只有评审中的周期才能分配或撤销专家",
-    en: "experts are assigned or removed only while the cycle is reviewing",
-};
 
 /// An assignment with what the expert's list shows about it.
 #[derive(Debug, Clone)]
@@ -50,14 +45,7 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
     let now = state.now();
     let txn = state.db.begin().await?;
     let cycle = gate::find_cycle(&txn, cycle_id).await?;
-    gate::transition(
-        &txn,
-        cycle_id,
-        &[CycleStatus::Reviewing],
-        CycleStatus::Reviewing,
-        ASSIGN,
-    )
-    .await?;
+    gate::transition(&txn, cycle_id, CycleAction::Assign).await?;
 
     let apps = applications::Entity::find()
         .filter(applications::Column::CycleId.eq(cycle_id))
@@ -149,14 +137,7 @@ pub async fn assign_one(
         .one(&txn)
         .await?
         .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
-    gate::transition(
-        &txn,
-        app.cycle_id,
-        &[CycleStatus::Reviewing],
-        CycleStatus::Reviewing,
-        ASSIGN,
-    )
-    .await?;
+    gate::transition(&txn, app.cycle_id, CycleAction::Assign).await?;
     if app.status != ApplicationStatus::Accepted {
         return Err(DomainError::conflict(
             "application_not_accepted",
@@ -226,14 +207,7 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i32) -> AppResult<()>
         .one(&txn)
         .await?
         .ok_or_else(|| DomainError::not_found("评审分配", "assignment"))?;
-    gate::transition(
-        &txn,
-        a.cycle_id,
-        &[CycleStatus::Reviewing],
-        CycleStatus::Reviewing,
-        ASSIGN,
-    )
-    .await?;
+    gate::transition(&txn, a.cycle_id, CycleAction::Assign).await?;
     let scored = scores::Entity::find()
         .filter(scores::Column::AssignmentId.eq(id))
         .count(&txn)

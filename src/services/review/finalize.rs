@@ -2,16 +2,14 @@
 //! the awards are fixed, applications become `awarded` / `not_awarded`, and every award gets
 //! its pending payout to the application's bank account (SPEC "Subsidy disbursement").
 
-use super::{
-    gate::{self, Action},
-    ranking,
-};
+use super::{gate, ranking};
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{
-        application::ApplicationStatus,
+        application::{self, ApplicationAction, ApplicationStatus},
         cycle::{CycleStatus, subsidy_fen},
-        payout::PayoutStatus,
+        payout,
         publicity::{ObjectionStatus, check_finalize},
         ranking::Tier,
         roles::Role,
@@ -26,11 +24,6 @@ use sea_orm::{
     TransactionTrait,
 };
 use std::collections::HashMap;
-
-const FINALIZE: Action = Action {
-    zh: "只有已公示的周期才能确认结果",
-    en: "only a published cycle can be finalized",
-};
 
 #[derive(Debug, Clone)]
 pub struct Finalized {
@@ -49,14 +42,7 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
     let txn = state.db.begin().await?;
     let before = gate::find_cycle(&txn, cycle_id).await?;
     // Holding the cycle's row from here on, no objection can be resolved meanwhile.
-    gate::transition(
-        &txn,
-        cycle_id,
-        &[CycleStatus::Published],
-        CycleStatus::Finalized,
-        FINALIZE,
-    )
-    .await?;
+    gate::transition(&txn, cycle_id, CycleAction::Finalize).await?;
     let open = objections::Entity::find()
         .filter(objections::Column::CycleId.eq(cycle_id))
         .filter(objections::Column::Status.eq(ObjectionStatus::Open))
@@ -89,10 +75,13 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
     let (mut created_awards, mut created_payouts) = (Vec::new(), Vec::new());
     for app in apps {
         let tier = tier_of.get(&app.id).copied().flatten();
-        let status = match tier {
-            Some(_) => ApplicationStatus::Awarded,
-            None => ApplicationStatus::NotAwarded,
-        };
+        let status = application::transition(
+            app.status,
+            match tier {
+                Some(_) => ApplicationAction::Award,
+                None => ApplicationAction::NotAward,
+            },
+        )?;
         let mut app_active: applications::ActiveModel = app.clone().into();
         app_active.status = Set(status);
         app_active.updated_at = Set(now);
@@ -132,7 +121,7 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
                 bank_name: Set(app.bank_name.clone()),
                 account_no: Set(app.account_no.clone()),
                 account_name: Set(app.account_name.clone()),
-                status: Set(PayoutStatus::Pending),
+                status: Set(payout::INITIAL),
                 batch_id: Set(None),
                 failure_reason: Set(None),
                 reissue_of: Set(None),

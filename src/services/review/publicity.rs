@@ -2,10 +2,8 @@
 //! anyone during the period, and the admin's resolution (an upheld one changes the award and
 //! redoes the ranking).
 
-use super::{
-    gate::{self, Action},
-    ranking,
-};
+use super::{gate, ranking};
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{
@@ -29,16 +27,6 @@ use sea_orm::{
     TransactionTrait,
 };
 
-const PUBLISH: Action = Action {
-    zh: "只有已排名的周期才能公示（评分变动后须重新排名）",
-    en: "only a ranked cycle can be published (rank again after a score change)",
-};
-
-const RESOLVE: Action = Action {
-    zh: "只有公示中的周期才能处理异议",
-    en: "objections are resolved only while the cycle is published",
-};
-
 /// Publishes the ranking until `ends_at` (in the future): `ranked → published`.
 #[tracing::instrument(skip_all, fields(cycle_id))]
 pub async fn publish(
@@ -52,14 +40,7 @@ pub async fn publish(
     check_publicity_end(ends_at, now)?;
     let txn = state.db.begin().await?;
     let before = gate::find_cycle(&txn, cycle_id).await?;
-    gate::transition(
-        &txn,
-        cycle_id,
-        &[CycleStatus::Ranked],
-        CycleStatus::Published,
-        PUBLISH,
-    )
-    .await?;
+    gate::transition(&txn, cycle_id, CycleAction::Publish).await?;
     let mut active: cycles::ActiveModel = before.clone().into();
     active.status = Set(CycleStatus::Published);
     active.published_at = Set(Some(now));
@@ -169,14 +150,7 @@ pub async fn resolve(
             .ok_or_else(|| AppError::from(DomainError::not_found("异议", "objection")))
     };
     let cycle_id = find().await?.cycle_id;
-    gate::transition(
-        &txn,
-        cycle_id,
-        &[CycleStatus::Published],
-        CycleStatus::Published,
-        RESOLVE,
-    )
-    .await?;
+    gate::transition(&txn, cycle_id, CycleAction::ResolveObjection).await?;
     // Read again under the cycle's row lock: two concurrent resolutions cannot both see it open.
     let before = find().await?;
     if before.status != ObjectionStatus::Open {

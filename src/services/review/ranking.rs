@@ -1,10 +1,11 @@
-//! Ranking (R-AGG, R-RANK): every assignment scored, then the pure `domain::ranking::rank`
+//! Ranking (R-AGG, R-CycleAction::Rank): every assignment scored, then the pure `domain::ranking::rank`
 //! over the cycle's accepted applications; the rows are stored in `results`.
 
 use super::{
-    gate::{self, Action},
+    gate,
     results::{self, Ranking},
 };
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{
@@ -26,11 +27,6 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-const RANK: Action = Action {
-    zh: "只有评审中或已排名的周期才能排名",
-    en: "a cycle is ranked only while reviewing or ranked",
-};
-
 /// Ranks the cycle's accepted applications (409 `scores_missing` while any assignment lacks
 /// its score) and moves the cycle to `ranked`. Ranking again after a score change gives the
 /// new order.
@@ -40,14 +36,7 @@ pub async fn rank(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult
     let now = state.now();
     let txn = state.db.begin().await?;
     let cycle = gate::find_cycle(&txn, cycle_id).await?;
-    gate::transition(
-        &txn,
-        cycle_id,
-        &[CycleStatus::Reviewing, CycleStatus::Ranked],
-        CycleStatus::Ranked,
-        RANK,
-    )
-    .await?;
+    gate::transition(&txn, cycle_id, CycleAction::Rank).await?;
     let before = stored(&txn, cycle_id).await?;
     let after = recompute(&txn, &cycle, now).await?;
     Change::new("rank", "cycle", cycle_id)
@@ -145,7 +134,7 @@ pub async fn recompute(
     Ok(stored)
 }
 
-/// R-RANK: every accepted application has at least one assignment and every assignment a
+/// R-CycleAction::Rank: every accepted application has at least one assignment and every assignment a
 /// score; otherwise 409 `scores_missing` naming what is missing.
 fn check_complete(
     apps: &[applications::Model],

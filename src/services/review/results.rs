@@ -1,7 +1,8 @@
 //! Reading a cycle's ranking: the admin's explained view (per-criterion means, every expert's
 //! total, the spread), the results sheet (xlsx) and the public results (公示, no personal data).
 
-use super::gate::{self, Action};
+use super::gate;
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{
@@ -166,11 +167,6 @@ pub struct SheetFile {
     pub bytes: Vec<u8>,
 }
 
-const SHEET: Action = Action {
-    zh: "排名之后才能导出评审结果表",
-    en: "the results sheet exists once the cycle is ranked",
-};
-
 /// "…项目评审" + "结果", "…智惠行动" + "评审结果": the title never says 评审 twice.
 fn results_title(cycle_title: &str) -> String {
     let t = cycle_title.trim();
@@ -186,15 +182,7 @@ fn results_title(cycle_title: &str) -> String {
 pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<SheetFile> {
     caller.require(&[Role::Admin])?;
     let cycle = gate::find_cycle(&state.db, cycle_id).await?;
-    gate::require(
-        &cycle,
-        &[
-            CycleStatus::Ranked,
-            CycleStatus::Published,
-            CycleStatus::Finalized,
-        ],
-        SHEET,
-    )?;
+    gate::require(&cycle, CycleAction::ExportResults)?;
     let ranking = view(&state.db, cycle_id).await?;
     let data = ResultsSheet {
         title: results_title(&ranking.cycle.title),

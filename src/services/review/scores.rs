@@ -1,7 +1,8 @@
 //! Experts' scores: one per criterion within 0..max (one decimal), with a comment; changeable
 //! until the results are published.
 
-use super::gate::{self, Action};
+use super::gate;
+use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{cycle::CycleStatus, roles::Role, scoring::ScoreSheet, text},
@@ -12,11 +13,6 @@ use crate::{
 use entity::{assignments, scores};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::BTreeMap;
-
-const SCORE: Action = Action {
-    zh: "结果公示后不能再评分或修改评分",
-    en: "scores can be given or changed only while the cycle is reviewing or ranked",
-};
 
 /// One expert's stored score for one application.
 #[derive(Debug, Clone)]
@@ -49,20 +45,13 @@ pub async fn put(
         .await?
         .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
     let cycle = gate::find_cycle(&txn, app.cycle_id).await?;
-    let was = gate::require(&cycle, &[CycleStatus::Reviewing, CycleStatus::Ranked], SCORE)?;
+    let was = gate::require(&cycle, CycleAction::Score)?;
     let sheet = ScoreSheet::parse(&cycle.rubric.0.clone(), points)?;
     let comment = text::required("comment", comment, 2000)?;
 
     // A score changed after ranking sends the cycle back to `reviewing`: only a ranking that
     // reflects every current score can be published.
-    gate::transition(
-        &txn,
-        cycle.id,
-        &[CycleStatus::Reviewing, CycleStatus::Ranked],
-        CycleStatus::Reviewing,
-        SCORE,
-    )
-    .await?;
+    gate::transition(&txn, cycle.id, CycleAction::Score).await?;
     if was == CycleStatus::Ranked {
         Change::new("reopen_review", "cycle", cycle.id)
             .before(&serde_json::json!({"status": "ranked"}))
