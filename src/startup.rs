@@ -11,7 +11,6 @@ use crate::{
     },
     clock::Clock,
     config::Settings,
-    error,
     services::accounts,
     state::AppState,
     telemetry,
@@ -126,7 +125,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
 pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let api = openapi(state);
     let spec = api.spec();
-    api::set_allowed_methods(&spec);
+    api::poem_errors::set_allowed_methods(&spec);
     api::body_errors::set_spec(&spec);
     let docs = api.swagger_ui();
     let spec_ep = poem::endpoint::make_sync(move |_| {
@@ -138,8 +137,8 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .nest("/", api)
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
-        .around(error::json_errors)
-        .with(poem::middleware::CatchPanic::new().with_handler(error::panic_response))
+        .around(api::poem_errors::json_errors)
+        .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
         .around(telemetry::log_request)
 }
 

@@ -1,6 +1,6 @@
 //! Shared application state handed to every API.
 
-use crate::{clock::Clock, config::Settings, services::accounts::LoginLimiter, storage::Storage};
+use crate::{clock::Clock, config::Settings, storage::Storage, throttle::LoginLimiter};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Semaphore;

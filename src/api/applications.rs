@@ -3,15 +3,13 @@
 use super::{ApiTags, BearerAuth, Created, List, out_time};
 use crate::{
     authz::Caller,
+    domain::bank::BankFields,
     domain::{
         application::{ApplicationStatus, Decision, OpinionStep},
-        bank::mask_account,
-        cst_date,
-        mobile::mask_phone,
-        roles::Role,
+        cst_date, pii,
     },
     error::ApiResult,
-    services::applications::{self, ApplicationFields, ApplicationFilter, ApplicationView, BankFields},
+    services::applications::{self, ApplicationFields, ApplicationFilter, ApplicationView},
     state::AppState,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -161,18 +159,13 @@ pub struct ApplicationOut {
 impl ApplicationOut {
     pub fn new(v: ApplicationView, caller: &Caller) -> Self {
         let a = v.app;
-        let expert = caller.is(Role::Expert);
-        let full_account = caller.is(Role::Team) || caller.is(Role::Finance);
-        let bank = (!expert).then(|| BankOut {
+        let reader = Some(caller.role);
+        let bank = pii::bank_visible(reader).then(|| BankOut {
             bank_name: a.bank_name.clone(),
-            account_no: if full_account {
-                a.account_no.clone()
-            } else {
-                mask_account(&a.account_no)
-            },
+            account_no: pii::account_for(reader, a.account_no.clone()),
             account_name: a.account_name.clone(),
         });
-        let phone = |s: String| if expert { mask_phone(&s) } else { s };
+        let phone = |s: String| pii::mobile_for(reader, s);
         Self {
             id: a.id,
             cycle_id: a.cycle_id,

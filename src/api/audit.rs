@@ -1,15 +1,9 @@
 //! The audit log (R-AUDIT), read by the admin.
 
 use super::{ApiTags, BearerAuth, List, out_time};
-use crate::{
-    domain::roles::Role,
-    error::{ApiResult, AppError},
-    state::AppState,
-};
+use crate::{error::ApiResult, services::audit, state::AppState};
 use chrono::{DateTime, FixedOffset};
-use entity::audit_log;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 pub struct AuditApi {
     pub state: AppState,
@@ -51,30 +45,28 @@ impl AuditApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<AuditEntryOut>>> {
         let caller = self.state.caller(&auth).await?;
-        caller.require(&[Role::Admin]).map_err(AppError::from)?;
         let p = super::page(page.0, per_page.0)?;
-        let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-        if let Some(e) = entity.0 {
-            q = q.filter(audit_log::Column::Entity.eq(e));
-        }
-        if let Some(id) = entity_id.0 {
-            q = q.filter(audit_log::Column::EntityId.eq(id));
-        }
-        let total = q.clone().count(&self.state.db).await?;
-        let rows = q.offset(p.offset()).limit(p.per_page).all(&self.state.db).await?;
-        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        let (rows, total) = audit::list(
+            &self.state,
+            &caller,
+            entity.0,
+            entity_id.0,
+            p.offset(),
+            p.per_page,
+        )
+        .await?;
         let items = rows
             .into_iter()
-            .map(|r| AuditEntryOut {
-                id: r.id,
-                at: out_time(r.at),
-                actor: r.actor,
-                actor_id: r.actor_id,
-                action: r.action,
-                entity: r.entity,
-                entity_id: r.entity_id,
-                before: parse(r.before),
-                after: parse(r.after),
+            .map(|e| AuditEntryOut {
+                id: e.row.id,
+                at: out_time(e.row.at),
+                actor: e.row.actor,
+                actor_id: e.row.actor_id,
+                action: e.row.action,
+                entity: e.row.entity,
+                entity_id: e.row.entity_id,
+                before: e.before,
+                after: e.after,
             })
             .collect();
         Ok(Json(List { items, total }))

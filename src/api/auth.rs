@@ -1,7 +1,11 @@
 //! Login, logout, the current user.
 
 use super::{ApiTags, BearerAuth, out_time, users::UserOut};
-use crate::{error::ApiResult, services::accounts, state::AppState};
+use crate::{
+    error::ApiResult,
+    services::{accounts, users},
+    state::AppState,
+};
 use chrono::{DateTime, FixedOffset};
 use poem_openapi::{Object, OpenApi, payload::Json};
 
@@ -77,15 +81,9 @@ impl AuthApi {
     )]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Json<MeOut>> {
         let caller = self.state.caller(&auth).await?;
-        let user = entity::users::Entity::find_by_id(caller.user_id)
-            .one(&self.state.db)
-            .await?
-            .ok_or_else(crate::error::DomainError::unauthorized)
-            .map_err(crate::error::AppError::from)?;
+        let user = users::find(&self.state, caller.user_id).await?;
         Ok(Json(MeOut {
             user: UserOut::from(user),
         }))
     }
 }
-
-use sea_orm::EntityTrait;

@@ -17,6 +17,7 @@ pub mod objections;
 pub mod payout_actions;
 pub mod payout_batches;
 pub mod payouts;
+pub mod poem_errors;
 pub mod results;
 pub mod scores;
 pub mod teams;
@@ -37,7 +38,6 @@ use poem_openapi::{
     payload::Json,
     types::{ParseFromJSON, ToJSON},
 };
-use std::sync::OnceLock;
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -102,49 +102,4 @@ pub fn out_time(t: DateTime<Utc>) -> DateTime<FixedOffset> {
 
 pub fn in_time(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     t.with_timezone(&Utc)
-}
-
-/// The methods each documented path answers, from the spec itself: the `Allow` header of a 405.
-static ALLOW: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
-
-pub fn set_allowed_methods(spec_json: &str) {
-    let Ok(spec) = serde_json::from_str::<serde_json::Value>(spec_json) else {
-        return;
-    };
-    let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) else {
-        return;
-    };
-    let table = paths
-        .iter()
-        .map(|(path, ops)| {
-            let segs = path.trim_matches('/').split('/').map(str::to_owned).collect();
-            let methods: Vec<String> = ops
-                .as_object()
-                .map(|o| o.keys().map(|m| m.to_uppercase()).collect())
-                .unwrap_or_default();
-            (segs, methods.join(", "))
-        })
-        .collect();
-    let _ = ALLOW.set(table);
-}
-
-fn route_for(path: &str) -> Option<&'static (Vec<String>, String)> {
-    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    ALLOW.get()?.iter().find(|(tpl, _)| {
-        tpl.len() == segs.len() && tpl.iter().zip(&segs).all(|(t, s)| t.starts_with('{') || t == s)
-    })
-}
-
-pub fn allowed_methods(path: &str) -> Option<String> {
-    route_for(path).map(|(_, allow)| allow.clone())
-}
-
-/// The name of the path parameter that failed to parse (poem reports it by position).
-pub fn path_param_name(path: &str) -> Option<String> {
-    let (tpl, _) = route_for(path)?;
-    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    tpl.iter()
-        .zip(&segs)
-        .find(|(t, s)| t.starts_with('{') && s.parse::<i64>().is_err())
-        .map(|(t, _)| t.trim_matches(|c| c == '{' || c == '}').to_owned())
 }

@@ -3,7 +3,7 @@
 use super::{ApiTags, BearerAuth, Created, List, out_time};
 use crate::{
     domain::{
-        mobile::mask_phone,
+        pii,
         publicity::{AwardOverride, Decision, ObjectionStatus},
         ranking::Tier,
     },
@@ -88,19 +88,15 @@ pub struct ObjectionOut {
 }
 
 impl ObjectionOut {
-    /// R-PII: the phone in full only for the admin.
-    fn new(o: objections::Model, full_phone: bool) -> Self {
+    /// R-PII: the contact's phone as `reader` may see it (the admin in full).
+    fn new(o: objections::Model, reader: pii::Reader) -> Self {
         Self {
             id: o.id,
             cycle_id: o.cycle_id,
             application_id: o.application_id,
             reason: o.reason,
             contact_name: o.contact_name,
-            contact_phone: if full_phone {
-                o.contact_phone
-            } else {
-                mask_phone(&o.contact_phone)
-            },
+            contact_phone: pii::mobile_for(reader, o.contact_phone),
             status: o.status,
             note: o.note,
             new_tier: o.new_tier,
@@ -176,7 +172,7 @@ impl ObjectionsApi {
             contact_phone: b.contact_phone,
         };
         let o = publicity::lodge(&self.state, id.0, new).await?;
-        Ok(Created::Created(Json(ObjectionOut::new(o, false))))
+        Ok(Created::Created(Json(ObjectionOut::new(o, None))))
     }
 
     /// 异议列表 / The objections of a cycle, phones in full (admin)
@@ -199,7 +195,10 @@ impl ObjectionsApi {
         let (items, total) =
             publicity::list(&self.state, &caller, id.0, status.0, p.offset(), p.per_page).await?;
         Ok(Json(List {
-            items: items.into_iter().map(|o| ObjectionOut::new(o, true)).collect(),
+            items: items
+                .into_iter()
+                .map(|o| ObjectionOut::new(o, Some(caller.role)))
+                .collect(),
             total,
         }))
     }
@@ -223,6 +222,6 @@ impl ObjectionsApi {
         let caller = self.state.caller(&auth).await?;
         let b = body.0;
         let o = publicity::resolve(&self.state, &caller, id.0, b.decision, &b.note, b.new_tier).await?;
-        Ok(Json(ObjectionOut::new(o, true)))
+        Ok(Json(ObjectionOut::new(o, Some(caller.role))))
     }
 }

@@ -2,9 +2,10 @@
 
 use super::{ApiTags, BearerAuth, Created, payouts::PayoutOut};
 use crate::{
+    domain::bank::BankFields,
     domain::idempotency::IdempotencyKey,
     error::{ApiResult, AppError},
-    services::payout_actions::{self, BankIn, PaymentIn},
+    services::payout_actions::{self, PaymentIn},
     state::AppState,
 };
 use chrono::NaiveDate;
@@ -131,7 +132,7 @@ impl PayoutActionsApi {
     ) -> ApiResult<Created<PayoutOut>> {
         let caller = self.state.caller(&auth).await?;
         let b = body.0.bank;
-        let bank = BankIn {
+        let bank = BankFields {
             bank_name: b.bank_name,
             account_no: b.account_no,
             account_name: b.account_name,

@@ -3,7 +3,7 @@
 use super::{ApiTags, BearerAuth, Created, List, out_time};
 use crate::{
     authz::Caller,
-    domain::{mobile::mask_phone, roles::Role},
+    domain::pii,
     error::ApiResult,
     services::orgs::{self, TeamFields},
     state::AppState,
@@ -75,10 +75,6 @@ pub struct TeamOut {
 
 impl TeamOut {
     pub fn new(t: teams::Model, caller: &Caller) -> Self {
-        let full = matches!(
-            caller.role,
-            Role::Admin | Role::Team | Role::Unit | Role::District
-        );
         Self {
             id: t.id,
             name: t.name,
@@ -87,11 +83,7 @@ impl TeamOut {
             volunteer_count: t.volunteer_count,
             platform_id: t.platform_id,
             leader_name: t.leader_name,
-            leader_mobile: if full {
-                t.leader_mobile
-            } else {
-                mask_phone(&t.leader_mobile)
-            },
+            leader_mobile: pii::mobile_for(Some(caller.role), t.leader_mobile),
             created_at: out_time(t.created_at),
             updated_at: out_time(t.updated_at),
         }

@@ -81,6 +81,25 @@ pub fn transition(
     }
 }
 
+/// 422 `window_closed`: outside the application window.
+pub fn window_closed() -> DomainError {
+    DomainError::unprocessable(
+        "window_closed",
+        "不在申报时间内",
+        "the cycle is not open for applications at this time",
+    )
+}
+
+/// R-EXCLUDE: 422 `previous_year_awardee`.
+pub fn previous_year_awardee() -> DomainError {
+    DomainError::unprocessable(
+        "previous_year_awardee",
+        "上一年度\"智惠行动\"获奖服务队不参加本年度评审",
+        "a team that won a prize in the previous year may not apply",
+    )
+    .field("team_id")
+}
+
 /// 409 `application_not_editable`.
 pub fn not_editable() -> DomainError {
     DomainError::conflict(

@@ -1,6 +1,6 @@
 //! R-MOBILE: a mainland mobile number, 11 digits matching `1[3-9]\d{9}`.
 
-use crate::error::DomainError;
+use crate::{domain::pii::mask_phone, error::DomainError};
 use std::fmt;
 
 /// A parsed mobile number. `Display` masks it (`138****5678`), so logging one is safe; the full
@@ -37,16 +37,6 @@ impl Mobile {
 
 /// Masks any phone-like string for roles and logs that do not need it in full (R-PII):
 /// keeps the first three and last four characters.
-pub fn mask_phone(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
-}
-
 impl fmt::Display for Mobile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&mask_phone(&self.0))

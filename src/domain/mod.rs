@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod mobile;
 pub mod pagination;
 pub mod payout;
+pub mod pii;
 pub mod publicity;
 pub mod ranking;
 pub mod rmb;

@@ -1,96 +1,27 @@
 //! Project applications (项目申报书): scope, create, edit, read, list.
 //! Submission lives in `submission.rs`, the opinion chain in `opinions.rs`.
 
+pub use super::application_lookup::{find_editable_by_owner, find_visible, is_visible};
 use crate::{
     authz::{self, Caller, TeamScope},
     domain::{
-        application::{self as rules, ApplicationAction, ApplicationStatus},
-        bank::BankAccountNo,
+        application::{self as rules, ApplicationStatus},
+        bank::BankFields,
         cycle::window_is_open,
         mobile::Mobile,
         roles::Role,
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{
-        audit::Change,
-        cycles, figures,
-        submission::{previous_year_awardee, window_closed, won_previous_year},
-    },
+    services::{application_lookup::won_previous_year, audit::Change, cycles, figures},
     state::AppState,
 };
+
 use entity::{activities, application_activities, applications, assignments, opinions, teams, units};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
-
-fn not_found() -> AppError {
-    DomainError::not_found("申报项目", "application").into()
-}
-
-/// R-AUTHZ: whether `caller` may see `app`: the admin all; the team its own; its unit and
-/// district the applications of teams under them; an expert those assigned to them; finance
-/// none (finance works from payouts).
-pub async fn is_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    app: &applications::Model,
-) -> AppResult<bool> {
-    Ok(match caller.role {
-        Role::Admin => true,
-        Role::Team => caller.team_id == Some(app.team_id),
-        Role::Unit | Role::District => {
-            let team = teams::Entity::find_by_id(app.team_id).one(db).await?;
-            team.is_some_and(|t| caller.units_in_scope.contains(&t.unit_id))
-        }
-        Role::Expert => assignments::Entity::find()
-            .filter(assignments::Column::ApplicationId.eq(app.id))
-            .filter(assignments::Column::ExpertId.eq(caller.user_id))
-            .one(db)
-            .await?
-            .is_some(),
-        Role::Finance => false,
-    })
-}
-
-/// An application the caller may see, or 404.
-pub async fn find_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i32,
-) -> AppResult<applications::Model> {
-    let app = applications::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    if is_visible(db, caller, &app).await? {
-        Ok(app)
-    } else {
-        Err(not_found())
-    }
-}
-
-/// An application its own team may change: 404 outside the scope, 403 for other roles in
-/// scope, 409 `application_not_editable` unless `draft` or `returned`.
-pub async fn find_editable_by_owner(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i32,
-) -> AppResult<applications::Model> {
-    let app = find_visible(db, caller, id).await?;
-    caller.require(&[Role::Team])?;
-    rules::transition(app.status, ApplicationAction::Edit)?;
-    Ok(app)
-}
-
-/// The unit's bank account for the subsidy (R-BANK).
-#[derive(Debug, Clone)]
-pub struct BankFields {
-    pub bank_name: String,
-    pub account_no: String,
-    pub account_name: String,
-}
 
 /// Application fields; on create all are given, on PATCH any subset.
 #[derive(Debug, Default)]
@@ -144,10 +75,10 @@ fn apply(active: &mut applications::ActiveModel, f: &ApplicationFields) -> Resul
         active.benefits = Set(opt("benefits", v, LONG_TEXT)?);
     }
     if let Some(b) = &f.bank {
-        let at = |e: DomainError| e.under("bank");
-        active.bank_name = Set(text::required("bank_name", &b.bank_name, 100).map_err(at)?);
-        active.account_no = Set(BankAccountNo::parse("bank.account_no", &b.account_no)?.into_inner());
-        active.account_name = Set(text::required("account_name", &b.account_name, 100).map_err(at)?);
+        let b = b.parse()?;
+        active.bank_name = Set(b.bank_name);
+        active.account_no = Set(b.account_no.into_inner());
+        active.account_name = Set(b.account_name);
     }
     Ok(())
 }
@@ -218,10 +149,10 @@ pub async fn create(
         cycle.applications_close_at,
         now,
     ) {
-        return Err(window_closed().into());
+        return Err(rules::window_closed().into());
     }
     if won_previous_year(&txn, team_id, cycle.year).await? {
-        return Err(previous_year_awardee().into());
+        return Err(rules::previous_year_awardee().into());
     }
     let mut active = applications::ActiveModel {
         cycle_id: Set(cycle_id),

@@ -8,7 +8,7 @@
 use crate::{
     authz::Caller,
     error::{AppError, AppResult, DomainError},
-    services::{applications, audit::Change},
+    services::{application_lookup, audit::Change},
     state::AppState,
     storage::{EvidenceKind, Policy, Received, sanitize_filename},
 };
@@ -26,7 +26,7 @@ fn not_found() -> AppError {
 /// Before the body is read: only the owning team, while the application is editable
 /// (404 outside the scope, 403 for other roles, 409 `application_not_editable`).
 pub async fn check_upload(state: &AppState, caller: &Caller, application_id: i32) -> AppResult<()> {
-    applications::find_editable_by_owner(&state.db, caller, application_id).await?;
+    application_lookup::find_editable_by_owner(&state.db, caller, application_id).await?;
     Ok(())
 }
 
@@ -71,7 +71,7 @@ pub async fn attach(
     state.storage.keep(received).await?;
     let result = async {
         let txn = state.db.begin().await?;
-        applications::find_editable_by_owner(&txn, caller, application_id).await?;
+        application_lookup::find_editable_by_owner(&txn, caller, application_id).await?;
         let model = row.insert(&txn).await?;
         Change::new("upload", "attachment", model.id)
             .after(&model)
@@ -101,7 +101,7 @@ pub async fn list(
     caller: &Caller,
     application_id: i32,
 ) -> AppResult<Vec<attachments::Model>> {
-    applications::find_visible(&state.db, caller, application_id).await?;
+    application_lookup::find_visible(&state.db, caller, application_id).await?;
     Ok(attachments::Entity::find()
         .filter(attachments::Column::ApplicationId.eq(application_id))
         .order_by_asc(attachments::Column::Id)
@@ -115,7 +115,7 @@ async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> Ap
         .one(db)
         .await?
         .ok_or_else(not_found)?;
-    applications::find_visible(db, caller, a.application_id)
+    application_lookup::find_visible(db, caller, a.application_id)
         .await
         .map_err(|_| not_found())?;
     Ok(a)
@@ -140,7 +140,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> AppResult<()>
     let _guard = state.storage.lock().await;
     let txn = state.db.begin().await?;
     let a = find_visible(&txn, caller, id).await?;
-    applications::find_editable_by_owner(&txn, caller, a.application_id).await?;
+    application_lookup::find_editable_by_owner(&txn, caller, a.application_id).await?;
     a.clone().delete(&txn).await?;
     let remaining = references(&txn, &a.sha256).await?;
     Change::new("delete", "attachment", id)

@@ -1,7 +1,7 @@
 //! Objective figures of an application: its counted activities, their sessions and people
 //! served (what experts see and what breaks ranking ties, R-RANK).
 
-use crate::services::submission::is_counted;
+use crate::services::application_lookup::is_counted;
 use crate::{domain::activity::ActivityStatus, error::AppResult};
 use entity::{activities, application_activities, applications, cycles};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod application_lookup;
 pub mod applications;
 pub mod attachments;
 pub mod audit;
@@ -12,8 +13,11 @@ pub mod forms;
 pub mod idempotency;
 pub mod opinions;
 pub mod orgs;
+pub mod passwords;
 pub mod payout_actions;
 pub mod payout_batches;
 pub mod payouts;
 pub mod review;
+pub mod sessions;
 pub mod submission;
+pub mod users;

@@ -8,7 +8,7 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{applications::find_visible, audit::Change},
+    services::{application_lookup::find_visible, audit::Change},
     state::AppState,
 };
 use entity::{applications, opinions, teams, units};

@@ -10,7 +10,7 @@
 use crate::{
     authz::Caller,
     domain::{
-        bank::BankAccountNo,
+        bank::{BankAccount, BankFields},
         cst_date,
         idempotency::{IdempotencyKey, request_hash},
         payout::{self, PayoutAction},
@@ -184,23 +184,18 @@ pub async fn mark_failed(state: &AppState, caller: &Caller, id: i32, reason: &st
     Ok(view)
 }
 
-/// A corrected bank account (R-BANK).
-pub struct BankIn {
-    pub bank_name: String,
-    pub account_no: String,
-    pub account_name: String,
-}
-
 /// A failed payout is reissued as a new `pending` payout of the same award to a corrected
 /// account; the failed one stays, linked by `reissue_of`. 409 `already_reissued` when the
 /// award already has a live payout (the partial unique index decides under concurrency).
 #[tracing::instrument(skip_all, fields(payout_id = id))]
-pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankIn) -> AppResult<PayoutView> {
+pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankFields) -> AppResult<PayoutView> {
     caller.require(&[Role::Finance])?;
     let now = state.now();
-    let bank_name = text::required("bank.bank_name", &bank.bank_name, 100)?;
-    let account_no = BankAccountNo::parse("bank.account_no", &bank.account_no)?;
-    let account_name = text::required("bank.account_name", &bank.account_name, 100)?;
+    let BankAccount {
+        bank_name,
+        account_no,
+        account_name,
+    } = bank.parse()?;
     let txn = state.db.begin().await?;
     let failed = read::find(&txn, id).await?;
     payout::transition(failed.status, PayoutAction::Reissue)?;

@@ -4,8 +4,8 @@
 use crate::{
     authz::Caller,
     domain::{
-        bank::mask_account,
         payout::{PayoutStatus, account_name_differs},
+        pii,
         ranking::Tier,
         roles::Role,
     },
@@ -57,9 +57,7 @@ pub struct PayoutView {
 impl PayoutView {
     /// R-PII: only finance sees the full account number.
     pub fn for_caller(mut self, caller: &Caller) -> Self {
-        if !caller.is(Role::Finance) {
-            self.account_no = mask_account(&self.account_no);
-        }
+        self.account_no = pii::account_for(Some(caller.role), self.account_no);
         self
     }
 }

@@ -3,63 +3,23 @@
 use crate::{
     authz::Caller,
     domain::{
-        activity::ActivityStatus,
         application::{self, ApplicationAction},
-        cst_date,
-        cycle::{CycleStatus, window_is_open},
+        cycle::window_is_open,
     },
     error::{AppError, AppResult, DomainError},
-    services::{applications::find_editable_by_owner, audit::Change, award_history, cycles},
+    services::{
+        application_lookup::{find_editable_by_owner, is_counted, won_previous_year},
+        audit::Change,
+        cycles,
+    },
     state::AppState,
     storage::EvidenceKind,
 };
-use entity::{
-    activities, application_activities, applications, attachments, awards, cycles as cycle_entity, teams,
-};
+use entity::{activities, application_activities, applications, attachments, cycles as cycle_entity, teams};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
-
-pub(crate) fn window_closed() -> DomainError {
-    DomainError::unprocessable(
-        "window_closed",
-        "不在申报时间内",
-        "the cycle is not open for applications at this time",
-    )
-}
-
-/// R-EXCLUDE: a team that won any prize in the previous year — from this system's finalized
-/// cycles or the imported award history — may not apply.
-pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i32) -> AppResult<bool> {
-    let prev = year - 1;
-    if award_history::won_in_year(db, team_id, prev).await? {
-        return Ok(true);
-    }
-    let Some(prev_cycle) = cycle_entity::Entity::find()
-        .filter(cycle_entity::Column::Year.eq(prev))
-        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized))
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    Ok(awards::Entity::find()
-        .filter(awards::Column::CycleId.eq(prev_cycle.id))
-        .filter(awards::Column::TeamId.eq(team_id))
-        .count(db)
-        .await?
-        > 0)
-}
-
-pub(crate) fn previous_year_awardee() -> DomainError {
-    DomainError::unprocessable(
-        "previous_year_awardee",
-        "上一年度\"智惠行动\"获奖服务队不参加本年度评审",
-        "a team that won a prize in the previous year may not apply",
-    )
-    .field("team_id")
-}
 
 /// R-SUBMIT: inside the window, a team on the platform, every required field, a `summary` and
 /// a `photo`, at least one counted activity; R-EXCLUDE again.
@@ -74,7 +34,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         cycle.applications_close_at,
         now,
     ) {
-        return Err(window_closed().into());
+        return Err(application::window_closed().into());
     }
     let team = teams::Entity::find_by_id(before.team_id)
         .one(&txn)
@@ -90,7 +50,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         .into());
     }
     if won_previous_year(&txn, team.id, cycle.year).await? {
-        return Err(previous_year_awardee().into());
+        return Err(application::previous_year_awardee().into());
     }
     for (field, value) in [
         ("leader_name", &before.leader_name),
@@ -143,17 +103,6 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         .await?;
     txn.commit().await?;
     Ok(after)
-}
-
-/// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
-/// been reported, and lies inside the cycle's activity period.
-pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycle_entity::Model) -> bool {
-    let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
-    a.team_id == team_id
-        && a.status == ActivityStatus::Reported
-        && a.registered_at < a.planned_start
-        && cycle.activity_period_start <= day
-        && day <= cycle.activity_period_end
 }
 
 async fn counted_activities(

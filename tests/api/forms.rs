@@ -11,7 +11,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 use std::io::Read;
 use zhihui::{
-    domain::{bank::mask_account, cycle::DEFAULT_FORM_INSTRUCTIONS, mobile::mask_phone},
+    domain::{
+        cycle::DEFAULT_FORM_INSTRUCTIONS,
+        pii::{mask_account, mask_phone},
+    },
     export::{
         application_form::NO_DISTRICT_NOTE,
         docx_text::{paragraphs, tables},

@@ -19,5 +19,6 @@ mod review_assign;
 mod review_publicity;
 mod review_rank;
 mod review_seed;
+mod schema;
 mod stored_values;
 mod story;

@@ -5,14 +5,13 @@ use crate::{
     authz::Caller,
     domain::{
         application::{ApplicationAction, ApplicationStatus, Decision, OpinionStep, transition},
-        bank::mask_account,
         cst, cst_date,
-        mobile::mask_phone,
+        pii::{mask_account, mask_phone},
         roles::{Role, UnitKind},
     },
     error::{AppError, AppResult},
     export::application_form::{self, ApplicationForm, BankLines, CountedActivity, DistrictSection},
-    services::{applications as application_service, cycles, submission::is_counted},
+    services::{application_lookup::is_counted, applications as application_service, cycles},
     state::AppState,
 };
 use chrono::Datelike;

@@ -7,7 +7,7 @@ use crate::{
     authz::Caller,
     domain::{cycle::CycleStatus, roles::Role, scoring::ScoreSheet, text},
     error::{AppResult, DomainError},
-    services::{applications, audit::Change},
+    services::{application_lookup, audit::Change},
     state::AppState,
 };
 use entity::{assignments, scores};
@@ -36,7 +36,7 @@ pub async fn put(
 ) -> AppResult<ScoreView> {
     let now = state.now();
     let txn = state.db.begin().await?;
-    let app = applications::find_visible(&txn, caller, application_id).await?;
+    let app = application_lookup::find_visible(&txn, caller, application_id).await?;
     caller.require(&[Role::Expert])?;
     let assignment = assignments::Entity::find()
         .filter(assignments::Column::ApplicationId.eq(app.id))
@@ -104,7 +104,7 @@ pub async fn put(
 
 /// Scores of an application: an assigned expert reads their own, the admin all of them.
 pub async fn list(state: &AppState, caller: &Caller, application_id: i32) -> AppResult<Vec<ScoreView>> {
-    let app = applications::find_visible(&state.db, caller, application_id).await?;
+    let app = application_lookup::find_visible(&state.db, caller, application_id).await?;
     caller.require(&[Role::Admin, Role::Expert])?;
     let cycle = gate::find_cycle(&state.db, app.cycle_id).await?;
     let rubric = cycle.rubric.0.clone();
