@@ -5,9 +5,9 @@ use crate::{
     api::{
         self, activities::ActivitiesApi, applications::ApplicationsApi, assignments::AssignmentsApi,
         attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
-        cycles::CyclesApi, meta::MetaApi, objections::ObjectionsApi, payout_actions::PayoutActionsApi,
-        payout_batches::PayoutBatchesApi, payouts::PayoutsApi, results::ResultsApi, scores::ScoresApi,
-        teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        cycles::CyclesApi, forms::FormsApi, meta::MetaApi, objections::ObjectionsApi,
+        payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
+        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::Settings,
@@ -73,6 +73,7 @@ pub type Apis = (
     AuditApi,
     ReviewApis,
     PayoutApis,
+    FormsApi,
 );
 
 /// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
@@ -108,6 +109,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
                 PayoutActionsApi { state: s() },
                 PayoutBatchesApi { state: s() },
             ),
+            FormsApi { state: s() },
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),

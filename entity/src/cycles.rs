@@ -27,6 +27,9 @@ pub struct Model {
     pub finalized_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// 填报说明 of the 项目申报书, one point per line; `None`: the 2024 notice's seven points.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub form_instructions: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261123_000004_cycles;
 mod m20261123_000005_applications;
 mod m20261123_000006_review;
 mod m20261123_000007_payouts;
+mod m20261202_000001_cycle_form_instructions;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_applications::Migration),
             Box::new(m20261123_000006_review::Migration),
             Box::new(m20261123_000007_payouts::Migration),
+            Box::new(m20261202_000001_cycle_form_instructions::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 use super::{ApiTags, BearerAuth, Created, List, in_time, out_time};
 use crate::{
     domain::{
-        cycle::{Criterion, CycleAction, CycleStatus, TierRule},
+        cycle::{self, Criterion, CycleAction, CycleStatus, TierRule},
         ranking::Aggregation,
     },
     error::ApiResult,
@@ -39,6 +39,10 @@ pub struct CycleIn {
     /// Defaults to the notice's basis (活动场次, 服务对象, 社会效益, 活动亮点与材料规范), total 100.
     #[oai(nullable)]
     pub rubric: Option<Vec<Criterion>>,
+    /// 填报说明 printed in every 项目申报书, one point per line (at most 5000 characters).
+    /// Defaults to the notice's seven points.
+    #[oai(nullable)]
+    pub form_instructions: Option<String>,
 }
 
 #[derive(Object)]
@@ -65,6 +69,9 @@ pub struct CyclePatch {
     pub tiers: Option<Vec<TierRule>>,
     #[oai(nullable)]
     pub rubric: Option<Vec<Criterion>>,
+    /// 填报说明 of the 项目申报书, one point per line.
+    #[oai(nullable)]
+    pub form_instructions: Option<String>,
 }
 
 #[derive(Object)]
@@ -82,6 +89,8 @@ pub struct CycleOut {
     pub aggregation: Aggregation,
     pub tiers: Vec<TierRule>,
     pub rubric: Vec<Criterion>,
+    /// 填报说明 printed in every 项目申报书 of the cycle, one point per line.
+    pub form_instructions: String,
     #[oai(nullable)]
     pub publicity_ends_at: Option<DateTime<FixedOffset>>,
     #[oai(nullable)]
@@ -108,6 +117,9 @@ impl From<cycle_entity::Model> for CycleOut {
             aggregation: c.aggregation,
             tiers: c.tiers.0,
             rubric: c.rubric.0,
+            form_instructions: c
+                .form_instructions
+                .unwrap_or_else(|| cycle::DEFAULT_FORM_INSTRUCTIONS.to_owned()),
             publicity_ends_at: c.publicity_ends_at.map(out_time),
             published_at: c.published_at.map(out_time),
             finalized_at: c.finalized_at.map(out_time),
@@ -143,6 +155,7 @@ impl CyclesApi {
             aggregation: Some(b.aggregation),
             tiers: Some(b.tiers),
             rubric: b.rubric,
+            form_instructions: b.form_instructions,
         };
         Ok(Created::Created(Json(
             cycles::create(&self.state, &caller, f).await?.into(),
@@ -212,6 +225,7 @@ impl CyclesApi {
             aggregation: b.aggregation,
             tiers: b.tiers,
             rubric: b.rubric,
+            form_instructions: b.form_instructions,
         };
         Ok(Json(cycles::update(&self.state, &caller, id.0, f).await?.into()))
     }

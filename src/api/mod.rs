@@ -10,6 +10,7 @@ pub mod award_history;
 pub mod body_errors;
 pub mod cycles;
 pub mod download;
+pub mod forms;
 pub mod meta;
 pub mod multipart;
 pub mod objections;

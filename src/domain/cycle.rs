@@ -12,6 +12,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use vocab::{Aggregation, Criterion, CycleStatus, Rubric, TierRule, Tiers};
 
+/// The seven points of the notice's 填报说明 (attachment 2): what a cycle stores unless the
+/// admin gives a new year's text (R-FORM).
+pub const DEFAULT_FORM_INSTRUCTIONS: &str = "\
+1. 本申报书是申报沈阳市“智惠行动”项目的依据，填写内容须实事求是，表述应明确、严谨。相应栏目请填写完整。格式不符的申请表不予受理。
+2. 每个申请项目单独填写项目申报书，同一申报书申请两个或两个以上项目视作无效。申报书应为 A4 开本的计算机打印稿，报送一式三份。
+3. “项目名称”应确切反映项目内容和范围，最多不超过 20 个汉字。申报组织为注册的科技志愿服务队名称，隶属单位须填写单位全称。
+4. “项目概述”至少应包括项目组织实施过程中的志愿者、设施、资金等配备情况，活动内容以及开展的时间、地点、场次、服务对象人数等。
+5. “活动亮点”，可从活动立意、组织、实施、收益全过程及组织者、参与者、受益者等多角度提炼活动的优势和特色。
+6. “项目效益”，指项目实施产生的直接或间接影响，包括社会效益、经济效益、可持续影响等，以及项目服务对象的受益情况等。
+7. 项目申报书填好后，加盖单位公章，按照通知要求报送。";
+
 /// What is asked of a cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CycleAction {

@@ -34,6 +34,8 @@ pub struct CycleFields {
     pub aggregation: Option<Aggregation>,
     pub tiers: Option<Vec<TierRule>>,
     pub rubric: Option<Vec<Criterion>>,
+    /// 填报说明 of the 项目申报书 (R-FORM); on create, default: the notice's seven points.
+    pub form_instructions: Option<String>,
 }
 
 impl CycleFields {
@@ -47,7 +49,16 @@ impl CycleFields {
             && self.aggregation.is_none()
             && self.tiers.is_none()
             && self.rubric.is_none()
+            && self.form_instructions.is_none()
     }
+}
+
+/// The 填报说明 a cycle's 申报书 prints: its own text, or the notice's seven points for a cycle
+/// stored before the text was kept on the cycle.
+pub fn form_instructions(c: &cycles::Model) -> &str {
+    c.form_instructions
+        .as_deref()
+        .unwrap_or(cycle::DEFAULT_FORM_INSTRUCTIONS)
 }
 
 fn settings_of(c: &cycles::Model) -> CycleSettings {
@@ -75,6 +86,9 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
     }
     if let Some(t) = f.title {
         active.title = Set(text::required("title", &t, 100)?);
+    }
+    if let Some(t) = f.form_instructions {
+        active.form_instructions = Set(Some(text::required("form_instructions", &t, 5000)?));
     }
     if let Some(a) = f.aggregation {
         active.aggregation = Set(a);
@@ -145,6 +159,7 @@ pub async fn create(state: &AppState, caller: &Caller, f: CycleFields) -> AppRes
         publicity_ends_at: Set(None),
         published_at: Set(None),
         finalized_at: Set(None),
+        form_instructions: Set(Some(cycle::DEFAULT_FORM_INSTRUCTIONS.to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

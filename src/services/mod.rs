@@ -9,6 +9,7 @@ pub mod audit;
 pub mod award_history;
 pub mod cycles;
 pub mod figures;
+pub mod forms;
 pub mod idempotency;
 pub mod opinions;
 pub mod orgs;

@@ -6,6 +6,7 @@ mod applications;
 mod attachments;
 mod award_history;
 mod cycles;
+mod forms;
 mod helpers;
 mod meta;
 mod orgs;
