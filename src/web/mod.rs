@@ -3,6 +3,7 @@
 //! no SQL and no rules here or in the templates.
 
 pub mod activities;
+pub mod admin;
 pub mod application;
 pub mod assets;
 pub mod evidence;
@@ -59,6 +60,23 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/review", get(review::pending))
         .at("/applications/:id/opinion", post(review::opinion))
         .at("/teams", get(review::teams))
+        // The association: organisations and cycles (受理 is /review).
+        .at("/admin/units", get(admin::units_list).post(admin::create_unit))
+        .at("/admin/teams", get(admin::teams_list).post(admin::create_team))
+        .at("/admin/users", get(admin::users_list).post(admin::create_user))
+        .at("/admin/cycles", get(admin::cycles_list))
+        .at(
+            "/admin/cycles/new",
+            get(admin::new_cycle).post(admin::create_cycle),
+        )
+        .at(
+            "/admin/cycles/:id",
+            get(admin::cycle_show).post(admin::update_cycle),
+        )
+        .at(
+            "/admin/cycles/:id/step",
+            get(admin::step_confirm).post(admin::step),
+        )
         .around(session::guard)
         .data(state.clone())
 }

@@ -128,3 +128,27 @@
     if (btn) { btn.disabled = true; }
   });
 })();
+
+// The rubric editor's live total: the maxima typed so far, in tenths like the server counts.
+(function () {
+  "use strict";
+  function sum(table) {
+    var out = table.querySelector("[data-rubric-sum]");
+    if (!out) { return; }
+    var tenths = 0, bad = false;
+    table.querySelectorAll("[data-rubric-max]").forEach(function (i) {
+      var v = i.value.trim();
+      if (v === "") { return; }
+      if (!/^\d+(\.\d)?$/.test(v)) { bad = true; return; }
+      tenths += Math.round(parseFloat(v) * 10);
+    });
+    out.textContent = bad ? "有无效的分值" : (Math.floor(tenths / 10) + "." + (tenths % 10));
+    out.classList.toggle("over", bad);
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.hasAttribute && e.target.hasAttribute("data-rubric-max")) { sum(e.target.closest("table")); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("#rubric").forEach(sum);
+  });
+})();
