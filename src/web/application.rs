@@ -268,21 +268,18 @@ pub async fn current(state: Data<&AppState>, s: Session) -> PageResult {
         team_id: Some(team_id),
     };
     let (mine, _) = applications::list(&state, &s.caller, filter, 0, 100).await?;
-    for cycle in open_cycles(&state).await? {
+    if let Some(cycle) = open_cycles(&state).await?.into_iter().next() {
         if let Some(v) = mine.iter().find(|v| v.app.cycle_id == cycle.id) {
             return Ok(see_other(&format!("/applications/{}", v.app.id)));
         }
-        let form = AppForm {
-            leader_name: String::new(),
-            ..AppForm::default()
-        };
         let action = format!("/cycles/{}/application", cycle.id);
+        let blank = AppForm::default();
         return render_form(
             &state,
             &s,
             &cycle,
             action,
-            form,
+            blank,
             FieldErrors::default(),
             StatusCode::OK,
         )

@@ -68,7 +68,7 @@ impl<'a> FromRequest<'a> for Session {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = req
             .data::<AppState>()
-            .ok_or_else(|| PageError::Status(StatusCode::INTERNAL_SERVER_ERROR))?;
+            .ok_or(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR))?;
         let next = req
             .uri()
             .path_and_query()
@@ -122,7 +122,7 @@ pub async fn guard<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Respo
     let state = req
         .data::<AppState>()
         .cloned()
-        .ok_or_else(|| PageError::Status(StatusCode::INTERNAL_SERVER_ERROR))?;
+        .ok_or(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR))?;
     let session = cookie(&req, SESSION_COOKIE);
     let anon = cookie(&req, ANON_COOKIE);
     let new_anon = match (&session, &anon) {
@@ -200,17 +200,17 @@ pub async fn guard<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Respo
     };
     let mut resp = with_headers(resp);
     // A login redirect answered to htmx: make the whole page go there.
-    if is_htmx && resp.status() == StatusCode::SEE_OTHER {
-        if let Some(loc) = resp.headers().get(header::LOCATION).cloned() {
-            if loc.to_str().is_ok_and(|l| l.starts_with("/login")) {
-                resp.headers_mut().insert("hx-redirect", loc);
-            }
-        }
+    if is_htmx
+        && resp.status() == StatusCode::SEE_OTHER
+        && let Some(loc) = resp.headers().get(header::LOCATION).cloned()
+        && loc.to_str().is_ok_and(|l| l.starts_with("/login"))
+    {
+        resp.headers_mut().insert("hx-redirect", loc);
     }
-    if let Some(v) = new_anon {
-        if let Ok(c) = set_cookie(&state, ANON_COOKIE, &v, 12 * 3600).parse() {
-            resp.headers_mut().append(header::SET_COOKIE, c);
-        }
+    if let Some(v) = new_anon
+        && let Ok(c) = set_cookie(&state, ANON_COOKIE, &v, 12 * 3600).parse()
+    {
+        resp.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(resp)
 }
@@ -226,10 +226,10 @@ fn with_headers(mut resp: Response) -> Response {
             h.entry(k).or_insert(v);
         }
     }
-    if !h.contains_key(header::CACHE_CONTROL) {
-        if let Ok(v) = "no-store".parse() {
-            h.insert(header::CACHE_CONTROL, v);
-        }
+    if !h.contains_key(header::CACHE_CONTROL)
+        && let Ok(v) = "no-store".parse()
+    {
+        h.insert(header::CACHE_CONTROL, v);
     }
     resp
 }
