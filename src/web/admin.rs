@@ -959,6 +959,8 @@ struct CycleFormTpl {
     cycle_id: Option<i32>,
     status: &'static str,
     next_step: Option<(&'static str, &'static str)>,
+    /// The cycle is reviewing: experts can be assigned.
+    can_assign: bool,
 }
 
 /// `GET /admin/cycles/new`: the form for next year's cycle with the notice's defaults.
@@ -977,6 +979,7 @@ pub async fn new_cycle(state: Data<&AppState>, s: Session) -> PageResult {
         cycle_id: None,
         status: "",
         next_step: None,
+        can_assign: false,
     }))
 }
 
@@ -1005,6 +1008,7 @@ pub async fn create_cycle(state: Data<&AppState>, s: Session, body: String) -> P
                     cycle_id: None,
                     status: "",
                     next_step: None,
+                    can_assign: false,
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
@@ -1042,6 +1046,7 @@ async fn cycle_page(
             cycle_id: Some(c.id),
             status: cycle_status_label(status).0,
             next_step: next_step(status),
+            can_assign: status == CycleStatus::Reviewing,
         },
         status_code,
     ))

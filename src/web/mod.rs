@@ -7,6 +7,7 @@ pub mod admin;
 pub mod application;
 pub mod assets;
 pub mod evidence;
+pub mod experts;
 pub mod format;
 pub mod page;
 pub mod public;
@@ -76,6 +77,16 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at(
             "/admin/cycles/:id/step",
             get(admin::step_confirm).post(admin::step),
+        )
+        .at("/admin/cycles/:id/assign", get(experts::assign))
+        .at("/admin/cycles/:id/assign/auto", post(experts::auto))
+        .at("/admin/cycles/:id/assign/add", post(experts::add))
+        .at("/admin/cycles/:id/assign/remove", post(experts::remove))
+        // Experts.
+        .at("/my-reviews", get(experts::reviews))
+        .at(
+            "/my-reviews/:id",
+            get(experts::score_form).post(experts::save_score),
         )
         .around(session::guard)
         .data(state.clone())

@@ -106,7 +106,8 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/cycles", "年度评审"),
             ("/results", "评审结果"),
         ],
-        Role::Expert | Role::Finance => &[("/home", "首页"), ("/results", "评审结果")],
+        Role::Expert => &[("/my-reviews", "我的评审"), ("/results", "评审结果")],
+        Role::Finance => &[("/home", "首页"), ("/results", "评审结果")],
     }
 }
 

@@ -668,3 +668,128 @@ async fn admin_creates_opens_and_closes_a_cycle() {
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("当前状态下不能进行此操作"));
 }
+
+async fn user_id(app: &TestApp, username: &str) -> i64 {
+    let (_, v) = app.get("/api/v1/users?per_page=100", &app.admin).await;
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == username)
+        .and_then(|u| u["id"].as_i64())
+        .expect("the user exists")
+}
+
+/// 分配专家 and 评分 through the pages (R-COI, R-SCORE): the own-unit expert is greyed and a
+/// manual assignment of them is refused with the reason; an infeasible automatic assignment
+/// explains itself and writes nothing; the automatic one assigns two experts; an expert sees
+/// their progress, scores beside the 申报书 (no bank account, no full mobile), a score over
+/// the maximum stays in the form under its criterion; an unassigned expert gets the 404 page.
+#[tokio::test]
+async fn admin_assigns_experts_and_experts_score_through_pages() {
+    use crate::review_seed::{ACCOUNT_NO, CycleSpec, TEAM_MOBILE};
+    let app = TestApp::spawn().await;
+    let cycle = app
+        .seed_cycle(CycleSpec {
+            reviewers: 2,
+            ..Default::default()
+        })
+        .await;
+    let unit_a = app.create_unit("university", None).await;
+    let unit_b = app.create_unit("institute", None).await;
+    let team = app.seed_team(unit_a).await;
+    let app_id = app.seed_application(cycle, &team, 12, 300).await;
+    user(&app, "exp_own", "expert", Some(unit_a), None).await;
+    user(&app, "exp_b1", "expert", Some(unit_b), None).await;
+    let own = user_id(&app, "exp_own").await;
+    let b1 = user_id(&app, "exp_b1").await;
+    let mut w = admin_web(&app).await;
+    let grid_url = format!("/admin/cycles/{cycle}/assign");
+    let grid = w.get(&grid_url).await;
+    assert_eq!(grid.status, StatusCode::OK);
+    assert!(
+        grid.body
+            .contains(&format!("class=\"conflict\" data-testid=\"cell-{app_id}-{own}\""))
+    );
+    // Only one expert without a conflict for two places: infeasible, nothing written.
+    let p = w.post(&format!("{grid_url}/auto"), &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("未分配任何专家"), "{}", p.body);
+    let (_, v) = app
+        .get(&format!("/api/v1/assignments?cycle_id={cycle}"), &app.admin)
+        .await;
+    assert_eq!(v["total"], 0, "{v}");
+    let own_s = own.to_string();
+    let app_s = app_id.to_string();
+    let p = w
+        .post(
+            &format!("{grid_url}/add"),
+            &[("application_id", &app_s), ("expert_id", &own_s)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("须回避"));
+    user(&app, "exp_b2", "expert", Some(unit_b), None).await;
+    let p = w.post(&format!("{grid_url}/auto"), &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let grid = w.get(&grid_url).await;
+    assert!(grid.body.contains(&format!("data-testid=\"load-{b1}\">1<")));
+    assert!(
+        grid.body
+            .contains(&format!("class=\"assigned\" data-testid=\"cell-{app_id}-{b1}\""))
+    );
+
+    let mut stranger = logged_in(&app, "exp_own").await;
+    let p = stranger.get(&format!("/my-reviews/{app_id}")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(!p.body.contains("社区科普项目"));
+
+    let mut e = logged_in(&app, "exp_b1").await;
+    let list = e.get("/my-reviews").await;
+    assert!(list.body.contains("已评分 0 / 1"), "{}", list.body);
+    let page = e.get(&format!("/my-reviews/{app_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("12 场") && page.body.contains("300 人次"));
+    assert!(page.body.contains("满分 25.0") && page.body.contains("data-score-max"));
+    for secret in [ACCOUNT_NO, TEAM_MOBILE] {
+        assert!(
+            !page.body.contains(secret),
+            "R-PII: {secret} on the expert's page"
+        );
+    }
+    let p = e
+        .post(
+            &format!("/my-reviews/{app_id}"),
+            &[
+                ("c_sessions", "26"),
+                ("c_people_served", "20"),
+                ("c_social_benefit", "25.5"),
+                ("c_highlights_materials", "15"),
+                ("comment", "材料翔实"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("data-testid=\"error-sessions\""), "{}", p.body);
+    assert!(p.body.contains("value=\"25.5\"") && p.body.contains("材料翔实"));
+    let p = e
+        .post(
+            &format!("/my-reviews/{app_id}"),
+            &[
+                ("c_sessions", "24"),
+                ("c_people_served", "20"),
+                ("c_social_benefit", "25.5"),
+                ("c_highlights_materials", "15"),
+                ("comment", "材料翔实"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(e.get("/my-reviews").await.body.contains("已评分 1 / 1"));
+    let (_, v) = app
+        .get(&format!("/api/v1/applications/{app_id}/scores"), &app.admin)
+        .await;
+    assert_eq!(v["items"][0]["total"], 84.5, "{v}");
+    let grid = w.get(&grid_url).await;
+    assert!(grid.body.contains("已评分"));
+}

@@ -152,3 +152,31 @@
     document.querySelectorAll("#rubric").forEach(sum);
   });
 })();
+
+// The score form's running total and per-criterion range hint (the server checks again).
+(function () {
+  "use strict";
+  function total(form) {
+    var out = form.querySelector("[data-score-total]");
+    if (!out) { return; }
+    var tenths = 0, bad = false;
+    form.querySelectorAll("[data-score-max]").forEach(function (i) {
+      var v = i.value.trim();
+      var max = Math.round(parseFloat(i.getAttribute("data-score-max")) * 10);
+      var ok = v === "" || /^\d+(\.\d)?$/.test(v);
+      var t = ok && v !== "" ? Math.round(parseFloat(v) * 10) : 0;
+      var wrong = !ok || t > max;
+      i.classList.toggle("over", wrong);
+      i.setAttribute("aria-invalid", wrong ? "true" : "false");
+      if (wrong) { bad = true; } else { tenths += t; }
+    });
+    out.textContent = (Math.floor(tenths / 10) + "." + (tenths % 10)) + (bad ? "（有超出范围或无效的分数）" : "");
+  }
+  document.addEventListener("input", function (e) {
+    var f = e.target.closest && e.target.closest("[data-score-form]");
+    if (f) { total(f); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-score-form]").forEach(total);
+  });
+})();
