@@ -31,8 +31,8 @@ pub struct Policy<'a> {
 impl Policy<'static> {
     pub fn for_kind(kind: EvidenceKind, limits: &UploadLimits) -> Self {
         Self {
-            allowed: kind.allowed(),
-            max_bytes: kind.max_bytes(limits),
+            allowed: sniff::allowed(kind),
+            max_bytes: sniff::max_bytes(kind, limits),
         }
     }
 

@@ -1,6 +1,7 @@
 //! `activities` table. Generated shape; see migration `m20261123_000002_activities`.
 
 use sea_orm::entity::prelude::*;
+use vocab::{ActivityStatus, Category};
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "activities")]
@@ -9,13 +10,13 @@ pub struct Model {
     pub id: i32,
     pub team_id: i32,
     pub name: String,
-    pub category: String,
+    pub category: Category,
     pub planned_start: DateTimeUtc,
     pub planned_end: DateTimeUtc,
     pub location: String,
     pub leader_name: String,
     pub leader_mobile: String,
-    pub status: String,
+    pub status: ActivityStatus,
     pub registered_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub cancelled_at: Option<DateTimeUtc>,

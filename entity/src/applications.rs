@@ -1,6 +1,7 @@
 //! `applications` table. Generated shape; see migration `m20261123_000005_applications`.
 
 use sea_orm::entity::prelude::*;
+use vocab::{ApplicationStatus, AwardOverride};
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "applications")]
@@ -23,8 +24,8 @@ pub struct Model {
     pub bank_name: String,
     pub account_no: String,
     pub account_name: String,
-    pub status: String,
-    pub tier_override: Option<String>,
+    pub status: ApplicationStatus,
+    pub tier_override: Option<AwardOverride>,
     pub submitted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,6 +1,7 @@
 //! `attachments` table. Generated shape; see migration `m20261123_000005_applications`.
 
 use sea_orm::entity::prelude::*;
+use vocab::EvidenceKind;
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "attachments")]
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub application_id: i32,
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub filename: String,
     pub size: i64,
     pub sha256: String,

@@ -1,6 +1,7 @@
 //! `award_history` table. Generated shape; see migration `m20261123_000004_cycles`.
 
 use sea_orm::entity::prelude::*;
+use vocab::{AwardSource, Tier};
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "award_history")]
@@ -10,8 +11,8 @@ pub struct Model {
     pub year: i32,
     pub team_id: i32,
     pub project_name: String,
-    pub tier: String,
-    pub source: String,
+    pub tier: Tier,
+    pub source: AwardSource,
     pub created_at: DateTimeUtc,
 }
 

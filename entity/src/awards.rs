@@ -1,6 +1,7 @@
 //! `awards` table. Generated shape; see migration `m20261123_000007_payouts`.
 
 use sea_orm::entity::prelude::*;
+use vocab::Tier;
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "awards")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub cycle_id: i32,
     pub application_id: i32,
     pub team_id: i32,
-    pub tier: String,
+    pub tier: Tier,
     pub amount_fen: i64,
     pub created_at: DateTimeUtc,
 }

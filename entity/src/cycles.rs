@@ -1,6 +1,7 @@
 //! `cycles` table. Generated shape; see migration `m20261123_000004_cycles`.
 
 use sea_orm::entity::prelude::*;
+use vocab::{Aggregation, CycleStatus, Rubric, Tiers};
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "cycles")]
@@ -15,12 +16,12 @@ pub struct Model {
     pub activity_period_end: Date,
     pub min_award_score_tenths: i64,
     pub reviewers_per_application: i32,
-    pub aggregation: String,
+    pub aggregation: Aggregation,
     #[sea_orm(column_type = "Text")]
-    pub tiers: String,
+    pub tiers: Tiers,
     #[sea_orm(column_type = "Text")]
-    pub rubric: String,
-    pub status: String,
+    pub rubric: Rubric,
+    pub status: CycleStatus,
     pub publicity_ends_at: Option<DateTimeUtc>,
     pub published_at: Option<DateTimeUtc>,
     pub finalized_at: Option<DateTimeUtc>,

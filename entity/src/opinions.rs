@@ -1,6 +1,7 @@
 //! `opinions` table. Generated shape; see migration `m20261123_000005_applications`.
 
 use sea_orm::entity::prelude::*;
+use vocab::{OpinionDecision, OpinionStep};
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "opinions")]
@@ -8,8 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub application_id: i32,
-    pub step: String,
-    pub decision: String,
+    pub step: OpinionStep,
+    pub decision: OpinionDecision,
     #[sea_orm(column_type = "Text")]
     pub comment: String,
     pub actor_id: i32,

@@ -1,6 +1,7 @@
 //! `payouts` table. Generated shape; see migration `m20261123_000007_payouts`.
 
 use sea_orm::entity::prelude::*;
+use vocab::{PayoutStatus, Tier};
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "payouts")]
@@ -11,12 +12,12 @@ pub struct Model {
     pub cycle_id: i32,
     pub application_id: i32,
     pub team_id: i32,
-    pub tier: String,
+    pub tier: Tier,
     pub amount_fen: i64,
     pub bank_name: String,
     pub account_no: String,
     pub account_name: String,
-    pub status: String,
+    pub status: PayoutStatus,
     pub batch_id: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub failure_reason: Option<String>,

@@ -1,6 +1,7 @@
 //! `results` table. Generated shape; see migration `m20261123_000006_review`.
 
 use sea_orm::entity::prelude::*;
+use vocab::Tier;
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "results")]
@@ -11,7 +12,7 @@ pub struct Model {
     pub application_id: i32,
     pub rank: i32,
     pub final_score: f64,
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     pub computed_at: DateTimeUtc,
 }
 

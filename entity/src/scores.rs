@@ -1,6 +1,7 @@
 //! `scores` table. Generated shape; see migration `m20261123_000006_review`.
 
 use sea_orm::entity::prelude::*;
+use vocab::ScoreBreakdown;
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize, Debug)]
 #[sea_orm(table_name = "scores")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub assignment_id: i32,
     #[sea_orm(column_type = "Text")]
-    pub breakdown: String,
+    pub breakdown: ScoreBreakdown,
     pub total_tenths: i64,
     #[sea_orm(column_type = "Text")]
     pub comment: String,

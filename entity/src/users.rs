@@ -1,6 +1,7 @@
 //! `users` table. Generated shape; see migration `m20261123_000001_organisations_and_accounts`.
 
 use sea_orm::entity::prelude::*;
+use vocab::Role;
 
 #[derive(Clone, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "users")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub username: String,
     pub password_hash: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<i32>,
     pub team_id: Option<i32>,
     pub created_at: DateTimeUtc,

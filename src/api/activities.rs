@@ -127,7 +127,7 @@ impl From<ActivityRecord> for ActivityOut {
             id: a.id,
             team_id: a.team_id,
             name: a.name,
-            category: Category::parse(&a.category).unwrap_or(Category::Other),
+            category: a.category,
             planned_start: out_time(a.planned_start),
             planned_end: out_time(a.planned_end),
             location: a.location,
@@ -141,7 +141,7 @@ impl From<ActivityRecord> for ActivityOut {
                     target: t.target,
                 })
                 .collect(),
-            status: ActivityStatus::parse(&a.status).unwrap_or(ActivityStatus::Registered),
+            status: a.status,
             registered_at: out_time(a.registered_at),
             updated_at: out_time(a.updated_at),
             cancelled_at: a.cancelled_at.map(out_time),

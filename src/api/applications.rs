@@ -176,7 +176,7 @@ impl ApplicationOut {
         Self {
             id: a.id,
             cycle_id: a.cycle_id,
-            status: ApplicationStatus::parse(&a.status).unwrap_or(ApplicationStatus::Draft),
+            status: a.status,
             project_name: a.project_name,
             team_id: v.team.id,
             team_name: v.team.name,
@@ -203,12 +203,8 @@ impl ApplicationOut {
                 .opinions
                 .into_iter()
                 .map(|(o, name)| OpinionOut {
-                    step: OpinionStep::parse(&o.step).unwrap_or(OpinionStep::Municipal),
-                    decision: match o.decision.as_str() {
-                        "approve" => Decision::Approve,
-                        "return" => Decision::Return,
-                        _ => Decision::Reject,
-                    },
+                    step: o.step,
+                    decision: o.decision,
                     comment: o.comment,
                     actor_id: o.actor_id,
                     actor_name: name,

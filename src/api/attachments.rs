@@ -52,7 +52,7 @@ impl From<Model> for AttachmentOut {
         Self {
             id: a.id,
             application_id: a.application_id,
-            kind: EvidenceKind::parse(&a.kind).unwrap_or(EvidenceKind::Summary),
+            kind: a.kind,
             filename: a.filename,
             size: a.size,
             sha256: a.sha256,

@@ -7,16 +7,20 @@ use super::{
     out_time,
 };
 use crate::{
-    domain::{award_import::RowProblem, ranking::Tier, roles::Role},
+    domain::{
+        award_import::{AwardSource, RowProblem},
+        ranking::Tier,
+        roles::Role,
+    },
     error::{ApiError, ApiResult, AppError},
-    services::award_history::{self, AwardRecord, ImportOutcome, NewAward, SOURCE_IMPORT},
+    services::award_history::{self, AwardRecord, ImportOutcome, NewAward},
     state::AppState,
     storage,
 };
 use chrono::{DateTime, FixedOffset};
 use poem::{IntoResponse, Response};
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::Query,
     payload::Json,
     registry::{MetaResponses, MetaSchemaRef, Registry},
@@ -37,16 +41,6 @@ pub struct AwardHistoryIn {
     pub tier: Tier,
 }
 
-/// How a record entered the history.
-#[derive(Enum, Debug, Clone, Copy)]
-#[oai(rename_all = "snake_case")]
-pub enum AwardHistorySource {
-    /// Entered one at a time.
-    Manual,
-    /// From an imported list.
-    Import,
-}
-
 #[derive(Object)]
 pub struct AwardHistoryOut {
     pub id: i32,
@@ -55,7 +49,7 @@ pub struct AwardHistoryOut {
     pub team_name: String,
     pub project_name: String,
     pub tier: Tier,
-    pub source: AwardHistorySource,
+    pub source: AwardSource,
     pub created_at: DateTime<FixedOffset>,
 }
 
@@ -68,12 +62,8 @@ impl From<AwardRecord> for AwardHistoryOut {
             team_id: a.team_id,
             team_name: r.team_name,
             project_name: a.project_name,
-            tier: Tier::parse(&a.tier).unwrap_or(Tier::Third),
-            source: if a.source == SOURCE_IMPORT {
-                AwardHistorySource::Import
-            } else {
-                AwardHistorySource::Manual
-            },
+            tier: a.tier,
+            source: a.source,
             created_at: out_time(a.created_at),
         }
     }

@@ -101,9 +101,9 @@ impl ObjectionOut {
             } else {
                 mask_phone(&o.contact_phone)
             },
-            status: ObjectionStatus::parse(&o.status).unwrap_or(ObjectionStatus::Open),
+            status: o.status,
             note: o.note,
-            new_tier: o.new_tier.as_deref().and_then(AwardOverride::parse),
+            new_tier: o.new_tier,
             created_at: out_time(o.created_at),
             resolved_at: o.resolved_at.map(out_time),
             resolved_by: o.resolved_by,

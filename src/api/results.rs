@@ -126,7 +126,7 @@ impl From<Ranking> for RankingOut {
     fn from(r: Ranking) -> Self {
         Self {
             cycle_id: r.cycle.id,
-            status: CycleStatus::parse(&r.cycle.status).unwrap_or(CycleStatus::Reviewing),
+            status: r.cycle.status,
             total: r.lines.len() as u64,
             items: r.lines.into_iter().map(Into::into).collect(),
         }
@@ -155,7 +155,7 @@ impl From<cycles::Model> for ReviewCycleOut {
             id: c.id,
             year: c.year,
             title: c.title,
-            status: CycleStatus::parse(&c.status).unwrap_or(CycleStatus::Draft),
+            status: c.status,
             publicity_ends_at: c.publicity_ends_at.map(out_time),
             published_at: c.published_at.map(out_time),
             finalized_at: c.finalized_at.map(out_time),
@@ -205,7 +205,7 @@ impl From<Finalized> for FinalizedOut {
                 id: a.id,
                 application_id: a.application_id,
                 team_id: a.team_id,
-                tier: Tier::parse(&a.tier).unwrap_or(Tier::Third),
+                tier: a.tier,
                 amount_fen: a.amount_fen,
                 payout_id: payout_of(a.id),
             })
@@ -215,7 +215,7 @@ impl From<Finalized> for FinalizedOut {
             id: c.id,
             year: c.year,
             title: c.title,
-            status: CycleStatus::parse(&c.status).unwrap_or(CycleStatus::Finalized),
+            status: c.status,
             finalized_at: c.finalized_at.map(out_time),
             awards,
         }

@@ -38,7 +38,7 @@ impl From<units::Model> for UnitOut {
         Self {
             id: u.id,
             name: u.name,
-            kind: UnitKind::parse(&u.kind).unwrap_or(UnitKind::Other),
+            kind: u.kind,
             parent_id: u.parent_id,
         }
     }

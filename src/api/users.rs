@@ -33,7 +33,7 @@ impl From<users::Model> for UserOut {
             id: u.id,
             username: u.username,
             display_name: u.display_name,
-            role: Role::parse(&u.role).unwrap_or(Role::Team),
+            role: u.role,
             unit_id: u.unit_id,
             team_id: u.team_id,
         }

@@ -2,88 +2,8 @@
 
 use crate::error::DomainError;
 use chrono::{DateTime, Utc};
-use poem_openapi::Enum;
 
-/// The notice's list of activity categories (附件1 / 活动内容).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum Category {
-    #[oai(rename = "科技培训")]
-    Training,
-    #[oai(rename = "科普报告")]
-    Lecture,
-    #[oai(rename = "农技服务")]
-    Agriculture,
-    #[oai(rename = "义诊咨询")]
-    Clinic,
-    #[oai(rename = "青少年科技教育")]
-    Youth,
-    #[oai(rename = "场馆服务")]
-    Venue,
-    #[oai(rename = "大型活动")]
-    Event,
-    #[oai(rename = "助老助残")]
-    Elderly,
-    #[oai(rename = "网络科普")]
-    Online,
-    #[oai(rename = "其他")]
-    Other,
-}
-
-const CATEGORIES: [(Category, &str); 10] = [
-    (Category::Training, "科技培训"),
-    (Category::Lecture, "科普报告"),
-    (Category::Agriculture, "农技服务"),
-    (Category::Clinic, "义诊咨询"),
-    (Category::Youth, "青少年科技教育"),
-    (Category::Venue, "场馆服务"),
-    (Category::Event, "大型活动"),
-    (Category::Elderly, "助老助残"),
-    (Category::Online, "网络科普"),
-    (Category::Other, "其他"),
-];
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        CATEGORIES
-            .iter()
-            .find(|(c, _)| *c == self)
-            .map(|(_, s)| *s)
-            .unwrap_or("其他")
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        CATEGORIES.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
-    }
-    /// The notice's names, in the notice's order (for pick lists).
-    pub fn names() -> [&'static str; 10] {
-        CATEGORIES.map(|(_, n)| n)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum ActivityStatus {
-    Registered,
-    Reported,
-    Cancelled,
-}
-
-impl ActivityStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityStatus::Registered => "registered",
-            ActivityStatus::Reported => "reported",
-            ActivityStatus::Cancelled => "cancelled",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "registered" => Some(Self::Registered),
-            "reported" => Some(Self::Reported),
-            "cancelled" => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-}
+pub use vocab::{ActivityStatus, Category};
 
 fn already_started() -> DomainError {
     DomainError::unprocessable(

@@ -4,7 +4,9 @@
 //! pure: bytes in, the good rows and a reason for every bad one out.
 
 use crate::domain::{application::parse_project_name, ranking::Tier};
+
 use std::{collections::HashMap, ops::RangeInclusive};
+pub use vocab::AwardSource;
 
 /// Years an award may be recorded for.
 pub const YEARS: RangeInclusive<i32> = 2000..=2100;

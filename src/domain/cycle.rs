@@ -1,82 +1,16 @@
 //! The award cycle (SPEC "Award cycle"): states, tiers, rubric, and the rules on them.
 //!
-//! Stored shapes (JSON text columns of `cycles`): `tiers` is `[{"tier":"first","quota":3,
-//! "subsidy_fen":1000000}, …]`, `rubric` is `[{"key":"sessions","name":"活动场次",
-//! "max_score":30.0}, …]`; `min_award_score_tenths` is the minimum final score in tenths of a
-//! point (scores have at most one decimal).
+//! The states and the typed JSON columns (`Tiers`, `Rubric`) are defined in the `vocab` crate;
+//! `min_award_score_tenths` is the minimum final score in tenths of a point (scores have at
+//! most one decimal).
 
 use crate::{
-    domain::ranking::{Aggregation, Quotas, Tier},
+    domain::ranking::{Quotas, Tier},
     error::DomainError,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use poem_openapi::{Enum, Object};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum CycleStatus {
-    Draft,
-    Open,
-    Reviewing,
-    Ranked,
-    Published,
-    Finalized,
-}
-
-impl CycleStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CycleStatus::Draft => "draft",
-            CycleStatus::Open => "open",
-            CycleStatus::Reviewing => "reviewing",
-            CycleStatus::Ranked => "ranked",
-            CycleStatus::Published => "published",
-            CycleStatus::Finalized => "finalized",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Draft,
-            Self::Open,
-            Self::Reviewing,
-            Self::Ranked,
-            Self::Published,
-            Self::Finalized,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
-}
-
-/// One prize tier of a cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Object, Serialize, Deserialize)]
-#[oai(rename = "TierRule")]
-pub struct TierRule {
-    pub tier: Tier,
-    /// Number of awards, ≥ 0.
-    pub quota: i64,
-    /// Subsidy per award in fen, ≥ 0.
-    pub subsidy_fen: i64,
-}
-
-/// One scoring criterion.
-#[derive(Debug, Clone, PartialEq, Object, Serialize, Deserialize)]
-#[oai(rename = "Criterion")]
-pub struct Criterion {
-    /// Unique within the rubric, e.g. `sessions`.
-    pub key: String,
-    pub name: String,
-    /// Positive, at most one decimal.
-    pub max_score: f64,
-}
-
-impl Criterion {
-    pub fn max_tenths(&self) -> i64 {
-        (self.max_score * 10.0).round() as i64
-    }
-}
+pub use vocab::{Aggregation, Criterion, CycleStatus, Rubric, TierRule, Tiers};
 
 /// The notice's basis (活动场次, 服务对象, 社会效益, 活动亮点与材料规范), totalling 100.
 pub fn default_rubric() -> Vec<Criterion> {
@@ -97,30 +31,6 @@ pub fn default_rubric() -> Vec<Criterion> {
 
 pub fn rubric_total_tenths(rubric: &[Criterion]) -> i64 {
     rubric.iter().map(Criterion::max_tenths).sum()
-}
-
-pub fn parse_aggregation(s: &str) -> Aggregation {
-    if s == "trimmed_mean" {
-        Aggregation::TrimmedMean
-    } else {
-        Aggregation::Mean
-    }
-}
-
-pub fn aggregation_str(a: Aggregation) -> &'static str {
-    match a {
-        Aggregation::Mean => "mean",
-        Aggregation::TrimmedMean => "trimmed_mean",
-    }
-}
-
-/// Tier rules as stored in `cycles.tiers`.
-pub fn tiers_from_json(s: &str) -> Vec<TierRule> {
-    serde_json::from_str(s).unwrap_or_default()
-}
-
-pub fn rubric_from_json(s: &str) -> Vec<Criterion> {
-    serde_json::from_str(s).unwrap_or_default()
 }
 
 pub fn quotas(tiers: &[TierRule]) -> Quotas {

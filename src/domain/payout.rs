@@ -6,56 +6,8 @@
 //! invariants (one live payout per award, one payment per award); this module names them.
 
 use crate::error::DomainError;
-use poem_openapi::Enum;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum PayoutStatus {
-    /// Waiting to be put in a batch.
-    Pending,
-    /// In a batch, sent to the bank.
-    Exported,
-    /// Paid (a payment is recorded).
-    Paid,
-    /// The bank transfer failed; may be reissued to a corrected account.
-    Failed,
-}
-
-impl PayoutStatus {
-    pub const ALL: [PayoutStatus; 4] = [Self::Pending, Self::Exported, Self::Paid, Self::Failed];
-    /// States from which a payout may be marked paid or failed.
-    pub const OPEN: [PayoutStatus; 2] = [Self::Pending, Self::Exported];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Exported => "exported",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-    fn label_zh(self) -> &'static str {
-        match self {
-            Self::Pending => "待发放",
-            Self::Exported => "已导出",
-            Self::Paid => "已支付",
-            Self::Failed => "发放失败",
-        }
-    }
-    /// Marking paid or failed starts from `pending` or `exported`.
-    pub fn is_open(self) -> bool {
-        Self::OPEN.contains(&self)
-    }
-    /// The column values of [`Self::OPEN`], for conditional updates.
-    pub fn open_strs() -> Vec<&'static str> {
-        Self::OPEN.iter().map(|s| s.as_str()).collect()
-    }
-}
+pub use vocab::PayoutStatus;
 
 /// What a transition was asked for, to name it in the error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,14 +100,6 @@ pub fn sheet_ascii_file_name(batch_id: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_names_round_trip() {
-        for s in PayoutStatus::ALL {
-            assert_eq!(PayoutStatus::parse(s.as_str()), Some(s));
-        }
-        assert_eq!(PayoutStatus::parse("live"), None);
-    }
 
     /// SPEC "Subsidy disbursement": pending → exported → paid, or failed, then reissued.
     #[test]

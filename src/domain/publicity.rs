@@ -8,30 +8,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Enum;
 use serde::{Deserialize, Serialize};
 
-/// Where an objection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case", rename = "ObjectionStatus")]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectionStatus {
-    Open,
-    Upheld,
-    Dismissed,
-}
-
-impl ObjectionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Upheld => "upheld",
-            Self::Dismissed => "dismissed",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Open, Self::Upheld, Self::Dismissed]
-            .into_iter()
-            .find(|x| x.as_str() == s)
-    }
-}
+pub use vocab::{AwardOverride, ObjectionStatus};
 
 /// How the admin resolves an objection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
@@ -70,47 +47,10 @@ pub fn check_resolution(decision: Decision, new_tier: Option<AwardOverride>) -> 
     }
 }
 
-/// The award an upheld objection fixes: a tier, or none at all (revoked).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case", rename = "AwardOverride")]
-#[serde(rename_all = "snake_case")]
-pub enum AwardOverride {
-    First,
-    Second,
-    Third,
-    None,
-}
-
-impl AwardOverride {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::First => "first",
-            Self::Second => "second",
-            Self::Third => "third",
-            Self::None => "none",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::First, Self::Second, Self::Third, Self::None]
-            .into_iter()
-            .find(|x| x.as_str() == s)
-    }
-    pub fn tier(self) -> Option<Tier> {
-        match self {
-            Self::First => Some(Tier::First),
-            Self::Second => Some(Tier::Second),
-            Self::Third => Some(Tier::Third),
-            Self::None => None,
-        }
-    }
-}
-
 /// `applications.tier_override` as the ranking's forced tier: `None` when not overridden,
 /// `Some(None)` when the award was revoked.
-pub fn forced_tier(tier_override: Option<&str>) -> Option<Option<Tier>> {
-    tier_override
-        .and_then(AwardOverride::parse)
-        .map(AwardOverride::tier)
+pub fn forced_tier(tier_override: Option<AwardOverride>) -> Option<Option<Tier>> {
+    tier_override.map(AwardOverride::tier)
 }
 
 pub fn cycle_state(zh: &str, en: &str) -> DomainError {
@@ -192,9 +132,8 @@ mod tests {
     #[test]
     fn overrides_become_forced_tiers() {
         assert_eq!(forced_tier(None), None);
-        assert_eq!(forced_tier(Some("second")), Some(Some(Tier::Second)));
-        assert_eq!(forced_tier(Some("none")), Some(None));
-        assert_eq!(forced_tier(Some("bogus")), None);
+        assert_eq!(forced_tier(Some(AwardOverride::Second)), Some(Some(Tier::Second)));
+        assert_eq!(forced_tier(Some(AwardOverride::None)), Some(None));
     }
 
     #[test]

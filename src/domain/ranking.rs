@@ -8,61 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
-/// How experts' totals become one final score (R-AGG).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Serialize, Deserialize, poem_openapi::Enum,
-)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Aggregation {
-    /// Mean of all totals.
-    Mean,
-    /// Mean after dropping one highest and one lowest total, when there are at least five.
-    TrimmedMean,
-}
+pub use vocab::{Aggregation, Tier};
 
-/// Prize tier; `First` sorts before `Second`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Serialize, Deserialize, poem_openapi::Enum,
-)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Tier {
-    First,
-    Second,
-    Third,
-}
-
-impl Tier {
-    /// All tiers, best first.
-    pub const ALL: [Tier; 3] = [Tier::First, Tier::Second, Tier::Third];
-
-    /// Stable machine name: `first`, `second`, `third`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::First => "first",
-            Tier::Second => "second",
-            Tier::Third => "third",
-        }
-    }
-
-    /// Inverse of [`Tier::as_str`].
-    pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
-    /// Chinese label: 一等奖, 二等奖, 三等奖.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Tier::First => "一等奖",
-            Tier::Second => "二等奖",
-            Tier::Third => "三等奖",
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
+/// Position of a tier in `Tier::ALL` (best first).
+fn tier_index(t: Tier) -> usize {
+    t as usize
 }
 
 /// An exact score in tenths of a point: `numerator / denominator`, kept reduced with a
@@ -224,7 +174,7 @@ pub fn rank(inputs: &[RankInput], agg: Aggregation, min_score_tenths: i64, quota
     let mut free = Tier::ALL.map(|t| quotas.get(t));
     for (_, input) in &scored {
         if let Some(Some(tier)) = input.forced_tier {
-            free[tier.index()] = free[tier.index()].saturating_sub(1);
+            free[tier_index(tier)] = free[tier_index(tier)].saturating_sub(1);
         }
     }
 
@@ -233,12 +183,12 @@ pub fn rank(inputs: &[RankInput], agg: Aggregation, min_score_tenths: i64, quota
         let tier = match input.forced_tier {
             Some(forced) => forced,
             None if score.is_some_and(|s| s.at_least_tenths(min_score_tenths)) => {
-                Tier::ALL.into_iter().find(|t| free[t.index()] > 0)
+                Tier::ALL.into_iter().find(|t| free[tier_index(*t)] > 0)
             }
             None => None,
         };
         if let (None, Some(t)) = (input.forced_tier, tier) {
-            free[t.index()] -= 1;
+            free[tier_index(t)] -= 1;
         }
         rows.push(RankedRow {
             rank: u32::try_from(position + 1).unwrap_or(u32::MAX),

@@ -7,6 +7,7 @@ use crate::{
     error::DomainError,
 };
 use std::collections::BTreeMap;
+use vocab::ScoreBreakdown;
 
 /// A complete, valid score sheet: tenths per criterion key, in rubric order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,11 +43,6 @@ impl ScoreSheet {
         Ok(Self { entries })
     }
 
-    /// Rebuilds a stored sheet (tenths per key) without re-validating it.
-    pub fn from_stored(entries: Vec<(String, i64)>) -> Self {
-        Self { entries }
-    }
-
     /// `(criterion key, tenths)` in rubric order.
     pub fn entries(&self) -> &[(String, i64)] {
         &self.entries
@@ -56,15 +52,14 @@ impl ScoreSheet {
         self.entries.iter().map(|(_, t)| t).sum()
     }
 
-    /// The stored JSON shape: `{"criterion_key": tenths, …}`.
-    pub fn to_json(&self) -> String {
-        let map: BTreeMap<&str, i64> = self.entries.iter().map(|(k, t)| (k.as_str(), *t)).collect();
-        serde_json::to_string(&map).unwrap_or_else(|_| "{}".to_owned())
+    /// The stored column (`scores.breakdown`): tenths per criterion key.
+    pub fn to_breakdown(&self) -> ScoreBreakdown {
+        ScoreBreakdown(self.entries.iter().cloned().collect())
     }
 
-    /// Reads the stored JSON, listing the criteria in `rubric` order first, then any others.
-    pub fn from_json(rubric: &[Criterion], json: &str) -> Self {
-        let mut map: BTreeMap<String, i64> = serde_json::from_str(json).unwrap_or_default();
+    /// A stored sheet, listing the criteria in `rubric` order first, then any others.
+    pub fn from_stored(rubric: &[Criterion], stored: &ScoreBreakdown) -> Self {
+        let mut map = stored.0.clone();
         let mut entries: Vec<(String, i64)> = rubric
             .iter()
             .filter_map(|c| map.remove(&c.key).map(|t| (c.key.clone(), t)))
@@ -115,7 +110,7 @@ mod tests {
         let sheet = ScoreSheet::parse(&default_rubric(), &full(22.5)).unwrap();
         assert_eq!(sheet.entries()[0], ("sessions".to_owned(), 225));
         assert_eq!(sheet.total_tenths(), 225 + 200 + 255 + 180);
-        let back = ScoreSheet::from_json(&default_rubric(), &sheet.to_json());
+        let back = ScoreSheet::from_stored(&default_rubric(), &sheet.to_breakdown());
         assert_eq!(back, sheet);
     }
 
@@ -163,7 +158,7 @@ mod tests {
                 .collect();
             let sheet = ScoreSheet::parse(&rubric, &pts).unwrap();
             prop_assert_eq!(sheet.total_tenths(), tenths.iter().sum::<i64>());
-            prop_assert_eq!(ScoreSheet::from_json(&rubric, &sheet.to_json()), sheet);
+            prop_assert_eq!(ScoreSheet::from_stored(&rubric, &sheet.to_breakdown()), sheet);
         }
     }
 }

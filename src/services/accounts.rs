@@ -2,7 +2,10 @@
 
 use crate::{
     authz::{Caller, units_in_scope},
-    domain::{roles::Role, text},
+    domain::{
+        roles::{Role, UnitKind},
+        text,
+    },
     error::{AppError, AppResult, DomainError, Kind},
     services::audit::{Actor, Change},
     state::AppState,
@@ -194,7 +197,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Caller> {
         .one(&state.db)
         .await?
         .ok_or_else(DomainError::unauthorized)?;
-    let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("unknown role in database"))?;
+    let role = user.role;
     let units_in_scope = units_in_scope(&state.db, role, user.unit_id).await?;
     Ok(Caller {
         user_id: user.id,
@@ -303,7 +306,7 @@ pub async fn create_user(state: &AppState, actor: &Actor, new: NewUser) -> AppRe
                 .one(&txn)
                 .await?
                 .ok_or_else(|| DomainError::invalid("unit_id", "单位不存在", "no such unit"))?;
-            if new.role == Role::District && unit.kind != "district" {
+            if new.role == Role::District && unit.kind != UnitKind::District {
                 return Err(DomainError::invalid(
                     "unit_id",
                     "区县科协账号必须属于区县科协单位",
@@ -319,7 +322,7 @@ pub async fn create_user(state: &AppState, actor: &Actor, new: NewUser) -> AppRe
         username: Set(username),
         password_hash: Set(hash),
         display_name: Set(display_name),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         unit_id: Set(unit_id),
         team_id: Set(team_id),
         created_at: Set(now),

@@ -78,7 +78,7 @@ fn apply(active: &mut activities::ActiveModel, f: ActivityFields) -> Result<Opti
         active.name = Set(text::required("name", &v, 100)?);
     }
     if let Some(v) = f.category {
-        active.category = Set(v.as_str().to_owned());
+        active.category = Set(v);
     }
     if let Some(v) = f.planned_start {
         active.planned_start = Set(v);
@@ -137,10 +137,6 @@ async fn load_tasks(
     Ok(map)
 }
 
-fn status_of(a: &activities::Model) -> AppResult<ActivityStatus> {
-    ActivityStatus::parse(&a.status).ok_or_else(|| AppError::internal("unknown activity status"))
-}
-
 /// R-PREREG: registration only before the planned start.
 #[tracing::instrument(skip_all, fields(team_id))]
 pub async fn register(
@@ -170,7 +166,7 @@ pub async fn register(
     activity::check_plan(start, end, now)?;
     let mut active = activities::ActiveModel {
         team_id: Set(team_id),
-        status: Set(ActivityStatus::Registered.as_str().to_owned()),
+        status: Set(ActivityStatus::Registered),
         registered_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -236,7 +232,7 @@ pub async fn list(
         q = q.filter(activities::Column::TeamId.eq(t));
     }
     if let Some(s) = filter.status {
-        q = q.filter(activities::Column::Status.eq(s.as_str()));
+        q = q.filter(activities::Column::Status.eq(s));
     }
     if let Some(from) = filter.from {
         q = q.filter(activities::Column::PlannedStart.gte(from));
@@ -281,7 +277,7 @@ pub async fn update(
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find_for_write(&txn, caller, id, &[Role::Admin, Role::Team]).await?;
-    activity::check_editable(status_of(&before)?, before.planned_start, now)?;
+    activity::check_editable(before.status, before.planned_start, now)?;
     let old_tasks = load_tasks(&txn, &[id]).await?.remove(&id).unwrap_or_default();
     let start = f.planned_start.unwrap_or(before.planned_start);
     let end = f.planned_end.unwrap_or(before.planned_end);
@@ -317,7 +313,7 @@ pub async fn cancel(state: &AppState, caller: &Caller, id: i32) -> AppResult<Act
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find_for_write(&txn, caller, id, &[Role::Admin, Role::Team]).await?;
-    match status_of(&before)? {
+    match before.status {
         ActivityStatus::Registered => {}
         ActivityStatus::Cancelled => {
             return Err(DomainError::conflict(
@@ -337,7 +333,7 @@ pub async fn cancel(state: &AppState, caller: &Caller, id: i32) -> AppResult<Act
         }
     }
     let mut active: activities::ActiveModel = before.clone().into();
-    active.status = Set(ActivityStatus::Cancelled.as_str().to_owned());
+    active.status = Set(ActivityStatus::Cancelled);
     active.cancelled_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -369,9 +365,9 @@ pub async fn report(
     let summary = text::required("summary", &summary, 2000)?;
     let txn = state.db.begin().await?;
     let before = find_for_write(&txn, caller, id, &[Role::Team]).await?;
-    activity::check_report(status_of(&before)?, before.planned_start, &report, now)?;
+    activity::check_report(before.status, before.planned_start, &report, now)?;
     let mut active: activities::ActiveModel = before.clone().into();
-    active.status = Set(ActivityStatus::Reported.as_str().to_owned());
+    active.status = Set(ActivityStatus::Reported);
     active.actual_start = Set(Some(report.actual_start));
     active.actual_end = Set(Some(report.actual_end));
     active.sessions = Set(Some(report.sessions));

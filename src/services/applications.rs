@@ -71,10 +71,6 @@ pub async fn find_visible(
     }
 }
 
-pub fn status_of(app: &applications::Model) -> AppResult<ApplicationStatus> {
-    ApplicationStatus::parse(&app.status).ok_or_else(|| AppError::internal("unknown application status"))
-}
-
 /// An application its own team may change: 404 outside the scope, 403 for other roles in
 /// scope, 409 `application_not_editable` unless `draft` or `returned`.
 pub async fn find_editable_by_owner(
@@ -84,7 +80,7 @@ pub async fn find_editable_by_owner(
 ) -> AppResult<applications::Model> {
     let app = find_visible(db, caller, id).await?;
     caller.require(&[Role::Team])?;
-    if !status_of(&app)?.is_editable() {
+    if !app.status.is_editable() {
         return Err(DomainError::conflict(
             "application_not_editable",
             "申报书已提交，只有草稿或退回修改状态才能修改",
@@ -222,7 +218,7 @@ pub async fn create(
     let txn = state.db.begin().await?;
     let cycle = cycles::find(&txn, cycle_id).await?;
     authz::team_for_write(&txn, caller, team_id).await?;
-    let status = cycles::status_of(&cycle)?;
+    let status = cycle.status;
     if !window_is_open(
         status,
         cycle.applications_open_at,
@@ -244,7 +240,7 @@ pub async fn create(
         overview: Set(String::new()),
         highlights: Set(String::new()),
         benefits: Set(String::new()),
-        status: Set(ApplicationStatus::Draft.as_str().to_owned()),
+        status: Set(ApplicationStatus::Draft),
         tier_override: Set(None),
         submitted_at: Set(None),
         created_at: Set(now),
@@ -394,7 +390,7 @@ pub async fn list(
         q = q.filter(applications::Column::CycleId.eq(c));
     }
     if let Some(s) = filter.status {
-        q = q.filter(applications::Column::Status.eq(s.as_str()));
+        q = q.filter(applications::Column::Status.eq(s));
     }
     if let Some(t) = filter.team_id {
         q = q.filter(applications::Column::TeamId.eq(t));

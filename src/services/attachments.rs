@@ -56,7 +56,7 @@ pub async fn attach(
     let now = state.now();
     let row = attachments::ActiveModel {
         application_id: Set(application_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         filename: Set(sanitize_filename(filename)),
         size: Set(i64::try_from(received.size()).map_err(AppError::internal)?),
         sha256: Set(received.sha256().to_owned()),

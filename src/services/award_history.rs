@@ -5,7 +5,7 @@ use crate::{
     authz::Caller,
     domain::{
         application::parse_project_name,
-        award_import::{self, RowProblem, YEARS},
+        award_import::{self, AwardSource, RowProblem, YEARS},
         ranking::Tier,
         roles::Role,
     },
@@ -19,10 +19,6 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
-
-/// How a record entered the history.
-pub const SOURCE_MANUAL: &str = "manual";
-pub const SOURCE_IMPORT: &str = "import";
 
 pub struct NewAward {
     pub year: i32,
@@ -78,8 +74,8 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewAward) -> AppResu
         year: Set(year),
         team_id: Set(team.id),
         project_name: Set(project_name),
-        tier: Set(new.tier.as_str().to_owned()),
-        source: Set(SOURCE_MANUAL.to_owned()),
+        tier: Set(new.tier),
+        source: Set(AwardSource::Manual),
         created_at: Set(now),
         ..Default::default()
     }
@@ -159,8 +155,8 @@ pub async fn import(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppRes
             year: Set(r.year),
             team_id: Set(teams[&r.team_name]),
             project_name: Set(r.project_name),
-            tier: Set(r.tier.as_str().to_owned()),
-            source: Set(SOURCE_IMPORT.to_owned()),
+            tier: Set(r.tier),
+            source: Set(AwardSource::Import),
             created_at: Set(now),
             ..Default::default()
         }

@@ -4,7 +4,7 @@
 use crate::{
     authz::Caller,
     domain::{
-        cycle::{self, Criterion, CycleSettings, CycleStatus, TierRule},
+        cycle::{self, Criterion, CycleSettings, CycleStatus, Rubric, TierRule, Tiers},
         ranking::Aggregation,
         roles::Role,
         text,
@@ -54,10 +54,6 @@ pub fn cycle_state(zh: &'static str, en: &'static str) -> AppError {
     DomainError::conflict("cycle_state", zh, en).into()
 }
 
-pub fn status_of(c: &cycles::Model) -> AppResult<CycleStatus> {
-    CycleStatus::parse(&c.status).ok_or_else(|| AppError::internal("unknown cycle status"))
-}
-
 fn settings_of(c: &cycles::Model) -> CycleSettings {
     CycleSettings {
         applications_open_at: c.applications_open_at,
@@ -66,8 +62,8 @@ fn settings_of(c: &cycles::Model) -> CycleSettings {
         activity_period_end: c.activity_period_end,
         min_award_score: c.min_award_score_tenths as f64 / 10.0,
         reviewers_per_application: i64::from(c.reviewers_per_application),
-        tiers: cycle::tiers_from_json(&c.tiers),
-        rubric: cycle::rubric_from_json(&c.rubric),
+        tiers: c.tiers.0.clone(),
+        rubric: c.rubric.0.clone(),
     }
 }
 
@@ -85,7 +81,7 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
         active.title = Set(text::required("title", &t, 100)?);
     }
     if let Some(a) = f.aggregation {
-        active.aggregation = Set(cycle::aggregation_str(a).to_owned());
+        active.aggregation = Set(a);
     }
     let s = CycleSettings {
         applications_open_at: f.applications_open_at.unwrap_or(current.applications_open_at),
@@ -106,8 +102,8 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
     active.activity_period_end = Set(s.activity_period_end);
     active.min_award_score_tenths = Set(min_tenths);
     active.reviewers_per_application = Set(s.reviewers_per_application as i32);
-    active.tiers = Set(serde_json::to_string(&s.tiers).map_err(AppError::internal)?);
-    active.rubric = Set(serde_json::to_string(&s.rubric).map_err(AppError::internal)?);
+    active.tiers = Set(Tiers(s.tiers));
+    active.rubric = Set(Rubric(s.rubric));
     Ok(())
 }
 
@@ -148,8 +144,8 @@ pub async fn create(state: &AppState, caller: &Caller, f: CycleFields) -> AppRes
     };
     let mut active = cycles::ActiveModel {
         year: Set(f.year.ok_or_else(|| missing("year"))?),
-        aggregation: Set(cycle::aggregation_str(f.aggregation.unwrap_or(Aggregation::Mean)).to_owned()),
-        status: Set(CycleStatus::Draft.as_str().to_owned()),
+        aggregation: Set(f.aggregation.unwrap_or(Aggregation::Mean)),
+        status: Set(CycleStatus::Draft),
         publicity_ends_at: Set(None),
         published_at: Set(None),
         finalized_at: Set(None),
@@ -192,7 +188,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i32, f: CycleFields) 
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find(&txn, id).await?;
-    match status_of(&before)? {
+    match before.status {
         CycleStatus::Draft => {}
         CycleStatus::Open if f.only_window() => {}
         CycleStatus::Open => {
@@ -235,7 +231,7 @@ pub async fn transition(
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = find(&txn, id).await?;
-    let from = status_of(&before)?;
+    let from = before.status;
     let ok = matches!(
         (from, to),
         (CycleStatus::Draft, CycleStatus::Open) | (CycleStatus::Open, CycleStatus::Reviewing)
@@ -247,7 +243,7 @@ pub async fn transition(
         ));
     }
     let mut active: cycles::ActiveModel = before.clone().into();
-    active.status = Set(to.as_str().to_owned());
+    active.status = Set(to);
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     let action = if to == CycleStatus::Open { "open" } else { "close" };

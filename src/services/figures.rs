@@ -1,8 +1,8 @@
 //! Objective figures of an application: its counted activities, their sessions and people
 //! served (what experts see and what breaks ranking ties, R-RANK).
 
-use crate::error::AppResult;
 use crate::services::submission::is_counted;
+use crate::{domain::activity::ActivityStatus, error::AppResult};
 use entity::{activities, application_activities, applications, cycles};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -40,7 +40,7 @@ pub async fn for_applications(db: &impl ConnectionTrait, ids: &[i32]) -> AppResu
     let activity_ids: Vec<i32> = links.iter().map(|l| l.activity_id).collect();
     let acts: HashMap<i32, activities::Model> = activities::Entity::find()
         .filter(activities::Column::Id.is_in(activity_ids))
-        .filter(activities::Column::Status.eq("reported"))
+        .filter(activities::Column::Status.eq(ActivityStatus::Reported))
         .all(db)
         .await?
         .into_iter()

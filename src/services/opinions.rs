@@ -4,12 +4,12 @@ use crate::{
     authz::Caller,
     domain::{
         application::{self as rules, ApplicationStatus, Decision, OpinionStep},
-        roles::Role,
+        roles::{Role, UnitKind},
         text,
     },
     error::{AppError, AppResult, DomainError},
     services::{
-        applications::{ApplicationFilter, ApplicationView, find_visible, status_of},
+        applications::{ApplicationFilter, ApplicationView, find_visible},
         audit::Change,
     },
     state::AppState,
@@ -47,11 +47,11 @@ pub async fn give_opinion(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("unit missing"))?;
-    let step = my_step(caller, &unit, status_of(&before)?).ok_or_else(rules::not_your_turn)?;
+    let step = my_step(caller, &unit, before.status).ok_or_else(rules::not_your_turn)?;
     opinions::ActiveModel {
         application_id: Set(id),
-        step: Set(step.as_str().to_owned()),
-        decision: Set(decision.as_str().to_owned()),
+        step: Set(step),
+        decision: Set(decision),
         comment: Set(comment),
         actor_id: Set(caller.user_id),
         at: Set(now),
@@ -60,7 +60,7 @@ pub async fn give_opinion(
     .insert(&txn)
     .await?;
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(rules::after_opinion(step, decision).as_str().to_owned());
+    active.status = Set(rules::after_opinion(step, decision));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     Change::new(
@@ -80,7 +80,9 @@ pub async fn give_opinion(
 /// is due now: the unit's own user, then the recommending district's (a district unit is its
 /// own recommender), then the admin.
 pub fn my_step(caller: &Caller, unit: &units::Model, status: ApplicationStatus) -> Option<OpinionStep> {
-    let district_id = unit.parent_id.or((unit.kind == "district").then_some(unit.id));
+    let district_id = unit
+        .parent_id
+        .or((unit.kind == UnitKind::District).then_some(unit.id));
     let step = rules::step_due(status, district_id.is_some())?;
     let mine = match step {
         OpinionStep::Unit => caller.is(Role::Unit) && caller.unit_id == Some(unit.id),
@@ -100,7 +102,7 @@ pub async fn pending(state: &AppState, caller: &Caller) -> AppResult<Vec<Applica
     let (all, _) = crate::services::applications::list(state, caller, filter(), 0, 10_000).await?;
     let mut out = Vec::new();
     for v in all {
-        if my_step(caller, &v.unit, status_of(&v.app)?).is_some() {
+        if my_step(caller, &v.unit, v.app.status).is_some() {
             out.push(v);
         }
     }

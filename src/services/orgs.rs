@@ -36,7 +36,7 @@ pub async fn create_unit(state: &AppState, caller: &Caller, new: NewUnit) -> App
     if let Some(pid) = new.parent_id {
         let parent = units::Entity::find_by_id(pid).one(&txn).await?;
         match parent {
-            Some(p) if p.kind == UnitKind::District.as_str() => {}
+            Some(p) if p.kind == UnitKind::District => {}
             Some(_) => {
                 return Err(DomainError::invalid(
                     "parent_id",
@@ -58,7 +58,7 @@ pub async fn create_unit(state: &AppState, caller: &Caller, new: NewUnit) -> App
     }
     let unit = units::ActiveModel {
         name: Set(name),
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind),
         parent_id: Set(new.parent_id),
         created_at: Set(now),
         ..Default::default()

@@ -21,7 +21,7 @@ use crate::{
     services::{
         audit::Change,
         idempotency::{self, Begin, Stored},
-        payouts::{self as read, PayoutView, status_of},
+        payouts::{self as read, PayoutView},
     },
     state::AppState,
 };
@@ -48,13 +48,10 @@ pub struct PaymentIn {
 /// After a conditional update touched no row: why not (404, 409 `already_paid`, 409 `payout_state`).
 async fn refused(db: &impl ConnectionTrait, id: i32, action: PayoutAction) -> AppError {
     match read::find(db, id).await {
-        Ok(p) => match status_of(&p) {
-            Ok(status) => payout::check(status, action)
-                .err()
-                .map(AppError::from)
-                .unwrap_or_else(|| AppError::internal("conditional update refused an allowed transition")),
-            Err(e) => e,
-        },
+        Ok(p) => payout::check(p.status, action)
+            .err()
+            .map(AppError::from)
+            .unwrap_or_else(|| AppError::internal("conditional update refused an allowed transition")),
         Err(e) => e,
     }
 }
@@ -110,7 +107,7 @@ pub async fn mark_paid(
     }
     // 2. The state change, decided by the database.
     let changed = payouts::Entity::update_many()
-        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Paid.as_str()))
+        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Paid))
         .col_expr(payouts::Column::PaidOn, Expr::value(paid_on))
         .col_expr(
             payouts::Column::BankReference,
@@ -118,7 +115,7 @@ pub async fn mark_paid(
         )
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.eq(id))
-        .filter(payouts::Column::Status.is_in(PayoutStatus::open_strs()))
+        .filter(payouts::Column::Status.is_in(PayoutStatus::OPEN))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -164,14 +161,11 @@ pub async fn mark_failed(state: &AppState, caller: &Caller, id: i32, reason: &st
     let txn = state.db.begin().await?;
     let before = read::find(&txn, id).await?;
     let changed = payouts::Entity::update_many()
-        .col_expr(
-            payouts::Column::Status,
-            Expr::value(PayoutStatus::Failed.as_str()),
-        )
+        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Failed))
         .col_expr(payouts::Column::FailureReason, Expr::value(reason))
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.eq(id))
-        .filter(payouts::Column::Status.is_in(PayoutStatus::open_strs()))
+        .filter(payouts::Column::Status.is_in(PayoutStatus::OPEN))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -207,7 +201,7 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankIn) -
     let account_name = text::required("bank.account_name", &bank.account_name, 100)?;
     let txn = state.db.begin().await?;
     let failed = read::find(&txn, id).await?;
-    payout::check(status_of(&failed)?, PayoutAction::Reissue)?;
+    payout::check(failed.status, PayoutAction::Reissue)?;
     let earlier = payouts::Entity::find()
         .filter(payouts::Column::ReissueOf.eq(id))
         .one(&txn)
@@ -224,12 +218,12 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i32, bank: BankIn) -
         cycle_id: Set(failed.cycle_id),
         application_id: Set(failed.application_id),
         team_id: Set(failed.team_id),
-        tier: Set(award.tier.clone()),
+        tier: Set(award.tier),
         amount_fen: Set(award.amount_fen),
         bank_name: Set(bank_name),
         account_no: Set(account_no.into_inner()),
         account_name: Set(account_name),
-        status: Set(PayoutStatus::Pending.as_str().to_owned()),
+        status: Set(PayoutStatus::Pending),
         reissue_of: Set(Some(id)),
         created_at: Set(now),
         updated_at: Set(now),

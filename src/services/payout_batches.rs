@@ -14,10 +14,7 @@ use crate::{
     },
     error::{AppError, AppResult, DomainError},
     export::payout_sheet::{PayoutLine, PayoutSheet, build_payout_sheet},
-    services::{
-        audit::Change,
-        payouts::{self as read, status_of},
-    },
+    services::{audit::Change, payouts as read},
     state::AppState,
 };
 use entity::{cycles, payout_batches, payouts, users};
@@ -78,7 +75,7 @@ async fn selection(
     let Some(mut ids) = ids else {
         return Ok(payouts::Entity::find()
             .filter(payouts::Column::CycleId.eq(cycle_id))
-            .filter(payouts::Column::Status.eq(PayoutStatus::Pending.as_str()))
+            .filter(payouts::Column::Status.eq(PayoutStatus::Pending))
             .filter(payouts::Column::BatchId.is_null())
             .order_by_asc(payouts::Column::Id)
             .all(db)
@@ -110,7 +107,7 @@ async fn selection(
         return Err(already_batched());
     }
     for p in &rows {
-        payout::check(status_of(p)?, PayoutAction::Batch).map_err(|e| e.field("payout_ids"))?;
+        payout::check(p.status, PayoutAction::Batch).map_err(|e| e.field("payout_ids"))?;
     }
     Ok(rows)
 }
@@ -175,14 +172,11 @@ pub async fn create(
     .await?;
     let ids: Vec<i32> = chosen.iter().map(|p| p.id).collect();
     let moved = payouts::Entity::update_many()
-        .col_expr(
-            payouts::Column::Status,
-            Expr::value(PayoutStatus::Exported.as_str()),
-        )
+        .col_expr(payouts::Column::Status, Expr::value(PayoutStatus::Exported))
         .col_expr(payouts::Column::BatchId, Expr::value(batch.id))
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
         .filter(payouts::Column::Id.is_in(ids.clone()))
-        .filter(payouts::Column::Status.eq(PayoutStatus::Pending.as_str()))
+        .filter(payouts::Column::Status.eq(PayoutStatus::Pending))
         .filter(payouts::Column::BatchId.is_null())
         .exec(&txn)
         .await?;

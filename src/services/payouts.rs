@@ -64,14 +64,6 @@ impl PayoutView {
     }
 }
 
-pub fn status_of(p: &payouts::Model) -> AppResult<PayoutStatus> {
-    PayoutStatus::parse(&p.status).ok_or_else(|| AppError::internal("unknown payout status"))
-}
-
-pub fn tier_of(s: &str) -> AppResult<Tier> {
-    Tier::parse(s).ok_or_else(|| AppError::internal("unknown tier"))
-}
-
 pub fn not_found() -> AppError {
     DomainError::not_found("发放记录", "payout").into()
 }
@@ -129,8 +121,8 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<payouts::Model>) -> AppR
                 .cloned()
                 .unwrap_or_default();
             Ok(PayoutView {
-                status: status_of(&p)?,
-                tier: tier_of(&p.tier)?,
+                status: p.status,
+                tier: p.tier,
                 team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
                 project_name: projects.get(&p.application_id).cloned().unwrap_or_default(),
                 account_name_differs: account_name_differs(&p.account_name, &unit_name),
@@ -182,7 +174,7 @@ pub async fn list(
         q = q.filter(payouts::Column::CycleId.eq(c));
     }
     if let Some(s) = filter.status {
-        q = q.filter(payouts::Column::Status.eq(s.as_str()));
+        q = q.filter(payouts::Column::Status.eq(s));
     }
     let total = q.clone().count(&state.db).await?;
     let rows = q.offset(offset).limit(limit).all(&state.db).await?;
@@ -232,7 +224,7 @@ pub async fn summary(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRes
         .await?
         .ok_or_else(|| DomainError::not_found("评审周期", "cycle"))?;
     // A cycle has tens of awards: summing in Rust keeps it integer and portable.
-    let rows: Vec<(String, i64)> = payouts::Entity::find()
+    let rows: Vec<(PayoutStatus, i64)> = payouts::Entity::find()
         .select_only()
         .column(payouts::Column::Status)
         .column(payouts::Column::AmountFen)
@@ -249,8 +241,6 @@ pub async fn summary(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRes
         })
         .collect();
     for (status, amount) in rows {
-        let status =
-            PayoutStatus::parse(&status).ok_or_else(|| AppError::internal("unknown payout status"))?;
         if let Some(t) = by_status.iter_mut().find(|t| t.status == status) {
             t.count += 1;
             t.total_fen = add(t.total_fen, amount)?;

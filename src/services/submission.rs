@@ -3,6 +3,7 @@
 use crate::{
     authz::Caller,
     domain::{
+        activity::ActivityStatus,
         application::ApplicationStatus,
         cst_date,
         cycle::{CycleStatus, window_is_open},
@@ -36,7 +37,7 @@ pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i3
     }
     let Some(prev_cycle) = cycle_entity::Entity::find()
         .filter(cycle_entity::Column::Year.eq(prev))
-        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized.as_str()))
+        .filter(cycle_entity::Column::Status.eq(CycleStatus::Finalized))
         .one(db)
         .await?
     else {
@@ -84,7 +85,7 @@ pub async fn readiness(
     check(
         "在申报时间内",
         window_is_open(
-            cycles::status_of(cycle)?,
+            cycle.status,
             cycle.applications_open_at,
             cycle.applications_close_at,
             now,
@@ -176,7 +177,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
         return Err(unmet.error.into());
     }
     let mut active: applications::ActiveModel = before.clone().into();
-    active.status = Set(ApplicationStatus::Submitted.as_str().to_owned());
+    active.status = Set(ApplicationStatus::Submitted);
     active.submitted_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -205,9 +206,9 @@ pub fn why_not_counted(
     let day = cst_date(a.actual_start.unwrap_or(a.planned_start));
     if a.team_id != team_id {
         Some("不是本队的活动")
-    } else if a.status == "cancelled" {
+    } else if a.status == ActivityStatus::Cancelled {
         Some("活动已取消")
-    } else if a.status != "reported" {
+    } else if a.status != ActivityStatus::Reported {
         Some("活动尚未填报")
     } else if a.registered_at >= a.planned_start {
         Some("活动未在开始前登记")

@@ -2,60 +2,25 @@
 //! bytes, never by the file name.
 
 use crate::config::UploadLimits;
-use poem_openapi::Enum;
-use serde::{Deserialize, Serialize};
 
-/// What an attachment is evidence of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    /// 活动总结 (pdf, docx, jpg, png).
-    Summary,
-    /// 活动报道 (pdf, docx, jpg, png).
-    Report,
-    /// 典型案例 (pdf, docx, jpg, png).
-    Case,
-    /// 活动图片 (jpg, png).
-    Photo,
-    /// 活动视频 (mp4).
-    Video,
+pub use vocab::EvidenceKind;
+
+/// The file types a kind accepts.
+pub fn allowed(kind: EvidenceKind) -> &'static [FileType] {
+    use FileType::*;
+    match kind {
+        EvidenceKind::Summary | EvidenceKind::Report | EvidenceKind::Case => &[Pdf, Docx, Jpeg, Png],
+        EvidenceKind::Photo => &[Jpeg, Png],
+        EvidenceKind::Video => &[Mp4],
+    }
 }
 
-impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 5] = [Self::Summary, Self::Report, Self::Case, Self::Photo, Self::Video];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Summary => "summary",
-            Self::Report => "report",
-            Self::Case => "case",
-            Self::Photo => "photo",
-            Self::Video => "video",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// The file types this kind accepts.
-    pub fn allowed(self) -> &'static [FileType] {
-        use FileType::*;
-        match self {
-            Self::Summary | Self::Report | Self::Case => &[Pdf, Docx, Jpeg, Png],
-            Self::Photo => &[Jpeg, Png],
-            Self::Video => &[Mp4],
-        }
-    }
-
-    /// The configured size limit for this kind, in bytes.
-    pub fn max_bytes(self, limits: &UploadLimits) -> u64 {
-        match self {
-            Self::Summary | Self::Report | Self::Case => limits.document,
-            Self::Photo => limits.photo,
-            Self::Video => limits.video,
-        }
+/// The configured size limit for a kind, in bytes.
+pub fn max_bytes(kind: EvidenceKind, limits: &UploadLimits) -> u64 {
+    match kind {
+        EvidenceKind::Summary | EvidenceKind::Report | EvidenceKind::Case => limits.document,
+        EvidenceKind::Photo => limits.photo,
+        EvidenceKind::Video => limits.video,
     }
 }
 
@@ -150,12 +115,12 @@ mod tests {
 
     #[test]
     fn kinds_accept_their_types_only() {
-        assert!(EvidenceKind::Summary.allowed().contains(&FileType::Docx));
-        assert!(EvidenceKind::Case.allowed().contains(&FileType::Jpeg));
-        assert!(!EvidenceKind::Photo.allowed().contains(&FileType::Pdf));
-        assert!(!EvidenceKind::Photo.allowed().contains(&FileType::Mp4));
-        assert_eq!(EvidenceKind::Video.allowed(), &[FileType::Mp4]);
-        assert!(!EvidenceKind::Report.allowed().contains(&FileType::Mp4));
+        assert!(allowed(EvidenceKind::Summary).contains(&FileType::Docx));
+        assert!(allowed(EvidenceKind::Case).contains(&FileType::Jpeg));
+        assert!(!allowed(EvidenceKind::Photo).contains(&FileType::Pdf));
+        assert!(!allowed(EvidenceKind::Photo).contains(&FileType::Mp4));
+        assert_eq!(allowed(EvidenceKind::Video), &[FileType::Mp4]);
+        assert!(!allowed(EvidenceKind::Report).contains(&FileType::Mp4));
     }
 
     #[test]
@@ -165,10 +130,10 @@ mod tests {
             document: 2,
             video: 3,
         };
-        assert_eq!(EvidenceKind::Photo.max_bytes(&limits), 1);
-        assert_eq!(EvidenceKind::Summary.max_bytes(&limits), 2);
-        assert_eq!(EvidenceKind::Case.max_bytes(&limits), 2);
-        assert_eq!(EvidenceKind::Video.max_bytes(&limits), 3);
+        assert_eq!(max_bytes(EvidenceKind::Photo, &limits), 1);
+        assert_eq!(max_bytes(EvidenceKind::Summary, &limits), 2);
+        assert_eq!(max_bytes(EvidenceKind::Case, &limits), 2);
+        assert_eq!(max_bytes(EvidenceKind::Video, &limits), 3);
         for k in EvidenceKind::ALL {
             assert_eq!(EvidenceKind::parse(k.as_str()), Some(k));
         }

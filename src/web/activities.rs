@@ -15,7 +15,7 @@ use crate::{
         cst,
         roles::Role,
     },
-    error::{AppError, DomainError},
+    error::DomainError,
     services::{
         activities::{self, ActivityFields, ActivityFilter, ActivityRecord},
         orgs,
@@ -52,7 +52,7 @@ pub struct ActivityRow {
 }
 
 fn status(a: &entity::activities::Model) -> Result<ActivityStatus, PageError> {
-    ActivityStatus::parse(&a.status).ok_or_else(|| AppError::internal("unknown activity status").into())
+    Ok(a.status)
 }
 
 pub fn row(
@@ -84,7 +84,7 @@ pub fn row(
     Ok(ActivityRow {
         id: a.id,
         name: a.name.clone(),
-        category: a.category.clone(),
+        category: a.category.as_str().to_owned(),
         team_name,
         start: format::time(a.planned_start),
         end: format::time(a.planned_end),
@@ -249,7 +249,7 @@ impl ActivityForm {
         let a = &r.activity;
         Self {
             name: a.name.clone(),
-            category: a.category.clone(),
+            category: a.category.as_str().to_owned(),
             planned_start: format::input_time(a.planned_start),
             planned_end: format::input_time(a.planned_end),
             location: a.location.clone(),
@@ -352,7 +352,7 @@ async fn render_form(
             heading,
             form,
             errors,
-            categories: Category::names(),
+            categories: Category::ALL.map(Category::as_str),
         },
         status,
     ))

@@ -49,7 +49,7 @@ pub fn status_label(s: ApplicationStatus) -> (&'static str, &'static str) {
 }
 
 fn status_of(app: &entity::applications::Model) -> Result<ApplicationStatus, PageError> {
-    Ok(applications::status_of(app)?)
+    Ok(app.status)
 }
 
 /// The cycles whose application window is open now.
@@ -58,12 +58,7 @@ async fn open_cycles(state: &AppState) -> Result<Vec<entity::cycles::Model>, Pag
     let now = state.now();
     let mut out = vec![];
     for c in all {
-        if window_is_open(
-            cycles::status_of(&c)?,
-            c.applications_open_at,
-            c.applications_close_at,
-            now,
-        ) {
+        if window_is_open(c.status, c.applications_open_at, c.applications_close_at, now) {
             out.push(c);
         }
     }
@@ -502,11 +497,11 @@ pub async fn render_page(
         .opinions
         .iter()
         .map(|(o, who)| {
-            let step = OpinionStep::parse(&o.step).map_or("意见", step_label);
-            let (decision, class) = match o.decision.as_str() {
-                "approve" => ("同意", "approve"),
-                "return" => ("退回修改", "return"),
-                _ => ("不同意", "reject"),
+            let step = step_label(o.step);
+            let (decision, class) = match o.decision {
+                Decision::Approve => ("同意", "approve"),
+                Decision::Return => ("退回修改", "return"),
+                Decision::Reject => ("不同意", "reject"),
             };
             OpinionRow {
                 step,

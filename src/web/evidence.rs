@@ -13,7 +13,7 @@ use crate::{
     error::{AppError, DomainError},
     services::{applications, attachments},
     state::AppState,
-    storage::{EvidenceKind, FileType},
+    storage::{EvidenceKind, FileType, Policy},
 };
 use askama::Template;
 use poem::{
@@ -83,13 +83,13 @@ pub async fn view(
     error: Option<String>,
 ) -> Result<EvidenceView, PageError> {
     let app = applications::find_visible(&state.db, &s.caller, app_id).await?;
-    let editable = s.caller.is(Role::Team) && applications::status_of(&app)?.is_editable();
+    let editable = s.caller.is(Role::Team) && app.status.is_editable();
     let files = attachments::list(state, &s.caller, app_id)
         .await?
         .into_iter()
         .map(|a| FileRow {
             id: a.id,
-            kind: EvidenceKind::parse(&a.kind).map_or("材料", kind_label),
+            kind: kind_label(a.kind),
             is_image: a.content_type.starts_with("image/"),
             is_pdf: a.content_type == "application/pdf",
             filename: a.filename,
@@ -100,8 +100,9 @@ pub async fn view(
     let kinds = EvidenceKind::ALL
         .into_iter()
         .map(|k| {
-            let max = k.max_bytes(limits);
-            let (names, accept) = type_names(k.allowed());
+            let policy = Policy::for_kind(k, limits);
+            let max = policy.max_bytes;
+            let (names, accept) = type_names(policy.allowed);
             KindOption {
                 value: k.as_str(),
                 label: kind_label(k),

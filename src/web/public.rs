@@ -33,7 +33,7 @@ async fn public_cycles(state: &AppState) -> Result<Vec<PublicCycle>, PageError> 
     let (all, _) = cycles::list(state, 0, 100).await?;
     let mut out = vec![];
     for c in all.into_iter().rev() {
-        let label = match cycles::status_of(&c)? {
+        let label = match c.status {
             CycleStatus::Published => "公示中",
             CycleStatus::Finalized => "已定案",
             _ => continue,
@@ -187,8 +187,7 @@ async fn results_page(
 ) -> Result<ResultsTpl, PageError> {
     let ranking = review::results::public(state, id).await?;
     let cycle = &ranking.cycle;
-    let objections_open =
-        check_objection_window(cycles::status_of(cycle)?, cycle.publicity_ends_at, state.now()).is_ok();
+    let objections_open = check_objection_window(cycle.status, cycle.publicity_ends_at, state.now()).is_ok();
     Ok(ResultsTpl {
         l: Layout::public(format!("{} · 结果公示", cycle.title), &csrf_of(req)),
         cycle_id: id,

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     domain::roles::Role,
-    services::{activities, applications, opinions, orgs},
+    services::{activities, opinions, orgs},
     state::AppState,
 };
 use askama::Template;
@@ -41,7 +41,7 @@ async fn pending_rows(state: &AppState, s: &Session) -> Result<Vec<PendingRow>, 
             team_name: v.team.name.clone(),
             unit_name: v.unit.name.clone(),
             submitted: v.app.submitted_at.map(format::time).unwrap_or_default(),
-            status: status_label(applications::status_of(&v.app)?).0,
+            status: status_label(v.app.status).0,
         });
     }
     Ok(out)

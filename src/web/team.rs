@@ -62,12 +62,7 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
     let (all_cycles, _) = cycles::list(state, 0, 100).await?;
     let mut open = None;
     for c in all_cycles {
-        if window_is_open(
-            cycles::status_of(&c)?,
-            c.applications_open_at,
-            c.applications_close_at,
-            now,
-        ) {
+        if window_is_open(c.status, c.applications_open_at, c.applications_close_at, now) {
             open = Some(c);
         }
     }
@@ -80,7 +75,7 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
         };
         let (mine, _) = applications::list(state, &s.caller, f, 0, 1).await?;
         if let Some(v) = mine.into_iter().next() {
-            let st = applications::status_of(&v.app)?;
+            let st = v.app.status;
             let missing = if st.is_editable() {
                 submission::readiness(&state.db, &v.app, cycle, &v.team, now)
                     .await?

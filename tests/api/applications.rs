@@ -394,8 +394,8 @@ async fn last_years_winner_may_not_apply() {
         year: Set(2026),
         team_id: Set(team2 as i32),
         project_name: Set("项目".into()),
-        tier: Set("third".into()),
-        source: Set("manual".into()),
+        tier: Set(zhihui::domain::ranking::Tier::Third),
+        source: Set(zhihui::domain::award_import::AwardSource::Manual),
         created_at: Set(app.now()),
         ..Default::default()
     }

@@ -353,7 +353,7 @@ impl TestApp {
             .unwrap();
         entity::attachments::ActiveModel {
             application_id: Set(application_id as i32),
-            kind: Set(kind.into()),
+            kind: Set(zhihui::storage::EvidenceKind::parse(kind).expect("a known evidence kind")),
             filename: Set(format!("{kind}.bin")),
             size: Set(4),
             sha256: Set("0".repeat(64)),
@@ -405,10 +405,10 @@ impl TestApp {
     pub async fn seed_draft_application(&self, team_id: i64) -> i64 {
         use entity::{applications, cycles};
         use sea_orm::{ActiveModelTrait, Set};
+        use zhihui::domain::cycle;
         let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::SeqCst) as i32;
         let now = self.now();
         let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let rubric = serde_json::to_string(&zhihui::domain::cycle::default_rubric()).unwrap();
         let cycle = cycles::ActiveModel {
             year: Set(2060 + n),
             title: Set(format!("{}年度智惠行动", 2060 + n)),
@@ -418,10 +418,14 @@ impl TestApp {
             activity_period_end: Set(day(2024, 12, 31)),
             min_award_score_tenths: Set(600),
             reviewers_per_application: Set(3),
-            aggregation: Set("mean".into()),
-            tiers: Set(r#"[{"tier":"first","quota":1,"subsidy_fen":1000000}]"#.into()),
-            rubric: Set(rubric),
-            status: Set("open".into()),
+            aggregation: Set(cycle::Aggregation::Mean),
+            tiers: Set(cycle::Tiers(vec![cycle::TierRule {
+                tier: zhihui::domain::ranking::Tier::First,
+                quota: 1,
+                subsidy_fen: 1_000_000,
+            }])),
+            rubric: Set(cycle::Rubric(cycle::default_rubric())),
+            status: Set(cycle::CycleStatus::Open),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -443,7 +447,7 @@ impl TestApp {
             bank_name: Set("中国工商银行沈阳分行".into()),
             account_no: Set("6222020200010123".into()),
             account_name: Set("沈阳市某单位".into()),
-            status: Set("draft".into()),
+            status: Set(zhihui::domain::application::ApplicationStatus::Draft),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -464,7 +468,8 @@ impl TestApp {
             .unwrap()
             .expect("application exists")
             .into_active_model();
-        a.status = Set(status.into());
+        a.status =
+            Set(zhihui::domain::application::ApplicationStatus::parse(status).expect("a known status"));
         a.update(&self.db).await.unwrap();
     }
 

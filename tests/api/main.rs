@@ -18,5 +18,6 @@ mod review_assign;
 mod review_publicity;
 mod review_rank;
 mod review_seed;
+mod stored_values;
 mod story;
 mod web_pages;

@@ -8,7 +8,9 @@ use entity::{applications, awards, cycles, payouts};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, Set};
 use zhihui::domain::{
-    cycle::{TierRule, default_rubric},
+    application::ApplicationStatus,
+    cycle::{Aggregation, CycleStatus, Rubric, TierRule, Tiers, default_rubric},
+    payout::PayoutStatus,
     ranking::Tier,
 };
 
@@ -66,10 +68,10 @@ pub async fn finalized_cycle(app: &TestApp, year: i32) -> Finalized {
         activity_period_end: Set(NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap()),
         min_award_score_tenths: Set(600),
         reviewers_per_application: Set(3),
-        aggregation: Set("mean".into()),
-        tiers: Set(serde_json::to_string(&tiers).unwrap()),
-        rubric: Set(serde_json::to_string(&default_rubric()).unwrap()),
-        status: Set("finalized".into()),
+        aggregation: Set(Aggregation::Mean),
+        tiers: Set(Tiers(tiers)),
+        rubric: Set(Rubric(default_rubric())),
+        status: Set(CycleStatus::Finalized),
         publicity_ends_at: Set(Some(now - Duration::days(10))),
         published_at: Set(Some(now - Duration::days(20))),
         finalized_at: Set(Some(now - Duration::days(1))),
@@ -112,7 +114,7 @@ pub async fn finalized_cycle(app: &TestApp, year: i32) -> Finalized {
             bank_name: Set(bank_name.clone()),
             account_no: Set(account_no.into()),
             account_name: Set(account_name.clone()),
-            status: Set("awarded".into()),
+            status: Set(ApplicationStatus::Awarded),
             tier_override: Set(None),
             submitted_at: Set(Some(now - Duration::days(100))),
             created_at: Set(now - Duration::days(110)),
@@ -126,7 +128,7 @@ pub async fn finalized_cycle(app: &TestApp, year: i32) -> Finalized {
             cycle_id: Set(cycle.id),
             application_id: Set(application.id),
             team_id: Set(team_id),
-            tier: Set(tier.as_str().into()),
+            tier: Set(tier),
             amount_fen: Set(amount_fen),
             created_at: Set(now - Duration::days(1)),
             ..Default::default()
@@ -139,12 +141,12 @@ pub async fn finalized_cycle(app: &TestApp, year: i32) -> Finalized {
             cycle_id: Set(cycle.id),
             application_id: Set(application.id),
             team_id: Set(team_id),
-            tier: Set(tier.as_str().into()),
+            tier: Set(tier),
             amount_fen: Set(amount_fen),
             bank_name: Set(bank_name.clone()),
             account_no: Set(account_no.into()),
             account_name: Set(account_name.clone()),
-            status: Set("pending".into()),
+            status: Set(PayoutStatus::Pending),
             batch_id: Set(None),
             failure_reason: Set(None),
             reissue_of: Set(None),

@@ -175,7 +175,8 @@ async fn set_status(app: &TestApp, application: i64, status: &str) {
         .unwrap()
         .unwrap();
     let mut active: entity::applications::ActiveModel = model.into();
-    active.status = Set(status.to_owned());
+    active.status =
+        Set(zhihui::domain::application::ApplicationStatus::parse(status).expect("a known status"));
     active.update(&app.db).await.unwrap();
 }
 

@@ -280,16 +280,16 @@ async fn finalizing_creates_the_awards_and_their_pending_payouts() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(cycle.status, "finalized");
+    assert_eq!(cycle.status.as_str(), "finalized");
     assert!(cycle.finalized_at.is_some());
-    let statuses: Vec<String> = entity::applications::Entity::find()
+    let statuses: Vec<&str> = entity::applications::Entity::find()
         .filter(entity::applications::Column::CycleId.eq(s.cycle as i32))
         .order_by_asc(entity::applications::Column::Id)
         .all(&app.db)
         .await
         .unwrap()
         .into_iter()
-        .map(|a| a.status)
+        .map(|a| a.status.as_str())
         .collect();
     assert_eq!(statuses, ["awarded", "awarded", "not_awarded"]);
 
@@ -335,7 +335,7 @@ async fn finalizing_creates_the_awards_and_their_pending_payouts() {
             ),
             (a.id, a.application_id, a.team_id, a.tier.as_str(), a.amount_fen)
         );
-        assert_eq!(p.status, "pending");
+        assert_eq!(p.status.as_str(), "pending");
         assert_eq!(p.batch_id, None);
         assert_eq!(p.bank_name, BANK);
     }

@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use zhihui::domain::{
-    cycle::{TierRule, default_rubric},
+    application::ApplicationStatus,
+    cycle::{Aggregation, CycleStatus, Rubric, TierRule, Tiers, default_rubric},
     ranking::Tier,
 };
 
@@ -68,10 +69,10 @@ impl TestApp {
             activity_period_end: Set(NaiveDate::from_ymd_opt(2100, 12, 31).unwrap()),
             min_award_score_tenths: Set(spec.min_score * 10),
             reviewers_per_application: Set(spec.reviewers),
-            aggregation: Set(spec.aggregation.to_owned()),
-            tiers: Set(serde_json::to_string(&tiers).unwrap()),
-            rubric: Set(serde_json::to_string(&default_rubric()).unwrap()),
-            status: Set("reviewing".to_owned()),
+            aggregation: Set(Aggregation::parse(spec.aggregation).expect("a known aggregation")),
+            tiers: Set(Tiers(tiers)),
+            rubric: Set(Rubric(default_rubric())),
+            status: Set(CycleStatus::Reviewing),
             publicity_ends_at: Set(None),
             published_at: Set(None),
             finalized_at: Set(None),
@@ -115,7 +116,7 @@ impl TestApp {
             bank_name: Set(BANK.into()),
             account_no: Set(ACCOUNT_NO.into()),
             account_name: Set(unit_name),
-            status: Set("accepted".into()),
+            status: Set(ApplicationStatus::Accepted),
             tier_override: Set(None),
             submitted_at: Set(Some(now)),
             created_at: Set(now),
@@ -147,6 +148,8 @@ impl TestApp {
             .unwrap()
             .unwrap()
             .status
+            .as_str()
+            .to_owned()
     }
 
     pub async fn auto_assign(&self, cycle_id: i64) -> Value {

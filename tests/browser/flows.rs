@@ -209,6 +209,9 @@ async fn a_team_year_from_registration_to_the_district_recommendation() {
     assert_eq!(progress, json!("100"), "the upload's progress was shown");
     upload(&b, "活动图片", &photo, "活动照片.png").await;
     assert_eq!(b.testids("file").await.len(), 2);
+    b.js("document.getElementById('evidence').scrollIntoView(); return true;")
+        .await;
+    b.shot("evidence").await;
 
     // The checklist is green; submit.
     b.goto(&format!("/applications/{app_id}")).await;

@@ -61,12 +61,12 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
 
     let apps = applications::Entity::find()
         .filter(applications::Column::CycleId.eq(cycle_id))
-        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted.as_str()))
+        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted))
         .all(&txn)
         .await?;
     let unit_of_team = team_units(&txn, apps.iter().map(|a| a.team_id)).await?;
     let experts = users::Entity::find()
-        .filter(users::Column::Role.eq(Role::Expert.as_str()))
+        .filter(users::Column::Role.eq(Role::Expert))
         .all(&txn)
         .await?;
     let existing = assignments::Entity::find()
@@ -157,7 +157,7 @@ pub async fn assign_one(
         ASSIGN,
     )
     .await?;
-    if app.status != ApplicationStatus::Accepted.as_str() {
+    if app.status != ApplicationStatus::Accepted {
         return Err(DomainError::conflict(
             "application_not_accepted",
             "只有已通过市科协审核的申报项目才能分配评审专家",
@@ -166,7 +166,7 @@ pub async fn assign_one(
         .into());
     }
     let expert = users::Entity::find_by_id(expert_id)
-        .filter(users::Column::Role.eq(Role::Expert.as_str()))
+        .filter(users::Column::Role.eq(Role::Expert))
         .one(&txn)
         .await?
         .ok_or_else(|| {

@@ -10,7 +10,8 @@ use crate::{
     authz::Caller,
     domain::{
         application::ApplicationStatus,
-        cycle::{CycleStatus, subsidy_fen, tiers_from_json},
+        cycle::{CycleStatus, subsidy_fen},
+        payout::PayoutStatus,
         publicity::{ObjectionStatus, check_finalize},
         ranking::Tier,
         roles::Role,
@@ -30,9 +31,6 @@ const FINALIZE: Action = Action {
     zh: "只有已公示的周期才能确认结果",
     en: "only a published cycle can be finalized",
 };
-
-/// Payout state of a freshly created payout.
-pub const PAYOUT_PENDING: &str = "pending";
 
 #[derive(Debug, Clone)]
 pub struct Finalized {
@@ -61,12 +59,12 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
     .await?;
     let open = objections::Entity::find()
         .filter(objections::Column::CycleId.eq(cycle_id))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open))
         .count(&txn)
         .await?;
     check_finalize(CycleStatus::Published, before.publicity_ends_at, now, open)?;
     let mut active: cycles::ActiveModel = before.clone().into();
-    active.status = Set(CycleStatus::Finalized.as_str().to_owned());
+    active.status = Set(CycleStatus::Finalized);
     active.finalized_at = Set(Some(now));
     active.updated_at = Set(now);
     let cycle = active.update(&txn).await?;
@@ -76,15 +74,15 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
         .record(&txn, &caller.into(), now)
         .await?;
 
-    let tiers = tiers_from_json(&cycle.tiers);
+    let tiers = cycle.tiers.0.clone();
     let tier_of: HashMap<i32, Option<Tier>> = ranking::stored(&txn, cycle_id)
         .await?
         .into_iter()
-        .map(|r| (r.application_id, r.tier.as_deref().and_then(Tier::parse)))
+        .map(|r| (r.application_id, r.tier))
         .collect();
     let apps = applications::Entity::find()
         .filter(applications::Column::CycleId.eq(cycle_id))
-        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted.as_str()))
+        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted))
         .order_by_asc(applications::Column::Id)
         .all(&txn)
         .await?;
@@ -96,7 +94,7 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
             None => ApplicationStatus::NotAwarded,
         };
         let mut app_active: applications::ActiveModel = app.clone().into();
-        app_active.status = Set(status.as_str().to_owned());
+        app_active.status = Set(status);
         app_active.updated_at = Set(now);
         let app_after = app_active.update(&txn).await?;
         Change::new("finalize", "application", app.id)
@@ -110,7 +108,7 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
             cycle_id: Set(cycle_id),
             application_id: Set(app.id),
             team_id: Set(app.team_id),
-            tier: Set(tier.as_str().to_owned()),
+            tier: Set(tier),
             amount_fen: Set(subsidy_fen(&tiers, tier)),
             created_at: Set(now),
             ..Default::default()
@@ -128,13 +126,13 @@ pub async fn finalize(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRe
                 cycle_id: Set(cycle_id),
                 application_id: Set(app.id),
                 team_id: Set(app.team_id),
-                tier: Set(award.tier.clone()),
+                tier: Set(award.tier),
                 amount_fen: Set(award.amount_fen),
                 // The account as the application states it at this moment.
                 bank_name: Set(app.bank_name.clone()),
                 account_no: Set(app.account_no.clone()),
                 account_name: Set(app.account_name.clone()),
-                status: Set(PAYOUT_PENDING.to_owned()),
+                status: Set(PayoutStatus::Pending),
                 batch_id: Set(None),
                 failure_reason: Set(None),
                 reissue_of: Set(None),

@@ -5,7 +5,7 @@
 
 use crate::{
     domain::{cycle::CycleStatus, publicity::cycle_state},
-    error::{AppError, AppResult, DomainError},
+    error::{AppResult, DomainError},
 };
 use entity::cycles;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
@@ -17,10 +17,6 @@ pub async fn find_cycle(db: &impl ConnectionTrait, id: i32) -> AppResult<cycles:
         .ok_or_else(|| DomainError::not_found("评审周期", "cycle").into())
 }
 
-pub fn status_of(c: &cycles::Model) -> AppResult<CycleStatus> {
-    CycleStatus::parse(&c.status).ok_or_else(|| AppError::internal("unknown cycle status"))
-}
-
 /// What an action is called in the `cycle_state` error.
 #[derive(Debug, Clone, Copy)]
 pub struct Action {
@@ -30,7 +26,7 @@ pub struct Action {
 
 /// 409 `cycle_state` unless the cycle is in one of `from`.
 pub fn require(c: &cycles::Model, from: &[CycleStatus], action: Action) -> AppResult<CycleStatus> {
-    let status = status_of(c)?;
+    let status = c.status;
     if from.contains(&status) {
         Ok(status)
     } else {
@@ -48,9 +44,9 @@ pub async fn transition(
     action: Action,
 ) -> AppResult<()> {
     let res = cycles::Entity::update_many()
-        .col_expr(cycles::Column::Status, Expr::value(to.as_str()))
+        .col_expr(cycles::Column::Status, Expr::value(to))
         .filter(cycles::Column::Id.eq(cycle_id))
-        .filter(cycles::Column::Status.is_in(from.iter().map(|s| s.as_str())))
+        .filter(cycles::Column::Status.is_in(from.iter().copied()))
         .exec(db)
         .await?;
     if res.rows_affected == 1 {

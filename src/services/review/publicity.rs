@@ -61,7 +61,7 @@ pub async fn publish(
     )
     .await?;
     let mut active: cycles::ActiveModel = before.clone().into();
-    active.status = Set(CycleStatus::Published.as_str().to_owned());
+    active.status = Set(CycleStatus::Published);
     active.published_at = Set(Some(now));
     active.publicity_ends_at = Set(Some(ends_at));
     active.updated_at = Set(now);
@@ -92,7 +92,7 @@ pub async fn lodge(state: &AppState, cycle_id: i32, new: NewObjection) -> AppRes
     let phone = Mobile::parse("contact_phone", &new.contact_phone)?;
     let txn = state.db.begin().await?;
     let cycle = gate::find_cycle(&txn, cycle_id).await?;
-    check_objection_window(gate::status_of(&cycle)?, cycle.publicity_ends_at, now)?;
+    check_objection_window(cycle.status, cycle.publicity_ends_at, now)?;
     let ranked = results::Entity::find()
         .filter(results::Column::CycleId.eq(cycle_id))
         .filter(results::Column::ApplicationId.eq(new.application_id))
@@ -113,7 +113,7 @@ pub async fn lodge(state: &AppState, cycle_id: i32, new: NewObjection) -> AppRes
         reason: Set(reason),
         contact_name: Set(contact_name),
         contact_phone: Set(phone.into_inner()),
-        status: Set(ObjectionStatus::Open.as_str().to_owned()),
+        status: Set(ObjectionStatus::Open),
         created_at: Set(now),
         ..Default::default()
     }
@@ -142,7 +142,7 @@ pub async fn list(
         .filter(objections::Column::CycleId.eq(cycle_id))
         .order_by_asc(objections::Column::Id);
     if let Some(s) = status {
-        q = q.filter(objections::Column::Status.eq(s.as_str()));
+        q = q.filter(objections::Column::Status.eq(s));
     }
     let total = q.clone().count(&state.db).await?;
     Ok((q.offset(offset).limit(limit).all(&state.db).await?, total))
@@ -179,7 +179,7 @@ pub async fn resolve(
     .await?;
     // Read again under the cycle's row lock: two concurrent resolutions cannot both see it open.
     let before = find().await?;
-    if before.status != ObjectionStatus::Open.as_str() {
+    if before.status != ObjectionStatus::Open {
         return Err(DomainError::conflict(
             "objection_resolved",
             "该异议已处理",
@@ -191,9 +191,9 @@ pub async fn resolve(
     let note = text::required("note", note, 2000)?;
 
     let mut active: objections::ActiveModel = before.clone().into();
-    active.status = Set(decision.status().as_str().to_owned());
+    active.status = Set(decision.status());
     active.note = Set(Some(note));
-    active.new_tier = Set(new_tier.map(|t| t.as_str().to_owned()));
+    active.new_tier = Set(new_tier);
     active.resolved_at = Set(Some(now));
     active.resolved_by = Set(Some(caller.user_id));
     let after = active.update(&txn).await?;
@@ -209,7 +209,7 @@ pub async fn resolve(
             .await?
             .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
         let mut app_active: applications::ActiveModel = app.clone().into();
-        app_active.tier_override = Set(Some(tier.as_str().to_owned()));
+        app_active.tier_override = Set(Some(tier));
         app_active.updated_at = Set(now);
         let app_after = app_active.update(&txn).await?;
         Change::new("override_award", "application", app.id)

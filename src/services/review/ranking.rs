@@ -9,7 +9,7 @@ use crate::{
     authz::Caller,
     domain::{
         application::ApplicationStatus,
-        cycle::{CycleStatus, parse_aggregation, quotas, tiers_from_json},
+        cycle::{CycleStatus, quotas},
         publicity::forced_tier,
         ranking::{RankInput, rank as rank_rows},
         roles::Role,
@@ -76,7 +76,7 @@ pub async fn recompute(
 ) -> AppResult<Vec<result_rows::Model>> {
     let apps = applications::Entity::find()
         .filter(applications::Column::CycleId.eq(cycle.id))
-        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted.as_str()))
+        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted))
         .order_by_asc(applications::Column::Id)
         .all(db)
         .await?;
@@ -110,14 +110,14 @@ pub async fn recompute(
                 sessions: f.sessions,
                 people_served: f.people_served,
                 submitted_at: a.submitted_at.unwrap_or(a.created_at),
-                forced_tier: forced_tier(a.tier_override.as_deref()),
+                forced_tier: forced_tier(a.tier_override),
             }
         })
         .collect();
-    let tiers = tiers_from_json(&cycle.tiers);
+    let tiers = cycle.tiers.0.clone();
     let rows = rank_rows(
         &inputs,
-        parse_aggregation(&cycle.aggregation),
+        cycle.aggregation,
         cycle.min_award_score_tenths,
         quotas(&tiers),
     );
@@ -134,7 +134,7 @@ pub async fn recompute(
             rank: Set(i32::try_from(r.rank).map_err(AppError::internal)?),
             // Stored for display; every comparison was made on the exact score.
             final_score: Set(r.final_score.to_points_rounded_2()),
-            tier: Set(r.tier.map(|t| t.as_str().to_owned())),
+            tier: Set(r.tier),
             computed_at: Set(now),
             ..Default::default()
         }

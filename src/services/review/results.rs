@@ -5,7 +5,7 @@ use super::gate::{self, Action};
 use crate::{
     authz::Caller,
     domain::{
-        cycle::{CycleStatus, rubric_from_json},
+        cycle::CycleStatus,
         ranking::{Spread, Tier, criterion_means, spread},
         roles::Role,
         scoring::ScoreSheet,
@@ -53,7 +53,7 @@ pub struct Ranking {
 /// The stored ranking of a cycle, explained.
 pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking> {
     let cycle = gate::find_cycle(db, cycle_id).await?;
-    let rubric = rubric_from_json(&cycle.rubric);
+    let rubric = cycle.rubric.0.clone();
     let rows = results::Entity::find()
         .filter(results::Column::CycleId.eq(cycle_id))
         .order_by_asc(results::Column::Rank)
@@ -114,12 +114,12 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
                 .collect();
             let sheets: Vec<Vec<(String, i64)>> = scored
                 .iter()
-                .map(|(_, s)| ScoreSheet::from_json(&rubric, &s.breakdown).entries().to_vec())
+                .map(|(_, s)| ScoreSheet::from_stored(&rubric, &s.breakdown).entries().to_vec())
                 .collect();
             let means: HashMap<String, f64> = criterion_means(&sheets).into_iter().collect();
             let totals: Vec<i64> = scored.iter().map(|(_, s)| s.total_tenths).collect();
             ResultLine {
-                tier: r.tier.as_deref().and_then(Tier::parse),
+                tier: r.tier,
                 team_id: app.map_or(0, |a| a.team_id),
                 team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
                 unit_name: team
@@ -198,7 +198,11 @@ pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResul
     let ranking = view(&state.db, cycle_id).await?;
     let data = ResultsSheet {
         title: results_title(&ranking.cycle.title),
-        criteria: rubric_from_json(&ranking.cycle.rubric)
+        criteria: ranking
+            .cycle
+            .rubric
+            .0
+            .clone()
             .into_iter()
             .map(|c| c.name)
             .collect(),
@@ -229,7 +233,7 @@ pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResul
 /// The published results, for anyone: 404 until the cycle is published.
 pub async fn public(state: &AppState, cycle_id: i32) -> AppResult<Ranking> {
     let cycle = gate::find_cycle(&state.db, cycle_id).await?;
-    match gate::status_of(&cycle)? {
+    match cycle.status {
         CycleStatus::Published | CycleStatus::Finalized => view(&state.db, cycle_id).await,
         _ => Err(DomainError::not_found("公示结果", "published results").into()),
     }

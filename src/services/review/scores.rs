@@ -4,12 +4,7 @@
 use super::gate::{self, Action};
 use crate::{
     authz::Caller,
-    domain::{
-        cycle::{CycleStatus, rubric_from_json},
-        roles::Role,
-        scoring::ScoreSheet,
-        text,
-    },
+    domain::{cycle::CycleStatus, roles::Role, scoring::ScoreSheet, text},
     error::{AppResult, DomainError},
     services::{applications, audit::Change},
     state::AppState,
@@ -55,7 +50,7 @@ pub async fn put(
         .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
     let cycle = gate::find_cycle(&txn, app.cycle_id).await?;
     let was = gate::require(&cycle, &[CycleStatus::Reviewing, CycleStatus::Ranked], SCORE)?;
-    let sheet = ScoreSheet::parse(&rubric_from_json(&cycle.rubric), points)?;
+    let sheet = ScoreSheet::parse(&cycle.rubric.0.clone(), points)?;
     let comment = text::required("comment", comment, 2000)?;
 
     // A score changed after ranking sends the cycle back to `reviewing`: only a ranking that
@@ -83,7 +78,7 @@ pub async fn put(
     let (action, before, model) = match existing {
         Some(old) => {
             let mut active: scores::ActiveModel = old.clone().into();
-            active.breakdown = Set(sheet.to_json());
+            active.breakdown = Set(sheet.to_breakdown());
             active.total_tenths = Set(sheet.total_tenths());
             active.comment = Set(comment);
             active.updated_at = Set(now);
@@ -92,7 +87,7 @@ pub async fn put(
         None => {
             let model = scores::ActiveModel {
                 assignment_id: Set(assignment.id),
-                breakdown: Set(sheet.to_json()),
+                breakdown: Set(sheet.to_breakdown()),
                 total_tenths: Set(sheet.total_tenths()),
                 comment: Set(comment),
                 created_at: Set(now),
@@ -123,7 +118,7 @@ pub async fn list(state: &AppState, caller: &Caller, application_id: i32) -> App
     let app = applications::find_visible(&state.db, caller, application_id).await?;
     caller.require(&[Role::Admin, Role::Expert])?;
     let cycle = gate::find_cycle(&state.db, app.cycle_id).await?;
-    let rubric = rubric_from_json(&cycle.rubric);
+    let rubric = cycle.rubric.0.clone();
     let mut q = assignments::Entity::find()
         .filter(assignments::Column::ApplicationId.eq(app.id))
         .order_by_asc(assignments::Column::Id);
@@ -138,7 +133,7 @@ pub async fn list(state: &AppState, caller: &Caller, application_id: i32) -> App
             .await?;
         if let Some(score) = found {
             out.push(ScoreView {
-                entries: ScoreSheet::from_json(&rubric, &score.breakdown)
+                entries: ScoreSheet::from_stored(&rubric, &score.breakdown)
                     .entries()
                     .to_vec(),
                 score,
