@@ -81,14 +81,14 @@ fn admin(s: &Session) -> Result<(), PageError> {
     Ok(())
 }
 
-pub fn unit_kind_label(kind: &str) -> &'static str {
-    match UnitKind::parse(kind) {
-        Some(UnitKind::District) => "区县科协",
-        Some(UnitKind::Society) => "学会",
-        Some(UnitKind::University) => "高校",
-        Some(UnitKind::Institute) => "科研院所",
-        Some(UnitKind::Enterprise) => "企业",
-        _ => "其他",
+pub fn unit_kind_label(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::District => "区县科协",
+        UnitKind::Society => "学会",
+        UnitKind::University => "高校",
+        UnitKind::Institute => "科研院所",
+        UnitKind::Enterprise => "企业",
+        UnitKind::Other => "其他",
     }
 }
 
@@ -111,7 +111,7 @@ fn kind_choices() -> Vec<Choice> {
         .iter()
         .map(|k| Choice {
             value: k.as_str().into(),
-            label: unit_kind_label(k.as_str()).into(),
+            label: unit_kind_label(*k).into(),
         })
         .collect()
 }
@@ -121,10 +121,10 @@ async fn unit_choices(state: &AppState, only_districts: bool) -> Result<Vec<Choi
     let (units, _) = orgs::search_units(state, None, 0, 100_000).await?;
     Ok(units
         .into_iter()
-        .filter(|u| !only_districts || u.kind == UnitKind::District.as_str())
+        .filter(|u| !only_districts || u.kind == UnitKind::District)
         .map(|u| Choice {
             value: u.id.to_string(),
-            label: format!("{}（{}）", u.name, unit_kind_label(&u.kind)),
+            label: format!("{}（{}）", u.name, unit_kind_label(u.kind)),
         })
         .collect())
 }
@@ -186,7 +186,7 @@ async fn units_page(
         .into_iter()
         .map(|u| UnitRow {
             id: u.id,
-            kind: unit_kind_label(&u.kind),
+            kind: unit_kind_label(u.kind),
             parent: u
                 .parent_id
                 .and_then(|p| parents.get(&p).cloned())
@@ -494,7 +494,7 @@ async fn users_page(
     let rows = users
         .into_iter()
         .map(|u| UserRow {
-            role: Role::parse(&u.role).map(role_label).unwrap_or(""),
+            role: role_label(u.role),
             belongs: match (u.team_id, u.unit_id) {
                 (Some(t), _) => team_names.get(&t).cloned().unwrap_or_default(),
                 (None, Some(un)) => unit_names.get(&un).cloned().unwrap_or_default(),
@@ -649,7 +649,7 @@ pub async fn cycles_list(state: Data<&AppState>, s: Session) -> PageResult {
     let (list, _) = cycles::list(&state, 0, 1000).await?;
     let mut rows = vec![];
     for c in list {
-        let (status, status_class) = cycle_status_label(cycles::status_of(&c)?);
+        let (status, status_class) = cycle_status_label(c.status);
         rows.push(CycleRow {
             id: c.id,
             year: c.year,
@@ -701,8 +701,8 @@ const SPARE_CRITERIA: usize = 2;
 
 impl CycleForm {
     fn from_model(c: &entity::cycles::Model) -> Self {
-        let tiers = cycle::tiers_from_json(&c.tiers);
-        let rubric = cycle::rubric_from_json(&c.rubric);
+        let tiers = c.tiers.0.clone();
+        let rubric = c.rubric.0.clone();
         Self {
             year: c.year.to_string(),
             title: c.title.clone(),
@@ -712,7 +712,7 @@ impl CycleForm {
             activity_period_end: c.activity_period_end.to_string(),
             min_award_score: format::tenths(c.min_award_score_tenths),
             reviewers_per_application: c.reviewers_per_application.to_string(),
-            aggregation: c.aggregation.clone(),
+            aggregation: c.aggregation.as_str().to_owned(),
             tiers: Tier::ALL
                 .iter()
                 .map(|t| {
@@ -1033,7 +1033,7 @@ async fn cycle_page(
     errors: FieldErrors,
     status_code: StatusCode,
 ) -> PageResult {
-    let status = cycles::status_of(c)?;
+    let status = c.status;
     Ok(html_status(
         &CycleFormTpl {
             l: layout_for(state, s, c.title.clone(), "/admin/cycles").await?,
@@ -1071,7 +1071,7 @@ pub async fn update_cycle(
 ) -> PageResult {
     admin(&s)?;
     let c = cycles::find(&state.db, id).await?;
-    let window_only = cycles::status_of(&c)? == CycleStatus::Open;
+    let window_only = c.status == CycleStatus::Open;
     let mut form = CycleForm::from_pairs(&pairs(&body));
     if window_only {
         // The locked inputs are not sent; show the stored values around the window.

@@ -12,16 +12,12 @@ use super::{
     session::Session,
 };
 use crate::{
-    domain::{
-        cycle::{CycleStatus, rubric_from_json},
-        roles::Role,
-    },
+    domain::{cycle::CycleStatus, roles::Role},
     services::{
         applications, attachments, cycles,
         review::{assignments, scores},
     },
     state::AppState,
-    storage::EvidenceKind,
 };
 use askama::Template;
 use poem::{
@@ -59,7 +55,7 @@ async fn assign_page(
         &AssignTpl {
             l: layout_for(state, s, "分配专家", "/admin/cycles").await?,
             cycle_id,
-            reviewing: cycles::status_of(&c)? == CycleStatus::Reviewing,
+            reviewing: c.status == CycleStatus::Reviewing,
             title: c.title,
             reviewers: c.reviewers_per_application,
             grid,
@@ -231,7 +227,10 @@ async fn score_page(
         .as_ref()
         .map(|m| m.entries.iter().cloned().collect())
         .unwrap_or_default();
-    let criteria = rubric_from_json(&cycle.rubric)
+    let criteria = cycle
+        .rubric
+        .0
+        .clone()
         .into_iter()
         .map(|c| CriterionRow {
             value: match &typed {
@@ -248,7 +247,7 @@ async fn score_page(
         .into_iter()
         .map(|a| FileRow {
             id: a.id,
-            kind: EvidenceKind::parse(&a.kind).map(kind_label).unwrap_or(""),
+            kind: kind_label(a.kind),
             filename: a.filename,
             size: format::size(a.size),
         })
