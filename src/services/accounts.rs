@@ -5,6 +5,6 @@
 
 pub use super::{
     sessions::{LoginOutcome, authenticate, hash_token, login, logout},
-    users::{NewUser, bootstrap_admin, create_user, list_users},
+    users::{NewUser, bootstrap_admin, create_user, list_users, search_users},
 };
 pub use crate::throttle::LoginLimiter;

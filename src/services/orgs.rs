@@ -75,7 +75,20 @@ pub async fn create_unit(state: &AppState, caller: &Caller, new: NewUnit) -> App
 }
 
 pub async fn list_units(state: &AppState, offset: u64, limit: u64) -> AppResult<(Vec<units::Model>, u64)> {
-    let q = units::Entity::find().order_by_asc(units::Column::Id);
+    search_units(state, None, offset, limit).await
+}
+
+/// Units whose name contains `name` (all when `None`), oldest first.
+pub async fn search_units(
+    state: &AppState,
+    name: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<units::Model>, u64)> {
+    let mut q = units::Entity::find().order_by_asc(units::Column::Id);
+    if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        q = q.filter(units::Column::Name.contains(n));
+    }
     let total = q.clone().count(&state.db).await?;
     Ok((q.offset(offset).limit(limit).all(&state.db).await?, total))
 }
@@ -214,6 +227,18 @@ pub async fn list_teams(
     offset: u64,
     limit: u64,
 ) -> AppResult<(Vec<teams::Model>, u64)> {
+    search_teams(state, caller, unit_id, None, offset, limit).await
+}
+
+/// The caller's teams, of one unit and/or whose name contains `name`.
+pub async fn search_teams(
+    state: &AppState,
+    caller: &Caller,
+    unit_id: Option<i32>,
+    name: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<teams::Model>, u64)> {
     let scope = authz::team_scope(&state.db, caller).await?;
     let mut q = teams::Entity::find().order_by_asc(teams::Column::Id);
     if let Some(c) = scope.condition(teams::Column::Id) {
@@ -221,6 +246,9 @@ pub async fn list_teams(
     }
     if let Some(u) = unit_id {
         q = q.filter(teams::Column::UnitId.eq(u));
+    }
+    if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        q = q.filter(teams::Column::Name.contains(n));
     }
     if scope == TeamScope::Only(vec![]) {
         return Ok((vec![], 0));

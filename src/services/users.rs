@@ -142,7 +142,25 @@ pub async fn find(state: &AppState, id: i32) -> AppResult<users::Model> {
 }
 
 pub async fn list_users(state: &AppState, offset: u64, limit: u64) -> AppResult<(Vec<users::Model>, u64)> {
-    let q = users::Entity::find().order_by_asc(users::Column::Id);
+    search_users(state, None, offset, limit).await
+}
+
+/// Users whose username or display name contains `text` (all when `None`), oldest first.
+pub async fn search_users(
+    state: &AppState,
+    text: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<users::Model>, u64)> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+    let mut q = users::Entity::find().order_by_asc(users::Column::Id);
+    if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(users::Column::Username.contains(t))
+                .add(users::Column::DisplayName.contains(t)),
+        );
+    }
     let total = q.clone().count(&state.db).await?;
     let items = q.offset(offset).limit(limit).all(&state.db).await?;
     Ok((items, total))

@@ -67,9 +67,52 @@ pub fn parse_input_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// A yuan amount typed into a form (`10000`, `10,000.5`, `¥10000.00`) in fen; `None` when it
+/// is not an amount with at most two decimals.
+pub fn parse_yuan(s: &str) -> Option<i64> {
+    let t: String = s
+        .trim()
+        .trim_start_matches('¥')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() || frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let yuan: i64 = whole.parse().ok()?;
+    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+    yuan.checked_mul(100)?.checked_add(cents)
+}
+
+/// Fen as a form's yuan value: `10000.00`.
+pub fn yuan_input(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, (fen % 100).abs())
+}
+
+/// A score in tenths as `87.5`.
+pub fn tenths(t: i64) -> String {
+    format!("{}.{}", t / 10, (t % 10).abs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_inputs_are_read_as_fen() {
+        assert_eq!(parse_yuan("10000"), Some(1_000_000));
+        assert_eq!(parse_yuan("¥10,000.5"), Some(1_000_050));
+        assert_eq!(parse_yuan("0.05"), Some(5));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("-3"), None);
+        assert_eq!(parse_yuan("abc"), None);
+        assert_eq!(yuan_input(1_000_050), "10000.50");
+        assert_eq!(tenths(875), "87.5");
+    }
 
     #[test]
     fn times_are_shown_in_china_standard_time() {

@@ -3,9 +3,11 @@
 //! no SQL and no rules here or in the templates.
 
 pub mod activities;
+pub mod admin;
 pub mod application;
 pub mod assets;
 pub mod evidence;
+pub mod experts;
 pub mod format;
 pub mod page;
 pub mod public;
@@ -59,6 +61,33 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/review", get(review::pending))
         .at("/applications/:id/opinion", post(review::opinion))
         .at("/teams", get(review::teams))
+        // The association: organisations and cycles (受理 is /review).
+        .at("/admin/units", get(admin::units_list).post(admin::create_unit))
+        .at("/admin/teams", get(admin::teams_list).post(admin::create_team))
+        .at("/admin/users", get(admin::users_list).post(admin::create_user))
+        .at("/admin/cycles", get(admin::cycles_list))
+        .at(
+            "/admin/cycles/new",
+            get(admin::new_cycle).post(admin::create_cycle),
+        )
+        .at(
+            "/admin/cycles/:id",
+            get(admin::cycle_show).post(admin::update_cycle),
+        )
+        .at(
+            "/admin/cycles/:id/step",
+            get(admin::step_confirm).post(admin::step),
+        )
+        .at("/admin/cycles/:id/assign", get(experts::assign))
+        .at("/admin/cycles/:id/assign/auto", post(experts::auto))
+        .at("/admin/cycles/:id/assign/add", post(experts::add))
+        .at("/admin/cycles/:id/assign/remove", post(experts::remove))
+        // Experts.
+        .at("/my-reviews", get(experts::reviews))
+        .at(
+            "/my-reviews/:id",
+            get(experts::score_form).post(experts::save_score),
+        )
         .around(session::guard)
         .data(state.clone())
 }

@@ -84,8 +84,7 @@ pub fn role_label(role: Role) -> &'static str {
     }
 }
 
-/// Each role's menu. The association's, experts' and finance's pages come with issue 9; until
-/// then they see the home page and the public results.
+/// Each role's menu.
 fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Team => &[
@@ -100,7 +99,15 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/teams", "服务队与活动"),
             ("/results", "评审结果"),
         ],
-        Role::Admin | Role::Expert | Role::Finance => &[("/home", "首页"), ("/results", "评审结果")],
+        Role::Admin => &[
+            ("/home", "首页"),
+            ("/review", "受理"),
+            ("/admin/units", "组织管理"),
+            ("/admin/cycles", "年度评审"),
+            ("/results", "评审结果"),
+        ],
+        Role::Expert => &[("/my-reviews", "我的评审"), ("/results", "评审结果")],
+        Role::Finance => &[("/home", "首页"), ("/results", "评审结果")],
     }
 }
 
@@ -309,7 +316,7 @@ pub async fn layout_for(
     active: &str,
 ) -> Result<Layout, PageError> {
     let pending = match s.caller.role {
-        Role::Unit | Role::District => {
+        Role::Unit | Role::District | Role::Admin => {
             Some(crate::services::opinions::pending(state, &s.caller).await?.len() as u64)
         }
         _ => None,

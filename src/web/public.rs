@@ -272,7 +272,8 @@ pub async fn home(state: Data<&AppState>, s: Session) -> PageResult {
     use crate::domain::roles::Role;
     match s.caller.role {
         Role::Team => super::team::home(&state, &s).await,
-        Role::Unit | Role::District => super::review::home(&state, &s).await,
+        Role::Unit | Role::District | Role::Admin => super::review::home(&state, &s).await,
+        Role::Expert => super::experts::home(&state, &s).await,
         _ => super::review::staff_home(&state, &s).await,
     }
 }

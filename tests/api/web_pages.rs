@@ -407,3 +407,389 @@ async fn page_handlers_keep_the_api_scope() {
         .await;
     assert_eq!(v["status"], "unit_approved");
 }
+
+async fn admin_web(app: &TestApp) -> Web<'_> {
+    let mut w = Web::new(app).await;
+    let (name, password) = crate::helpers::ADMIN;
+    assert_eq!(w.login(name, password).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(w.get("/home").await.status, StatusCode::OK);
+    w
+}
+
+/// R-AUTHZ on the association's pages: a team, an expert or finance opening them gets the
+/// 403 page; finance opening an application and an expert opening one not assigned to them get
+/// the 404 page, without its content.
+#[tokio::test]
+async fn admin_pages_and_applications_keep_their_roles() {
+    let app = TestApp::spawn().await;
+    let year: i32 = app.now().format("%Y").to_string().parse().unwrap();
+    let cycle = app.open_cycle(year).await;
+    let unit = app.create_unit("university", None).await;
+    let (team, _token, app_id) = app.submitted_application(cycle, unit).await;
+    user(&app, "team_t", "team", None, Some(team)).await;
+    user(&app, "expert_e", "expert", Some(unit), None).await;
+    user(&app, "finance_f", "finance", None, None).await;
+    let admin_pages = [
+        "/admin/units".to_owned(),
+        "/admin/teams".to_owned(),
+        "/admin/users".to_owned(),
+        "/admin/cycles".to_owned(),
+        "/admin/cycles/new".to_owned(),
+        format!("/admin/cycles/{cycle}"),
+        format!("/admin/cycles/{cycle}/step?to=close"),
+    ];
+    for who in ["team_t", "expert_e", "finance_f"] {
+        let mut w = logged_in(&app, who).await;
+        for path in &admin_pages {
+            let p = w.get(path).await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert!(p.body.contains("无权访问"), "{who} {path}");
+        }
+        let p = w
+            .post("/admin/units", &[("name", "冒名单位"), ("kind", "other")])
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
+        let p = w
+            .post(&format!("/admin/cycles/{cycle}/step"), &[("to", "close")])
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (_, v) = app.get(&format!("/api/v1/cycles/{cycle}"), &app.admin).await;
+    assert_eq!(v["status"], "open", "nothing changed");
+    let (_, v) = app.get("/api/v1/units", &app.admin).await;
+    assert_eq!(v["total"], 1, "no unit created");
+    for who in ["expert_e", "finance_f"] {
+        let mut w = logged_in(&app, who).await;
+        let p = w.get(&format!("/applications/{app_id}")).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{who}");
+        assert!(!p.body.contains("社区科普进万家"), "{who}");
+    }
+}
+
+/// The association sets up its organisations through the pages: a district, a unit under
+/// it, a team, users; search and refused forms keep what was typed (R-WEB).
+#[tokio::test]
+async fn admin_sets_up_organisations_through_pages() {
+    let app = TestApp::spawn().await;
+    let mut w = admin_web(&app).await;
+    let home = w.get("/home").await;
+    for item in ["受理", "组织管理", "年度评审"] {
+        assert!(home.body.contains(item), "{item} in the admin's menu");
+    }
+    let p = w
+        .post("/admin/units", &[("name", "和平区科协"), ("kind", "district")])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, v) = app.get("/api/v1/units", &app.admin).await;
+    let district = v["items"][0]["id"].as_i64().unwrap().to_string();
+    let p = w
+        .post(
+            "/admin/units",
+            &[
+                ("name", "沈阳理工学院"),
+                ("kind", "university"),
+                ("parent_id", &district),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    // A district under a district is refused under its field, with the name kept.
+    let p = w
+        .post(
+            "/admin/units",
+            &[
+                ("name", "皇姑区科协"),
+                ("kind", "district"),
+                ("parent_id", &district),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("data-testid=\"error-parent_id\">区县科协自身即为推荐单位")
+    );
+    assert!(p.body.contains("value=\"皇姑区科协\""));
+    let list = w.get("/admin/units?q=%E7%90%86%E5%B7%A5").await;
+    assert!(list.body.contains("沈阳理工学院") && list.body.contains("和平区科协"));
+    assert!(list.body.contains("共 1 条"), "the search finds the one unit");
+    let (_, v) = app.get("/api/v1/units", &app.admin).await;
+    let unit = v["items"][1]["id"].as_i64().unwrap().to_string();
+    let p = w
+        .post(
+            "/admin/teams",
+            &[
+                ("name", "理工科普服务队"),
+                ("unit_id", &unit),
+                ("founded_on", "2020-05-01"),
+                ("volunteer_count", "30"),
+                ("leader_name", "王五"),
+                ("leader_mobile", "139123"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("data-testid=\"error-leader_mobile\""));
+    let p = w
+        .post(
+            "/admin/teams",
+            &[
+                ("name", "理工科普服务队"),
+                ("unit_id", &unit),
+                ("founded_on", "2020-05-01"),
+                ("volunteer_count", "30"),
+                ("leader_name", "王五"),
+                ("leader_mobile", "13912345678"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, v) = app.get("/api/v1/teams", &app.admin).await;
+    let team = v["items"][0]["id"].as_i64().unwrap().to_string();
+    let p = w
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ligong_team"),
+                ("display_name", "王五"),
+                ("password", "short"),
+                ("role", "team"),
+                ("team_id", &team),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("data-testid=\"error-password\">密码至少10个字符"));
+    assert!(
+        !p.body.contains("value=\"short\""),
+        "the password is never echoed"
+    );
+    let p = w
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ligong_team"),
+                ("display_name", "王五"),
+                ("password", PASSWORD),
+                ("role", "team"),
+                ("team_id", &team),
+                ("unit_id", &unit),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let users = w.get("/admin/users?q=ligong").await;
+    assert!(users.body.contains("ligong_team") && users.body.contains("理工科普服务队"));
+    let mut t = logged_in(&app, "ligong_team").await;
+    assert!(t.get("/home").await.body.contains("服务队"));
+}
+
+/// 年度评审 through the pages: a cycle with tiers and a rubric (a bad rubric is refused under
+/// the rubric editor), opened and closed after the confirmation that says what each step does.
+#[tokio::test]
+async fn admin_creates_opens_and_closes_a_cycle() {
+    let app = TestApp::spawn().await;
+    let mut w = admin_web(&app).await;
+    let form = w.get("/admin/cycles/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("data-rubric-max") && form.body.contains("活动场次"));
+    let open = zhihui::web::format::input_time(app.now() - Duration::hours(1));
+    let close = zhihui::web::format::input_time(app.now() + Duration::days(30));
+    let year: i32 = app.now().format("%Y").to_string().parse().unwrap();
+    let year_s = year.to_string();
+    let start = format!("{}-01-01", year - 1);
+    let end = format!("{year}-12-31");
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("year", &year_s),
+        ("title", "年度评审"),
+        ("applications_open_at", &open),
+        ("applications_close_at", &close),
+        ("activity_period_start", &start),
+        ("activity_period_end", &end),
+        ("min_award_score", "60"),
+        ("reviewers_per_application", "2"),
+        ("aggregation", "mean"),
+        ("quota_first", "1"),
+        ("subsidy_first", "10000"),
+        ("quota_second", "2"),
+        ("subsidy_second", "5000.00"),
+        ("quota_third", "3"),
+        ("subsidy_third", "2000"),
+        ("crit_key", "sessions"),
+        ("crit_name", "活动场次"),
+        ("crit_max", "50"),
+        ("crit_key", "sessions"),
+        ("crit_name", "重复"),
+        ("crit_max", "50"),
+    ];
+    let p = w.post("/admin/cycles/new", &fields).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "duplicate key");
+    assert!(p.body.contains("data-testid=\"error-rubric\""), "{}", p.body);
+    assert!(p.body.contains("value=\"重复\""), "the rubric is kept");
+    fields.truncate(fields.len() - 3);
+    fields.extend([
+        ("crit_key", "impact"),
+        ("crit_name", "社会效益"),
+        ("crit_max", "50"),
+    ]);
+    let p = w.post("/admin/cycles/new", &fields).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let at = p.location.unwrap();
+    let id = at.rsplit('/').next().unwrap().to_owned();
+    let (_, v) = app.get(&format!("/api/v1/cycles/{id}"), &app.admin).await;
+    assert_eq!(v["status"], "draft");
+    assert_eq!(v["tiers"][1]["subsidy_fen"], 500_000);
+    assert_eq!(v["rubric"].as_array().unwrap().len(), 2);
+    let page = w.get(&at).await;
+    assert!(page.body.contains("开放申报") && page.body.contains("value=\"社会效益\""));
+    let confirm = w.get(&format!("{at}/step?to=open")).await;
+    assert!(confirm.body.contains("除申报时间外"), "says what opening does");
+    let p = w.post(&format!("{at}/step"), &[("to", "open")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    // Open: only the window may move; the other inputs are disabled and not sent.
+    let page = w.get(&at).await;
+    assert!(page.body.contains("只能调整申报时间"));
+    let later = zhihui::web::format::input_time(app.now() + Duration::days(40));
+    let p = w
+        .post(
+            &at,
+            &[("applications_open_at", &open), ("applications_close_at", &later)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let confirm = w.get(&format!("{at}/step?to=close")).await;
+    assert!(confirm.body.contains("不再接受新的申报"));
+    let p = w.post(&format!("{at}/step"), &[("to", "close")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let (_, v) = app.get(&format!("/api/v1/cycles/{id}"), &app.admin).await;
+    assert_eq!(v["status"], "reviewing");
+    // Closing twice is refused with the reason on the confirmation page.
+    let p = w.post(&format!("{at}/step"), &[("to", "close")]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("当前状态下不能进行此操作"));
+}
+
+async fn user_id(app: &TestApp, username: &str) -> i64 {
+    let (_, v) = app.get("/api/v1/users?per_page=100", &app.admin).await;
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == username)
+        .and_then(|u| u["id"].as_i64())
+        .expect("the user exists")
+}
+
+/// 分配专家 and 评分 through the pages (R-COI, R-SCORE): the own-unit expert is greyed and a
+/// manual assignment of them is refused with the reason; an infeasible automatic assignment
+/// explains itself and writes nothing; the automatic one assigns two experts; an expert sees
+/// their progress, scores beside the 申报书 (no bank account, no full mobile), a score over
+/// the maximum stays in the form under its criterion; an unassigned expert gets the 404 page.
+#[tokio::test]
+async fn admin_assigns_experts_and_experts_score_through_pages() {
+    use crate::review_seed::{ACCOUNT_NO, CycleSpec, TEAM_MOBILE};
+    let app = TestApp::spawn().await;
+    let cycle = app
+        .seed_cycle(CycleSpec {
+            reviewers: 2,
+            ..Default::default()
+        })
+        .await;
+    let unit_a = app.create_unit("university", None).await;
+    let unit_b = app.create_unit("institute", None).await;
+    let team = app.seed_team(unit_a).await;
+    let app_id = app.seed_application(cycle, &team, 12, 300).await;
+    user(&app, "exp_own", "expert", Some(unit_a), None).await;
+    user(&app, "exp_b1", "expert", Some(unit_b), None).await;
+    let own = user_id(&app, "exp_own").await;
+    let b1 = user_id(&app, "exp_b1").await;
+    let mut w = admin_web(&app).await;
+    let grid_url = format!("/admin/cycles/{cycle}/assign");
+    let grid = w.get(&grid_url).await;
+    assert_eq!(grid.status, StatusCode::OK);
+    assert!(
+        grid.body
+            .contains(&format!("class=\"conflict\" data-testid=\"cell-{app_id}-{own}\""))
+    );
+    // Only one expert without a conflict for two places: infeasible, nothing written.
+    let p = w.post(&format!("{grid_url}/auto"), &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("未分配任何专家"), "{}", p.body);
+    let (_, v) = app
+        .get(&format!("/api/v1/assignments?cycle_id={cycle}"), &app.admin)
+        .await;
+    assert_eq!(v["total"], 0, "{v}");
+    let own_s = own.to_string();
+    let app_s = app_id.to_string();
+    let p = w
+        .post(
+            &format!("{grid_url}/add"),
+            &[("application_id", &app_s), ("expert_id", &own_s)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("须回避"));
+    user(&app, "exp_b2", "expert", Some(unit_b), None).await;
+    let p = w.post(&format!("{grid_url}/auto"), &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let grid = w.get(&grid_url).await;
+    assert!(grid.body.contains(&format!("data-testid=\"load-{b1}\">1<")));
+    assert!(
+        grid.body
+            .contains(&format!("class=\"assigned\" data-testid=\"cell-{app_id}-{b1}\""))
+    );
+
+    let mut stranger = logged_in(&app, "exp_own").await;
+    let p = stranger.get(&format!("/my-reviews/{app_id}")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(!p.body.contains("社区科普项目"));
+
+    let mut e = logged_in(&app, "exp_b1").await;
+    let list = e.get("/my-reviews").await;
+    assert!(list.body.contains("已评分 0 / 1"), "{}", list.body);
+    let page = e.get(&format!("/my-reviews/{app_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("12 场") && page.body.contains("300 人次"));
+    assert!(page.body.contains("满分 25.0") && page.body.contains("data-score-max"));
+    for secret in [ACCOUNT_NO, TEAM_MOBILE] {
+        assert!(
+            !page.body.contains(secret),
+            "R-PII: {secret} on the expert's page"
+        );
+    }
+    let p = e
+        .post(
+            &format!("/my-reviews/{app_id}"),
+            &[
+                ("c_sessions", "26"),
+                ("c_people_served", "20"),
+                ("c_social_benefit", "25.5"),
+                ("c_highlights_materials", "15"),
+                ("comment", "材料翔实"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("data-testid=\"error-sessions\""), "{}", p.body);
+    assert!(p.body.contains("value=\"25.5\"") && p.body.contains("材料翔实"));
+    let p = e
+        .post(
+            &format!("/my-reviews/{app_id}"),
+            &[
+                ("c_sessions", "24"),
+                ("c_people_served", "20"),
+                ("c_social_benefit", "25.5"),
+                ("c_highlights_materials", "15"),
+                ("comment", "材料翔实"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(e.get("/my-reviews").await.body.contains("已评分 1 / 1"));
+    let (_, v) = app
+        .get(&format!("/api/v1/applications/{app_id}/scores"), &app.admin)
+        .await;
+    assert_eq!(v["items"][0]["total"], 84.5, "{v}");
+    let grid = w.get(&grid_url).await;
+    assert!(grid.body.contains("已评分"));
+}

@@ -160,7 +160,7 @@ pub async fn assign_one(
         })?;
     let unit = team_units(&txn, [app.team_id]).await?.get(&app.team_id).copied();
     // R-COI: never an expert of the application's own unit.
-    if expert.unit_id.is_some() && expert.unit_id == unit {
+    if conflicts(expert.unit_id, unit) {
         return Err(DomainError::unprocessable(
             "conflict_of_interest",
             "专家与申报服务队属于同一单位，须回避",
@@ -252,6 +252,136 @@ pub async fn list(
     let total = q.clone().count(&state.db).await?;
     let rows = q.offset(offset).limit(limit).all(&state.db).await?;
     Ok((views(&state.db, rows).await?, total))
+}
+
+/// R-COI: an expert conflicts with an application of a team of their own unit; an expert
+/// without a unit conflicts with nobody.
+pub fn conflicts(expert_unit: Option<i32>, application_unit: Option<i32>) -> bool {
+    expert_unit.is_some() && expert_unit == application_unit
+}
+
+/// An accepted application as a row of the assignment grid.
+pub struct GridApp {
+    pub application_id: i32,
+    pub project_name: String,
+    pub team_name: String,
+    pub unit_name: String,
+    /// One cell per expert, in the order of [`Grid::experts`].
+    pub cells: Vec<GridCell>,
+}
+
+/// An expert as a column of the assignment grid, with their load in this cycle.
+pub struct GridExpert {
+    pub expert_id: i32,
+    pub name: String,
+    pub unit_name: String,
+    pub load: usize,
+}
+
+/// One application × expert cell.
+pub struct GridCell {
+    pub assignment_id: Option<i32>,
+    pub scored: bool,
+    /// R-COI: the expert belongs to the application's unit and may not be assigned.
+    pub conflict: bool,
+}
+
+/// The cycle's accepted applications × every expert: who is assigned (and has scored), who
+/// is excluded by a conflict of interest, and each expert's load (admin only).
+pub struct Grid {
+    pub apps: Vec<GridApp>,
+    pub experts: Vec<GridExpert>,
+}
+
+pub async fn grid(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult<Grid> {
+    caller.require(&[Role::Admin])?;
+    let db = &state.db;
+    gate::find_cycle(db, cycle_id).await?;
+    let apps = applications::Entity::find()
+        .filter(applications::Column::CycleId.eq(cycle_id))
+        .filter(applications::Column::Status.eq(ApplicationStatus::Accepted.as_str()))
+        .order_by_asc(applications::Column::Id)
+        .all(db)
+        .await?;
+    let team_rows: HashMap<i32, teams::Model> = teams::Entity::find()
+        .filter(teams::Column::Id.is_in(apps.iter().map(|a| a.team_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let experts = users::Entity::find()
+        .filter(users::Column::Role.eq(Role::Expert.as_str()))
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?;
+    let unit_ids = team_rows
+        .values()
+        .map(|t| t.unit_id)
+        .chain(experts.iter().filter_map(|e| e.unit_id));
+    let unit_names = crate::services::orgs::unit_names(db, unit_ids).await?;
+    let existing = assignments::Entity::find()
+        .filter(assignments::Column::CycleId.eq(cycle_id))
+        .all(db)
+        .await?;
+    let scored: HashSet<i32> = scores::Entity::find()
+        .filter(scores::Column::AssignmentId.is_in(existing.iter().map(|a| a.id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.assignment_id)
+        .collect();
+    let by_pair: HashMap<(i32, i32), i32> = existing
+        .iter()
+        .map(|a| ((a.application_id, a.expert_id), a.id))
+        .collect();
+    let mut cells: Vec<Vec<GridCell>> = apps
+        .iter()
+        .map(|a| {
+            let unit = team_rows.get(&a.team_id).map(|t| t.unit_id);
+            experts
+                .iter()
+                .map(|e| {
+                    let id = by_pair.get(&(a.id, e.id)).copied();
+                    GridCell {
+                        assignment_id: id,
+                        scored: id.is_some_and(|i| scored.contains(&i)),
+                        conflict: conflicts(e.unit_id, unit),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    cells.reverse();
+    Ok(Grid {
+        apps: apps
+            .iter()
+            .map(|a| {
+                let team = team_rows.get(&a.team_id);
+                GridApp {
+                    application_id: a.id,
+                    project_name: a.project_name.clone(),
+                    team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
+                    unit_name: team
+                        .and_then(|t| unit_names.get(&t.unit_id).cloned())
+                        .unwrap_or_default(),
+                    cells: cells.pop().unwrap_or_default(),
+                }
+            })
+            .collect(),
+        experts: experts
+            .iter()
+            .map(|e| GridExpert {
+                expert_id: e.id,
+                name: e.display_name.clone(),
+                unit_name: e
+                    .unit_id
+                    .and_then(|u| unit_names.get(&u).cloned())
+                    .unwrap_or_default(),
+                load: existing.iter().filter(|x| x.expert_id == e.id).count(),
+            })
+            .collect(),
+    })
 }
 
 fn id32(id: i64) -> AppResult<i32> {

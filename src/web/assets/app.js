@@ -128,3 +128,55 @@
     if (btn) { btn.disabled = true; }
   });
 })();
+
+// The rubric editor's live total: the maxima typed so far, in tenths like the server counts.
+(function () {
+  "use strict";
+  function sum(table) {
+    var out = table.querySelector("[data-rubric-sum]");
+    if (!out) { return; }
+    var tenths = 0, bad = false;
+    table.querySelectorAll("[data-rubric-max]").forEach(function (i) {
+      var v = i.value.trim();
+      if (v === "") { return; }
+      if (!/^\d+(\.\d)?$/.test(v)) { bad = true; return; }
+      tenths += Math.round(parseFloat(v) * 10);
+    });
+    out.textContent = bad ? "有无效的分值" : (Math.floor(tenths / 10) + "." + (tenths % 10));
+    out.classList.toggle("over", bad);
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.hasAttribute && e.target.hasAttribute("data-rubric-max")) { sum(e.target.closest("table")); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("#rubric").forEach(sum);
+  });
+})();
+
+// The score form's running total and per-criterion range hint (the server checks again).
+(function () {
+  "use strict";
+  function total(form) {
+    var out = form.querySelector("[data-score-total]");
+    if (!out) { return; }
+    var tenths = 0, bad = false;
+    form.querySelectorAll("[data-score-max]").forEach(function (i) {
+      var v = i.value.trim();
+      var max = Math.round(parseFloat(i.getAttribute("data-score-max")) * 10);
+      var ok = v === "" || /^\d+(\.\d)?$/.test(v);
+      var t = ok && v !== "" ? Math.round(parseFloat(v) * 10) : 0;
+      var wrong = !ok || t > max;
+      i.classList.toggle("over", wrong);
+      i.setAttribute("aria-invalid", wrong ? "true" : "false");
+      if (wrong) { bad = true; } else { tenths += t; }
+    });
+    out.textContent = (Math.floor(tenths / 10) + "." + (tenths % 10)) + (bad ? "（有超出范围或无效的分数）" : "");
+  }
+  document.addEventListener("input", function (e) {
+    var f = e.target.closest && e.target.closest("[data-score-form]");
+    if (f) { total(f); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-score-form]").forEach(total);
+  });
+})();
