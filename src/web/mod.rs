@@ -9,6 +9,7 @@ pub mod assets;
 pub mod evidence;
 pub mod experts;
 pub mod format;
+pub mod forms;
 pub mod page;
 pub mod public;
 pub mod review;
@@ -41,6 +42,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             get(activities::edit_form).post(activities::update),
         )
         .at("/activities/:id/cancel", post(activities::cancel))
+        .at("/activities/:id/form.docx", get(forms::activity))
         .at(
             "/activities/:id/report",
             get(activities::report_form).post(activities::report),
@@ -54,6 +56,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             get(application::edit_form).post(application::update),
         )
         .at("/applications/:id/submit", post(application::submit))
+        .at("/applications/:id/form.docx", get(forms::application))
         .at("/applications/:id/attachments", post(evidence::upload))
         .at("/attachments/:id", get(evidence::content))
         .at("/attachments/:id/delete", post(evidence::delete))

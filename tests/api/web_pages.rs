@@ -337,6 +337,8 @@ async fn page_handlers_keep_the_api_scope() {
         format!("/activities/{act}"),
         format!("/activities/{act}/report"),
         format!("/attachments/{att}"),
+        format!("/applications/{app_id}/form.docx"),
+        format!("/activities/{act}/form.docx"),
     ] {
         let p = stranger.get(&path).await;
         assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
@@ -382,6 +384,21 @@ async fn page_handlers_keep_the_api_scope() {
         own.get(&format!("/activities/{act}")).await.status,
         StatusCode::OK
     );
+    // R-FORM: the unit downloads the forms it stamps, from the pages, through the same service.
+    assert!(page.body.contains(&format!("/applications/{app_id}/form.docx")));
+    for path in [
+        format!("/applications/{app_id}/form.docx"),
+        format!("/activities/{act}/form.docx"),
+    ] {
+        let p = own.get(&path).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            p.headers[header::CONTENT_TYPE],
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "{path}"
+        );
+        assert!(p.body.starts_with("PK"), "{path}: a zip package");
+    }
     assert_eq!(own.get("/application").await.status, StatusCode::FORBIDDEN);
     let p = own
         .post(
