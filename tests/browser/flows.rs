@@ -144,7 +144,7 @@ async fn a_team_year_from_registration_to_the_district_recommendation() {
     fill_nth(&b, "具体内容", 1, "补登的活动").await;
     fill_nth(&b, "任务目标", 1, "无").await;
     b.click("save-activity").await;
-    let err = b.testid("error-planned_start").await.text().await.unwrap();
+    let err = b.text_of("error-planned_start").await;
     assert!(err.contains("计划开始时间已过"), "{err}");
     let kept = b.by_label("活动名称").await.prop("value").await.unwrap();
     assert_eq!(kept.as_deref(), Some("社区防灾减灾科普讲座"));
@@ -165,7 +165,7 @@ async fn a_team_year_from_registration_to_the_district_recommendation() {
     // The application, counting the activity.
     b.goto("/application").await;
     b.fill("项目名称", "社区防灾科普进万家").await;
-    let count = b.testid("name-count").await.text().await.unwrap();
+    let count = b.text_of("name-count").await;
     assert_eq!(count, "9 / 20 字");
     b.fill("项目负责人", "张三").await;
     b.fill("职务/职称", "副教授").await;
@@ -224,12 +224,12 @@ async fn a_team_year_from_registration_to_the_district_recommendation() {
 
     // The unit returns it with a comment (a return without one is refused by the field).
     b.login("unit_u", PASSWORD).await;
-    assert_eq!(b.testid("pending-count").await.text().await.unwrap(), "1");
+    assert_eq!(b.text_of("pending-count").await, "1");
     b.shot("unit-pending").await;
     b.goto(&format!("/applications/{app_id}")).await;
     click_label(&b, "退回修改").await;
     b.click("give-opinion").await;
-    let err = b.testid("error-comment").await.text().await.unwrap();
+    let err = b.text_of("error-comment").await;
     assert!(err.contains("说明理由"), "{err}");
     b.shot("unit-opinion-refused").await;
     give_opinion(&b, app_id, "退回修改", "请补充活动照片说明").await;

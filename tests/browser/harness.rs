@@ -176,8 +176,19 @@ impl Browser {
             .expect("find all")
     }
 
+    /// Clicks `[data-testid=id]`; a stale element (replaced by a swap before the click reached
+    /// it) was not clicked, so it is found again.
     pub async fn click(&self, id: &str) {
-        self.testid(id).await.click().await.expect("click");
+        let started = Instant::now();
+        loop {
+            match self.testid(id).await.click().await {
+                Ok(_) => return,
+                Err(_) if started.elapsed() < Duration::from_secs(10) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click {id}: {e}"),
+            }
+        }
     }
 
     /// Clicks a link or button by its visible text.
@@ -190,14 +201,41 @@ impl Browser {
             .expect("click");
     }
 
+    /// The page's text, or `None` while the page is being replaced (a navigation or an htmx
+    /// swap between finding `body` and reading it leaves a stale element).
+    async fn try_body_text(&self) -> Option<String> {
+        let body = self.client.find(Locator::Css("body")).await.ok()?;
+        body.text().await.ok()
+    }
+
     pub async fn body_text(&self) -> String {
-        self.client
-            .find(Locator::Css("body"))
-            .await
-            .expect("body")
-            .text()
-            .await
-            .expect("text")
+        let started = Instant::now();
+        loop {
+            if let Some(t) = self.try_body_text().await {
+                return t;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the page's text stayed unreadable"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the element `[data-testid=id]`, found again if a swap replaced it meanwhile.
+    pub async fn text_of(&self, id: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let el = self.testid(id).await;
+            if let Ok(t) = el.text().await {
+                return t;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{id} stayed stale"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn wait_find(&self, loc: Locator<'_>) -> Element {
@@ -221,7 +259,7 @@ impl Browser {
     pub async fn wait_text(&self, needle: &str) {
         let started = Instant::now();
         loop {
-            let t = self.body_text().await;
+            let t = self.try_body_text().await.unwrap_or_default();
             if t.contains(needle) {
                 return;
             }
