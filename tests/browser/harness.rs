@@ -230,10 +230,7 @@ impl Browser {
             if let Ok(t) = el.text().await {
                 return t;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "{id} stayed stale"
-            );
+            assert!(started.elapsed() < Duration::from_secs(10), "{id} stayed stale");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
