@@ -14,7 +14,10 @@ use crate::{
     },
     error::{AppError, AppResult, DomainError},
     export::payout_sheet::{PayoutLine, PayoutSheet, build_payout_sheet},
-    services::{audit::Change, payouts as read},
+    services::{
+        audit::Change,
+        payouts::{self as read, PayoutView},
+    },
     state::AppState,
 };
 use entity::{cycles, payout_batches, payouts, users};
@@ -217,6 +220,27 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<BatchV
         .await?
         .ok_or_else(batch_not_found)?;
     batch_view(&state.db, batch).await
+}
+
+/// A batch with its payouts, in id order (finance and the admin; accounts as the caller may
+/// see them, R-PII).
+pub async fn with_lines(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<(BatchView, Vec<PayoutView>)> {
+    let view = get(state, caller, id).await?;
+    let rows = payouts::Entity::find()
+        .filter(payouts::Column::BatchId.eq(id))
+        .order_by_asc(payouts::Column::Id)
+        .all(&state.db)
+        .await?;
+    let lines = read::views(&state.db, rows)
+        .await?
+        .into_iter()
+        .map(|v| v.for_caller(caller))
+        .collect();
+    Ok((view, lines))
 }
 
 /// Batches, oldest first (finance and the admin). A cycle has a handful of batches, so each is

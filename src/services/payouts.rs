@@ -198,12 +198,28 @@ pub struct StatusTotal {
     pub total_fen: i64,
 }
 
+/// One tier's money: awarded, paid, failed and still outstanding (awarded − paid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierTotal {
+    pub tier: Tier,
+    pub awards: u64,
+    pub awarded_fen: i64,
+    pub paid_fen: i64,
+    /// Failed payouts stay on record (a reissue is a new payout), so a failed amount may be
+    /// paid later through its reissue.
+    pub failed: u64,
+    pub failed_fen: i64,
+    pub outstanding_fen: i64,
+}
+
 /// A cycle's disbursement at a glance: awarded vs paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub cycle_id: i32,
     /// Every state, in the order `pending, exported, paid, failed`.
     pub by_status: Vec<StatusTotal>,
+    /// Every tier, first prize first, zero lines included.
+    pub by_tier: Vec<TierTotal>,
     pub awarded_total_fen: i64,
     pub paid_total_fen: i64,
     pub remaining_fen: i64,
@@ -222,9 +238,10 @@ pub async fn summary(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRes
         .await?
         .ok_or_else(|| DomainError::not_found("评审周期", "cycle"))?;
     // A cycle has tens of awards: summing in Rust keeps it integer and portable.
-    let rows: Vec<(PayoutStatus, i64)> = payouts::Entity::find()
+    let rows: Vec<(PayoutStatus, Tier, i64)> = payouts::Entity::find()
         .select_only()
         .column(payouts::Column::Status)
+        .column(payouts::Column::Tier)
         .column(payouts::Column::AmountFen)
         .filter(payouts::Column::CycleId.eq(cycle_id))
         .into_tuple()
@@ -238,33 +255,76 @@ pub async fn summary(state: &AppState, caller: &Caller, cycle_id: i32) -> AppRes
             total_fen: 0,
         })
         .collect();
-    for (status, amount) in rows {
+    let mut by_tier: Vec<TierTotal> = Tier::ALL
+        .into_iter()
+        .map(|tier| TierTotal {
+            tier,
+            awards: 0,
+            awarded_fen: 0,
+            paid_fen: 0,
+            failed: 0,
+            failed_fen: 0,
+            outstanding_fen: 0,
+        })
+        .collect();
+    fn line(lines: &mut [TierTotal], tier: Tier) -> AppResult<&mut TierTotal> {
+        lines
+            .iter_mut()
+            .find(|l| l.tier == tier)
+            .ok_or_else(|| AppError::internal("a tier missing from Tier::ALL"))
+    }
+    for (status, tier, amount) in rows {
         if let Some(t) = by_status.iter_mut().find(|t| t.status == status) {
             t.count += 1;
             t.total_fen = add(t.total_fen, amount)?;
         }
+        if status == PayoutStatus::Failed {
+            let l = line(&mut by_tier, tier)?;
+            l.failed += 1;
+            l.failed_fen = add(l.failed_fen, amount)?;
+        }
     }
-    let awards: Vec<(i32, i64)> = awards::Entity::find()
+    let awards: Vec<(i32, Tier, i64)> = awards::Entity::find()
         .select_only()
         .column(awards::Column::Id)
+        .column(awards::Column::Tier)
         .column(awards::Column::AmountFen)
         .filter(awards::Column::CycleId.eq(cycle_id))
         .into_tuple()
         .all(db)
         .await?;
     let award_ids: Vec<i32> = awards.iter().map(|a| a.0).collect();
-    let awarded_total_fen = awards.iter().try_fold(0, |t, a| add(t, a.1))?;
-    let paid: Vec<i64> = payments::Entity::find()
+    let tier_of: HashMap<i32, Tier> = awards.iter().map(|a| (a.0, a.1)).collect();
+    let awarded_total_fen = awards.iter().try_fold(0, |t, a| add(t, a.2))?;
+    for (_, tier, amount) in &awards {
+        let l = line(&mut by_tier, *tier)?;
+        l.awards += 1;
+        l.awarded_fen = add(l.awarded_fen, *amount)?;
+    }
+    let paid: Vec<(i32, i64)> = payments::Entity::find()
         .select_only()
+        .column(payments::Column::AwardId)
         .column(payments::Column::AmountFen)
         .filter(payments::Column::AwardId.is_in(award_ids))
         .into_tuple()
         .all(db)
         .await?;
-    let paid_total_fen = paid.into_iter().try_fold(0, add)?;
+    let paid_total_fen = paid.iter().try_fold(0, |t, p| add(t, p.1))?;
+    for (award_id, amount) in &paid {
+        let tier = tier_of
+            .get(award_id)
+            .copied()
+            .ok_or_else(|| AppError::internal("a payment of another cycle's award"))?;
+        let l = line(&mut by_tier, tier)?;
+        l.paid_fen = add(l.paid_fen, *amount)?;
+    }
+    for l in &mut by_tier {
+        l.outstanding_fen = l.awarded_fen - l.paid_fen;
+    }
     Ok(Summary {
         cycle_id,
         by_status,
+        by_tier,
         awarded_total_fen,
         paid_total_fen,
         remaining_fen: awarded_total_fen - paid_total_fen,

@@ -11,6 +11,9 @@ pub mod experts;
 pub mod format;
 pub mod forms;
 pub mod page;
+pub mod payout_actions;
+pub mod payout_batches;
+pub mod payouts;
 pub mod public;
 pub mod review;
 pub mod session;
@@ -85,6 +88,19 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/cycles/:id/assign/auto", post(experts::auto))
         .at("/admin/cycles/:id/assign/add", post(experts::add))
         .at("/admin/cycles/:id/assign/remove", post(experts::remove))
+        // Finance: payouts, batches and their sheet, recording payments, the summary.
+        .at("/finance/payouts", get(payouts::list))
+        .at("/finance/payouts/:id", get(payout_actions::show))
+        .at("/finance/payouts/:id/paid", post(payout_actions::paid))
+        .at("/finance/payouts/:id/failed", post(payout_actions::failed))
+        .at("/finance/payouts/:id/reissue", post(payout_actions::reissue))
+        .at(
+            "/finance/batches",
+            get(payout_batches::list).post(payouts::create_batch),
+        )
+        .at("/finance/batches/:id", get(payout_batches::show))
+        .at("/finance/batches/:id/sheet.xlsx", get(payout_batches::sheet))
+        .at("/finance/summary", get(payouts::summary))
         // Experts.
         .at("/my-reviews", get(experts::reviews))
         .at(

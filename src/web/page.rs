@@ -107,7 +107,13 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/results", "评审结果"),
         ],
         Role::Expert => &[("/my-reviews", "我的评审"), ("/results", "评审结果")],
-        Role::Finance => &[("/home", "首页"), ("/results", "评审结果")],
+        Role::Finance => &[
+            ("/home", "首页"),
+            ("/finance/payouts", "发放"),
+            ("/finance/batches", "批次"),
+            ("/finance/summary", "汇总"),
+            ("/results", "评审结果"),
+        ],
     }
 }
 

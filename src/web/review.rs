@@ -1,14 +1,11 @@
 //! Units (隶属单位) and districts (区县科协): 待处理 (applications waiting for my opinion,
-//! oldest first), the opinion form, and my teams with their activities (read-only). Staff
-//! roles whose pages come with issue 9 get a plain home page.
+//! oldest first), the opinion form, and my teams with their activities (read-only).
 
 use super::{
     activities::{ActivityRow, ListQuery, month_filter, row, team_names},
     application::{parse_decision, render_page, status_label},
     format,
-    page::{
-        FieldErrors, Layout, PageResult, field, form_error, html, layout_for, pairs, role_label, see_other,
-    },
+    page::{FieldErrors, Layout, PageResult, field, form_error, html, layout_for, pairs, see_other},
     session::Session,
 };
 use crate::{
@@ -69,21 +66,6 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
     Ok(html(&PendingTpl {
         l: layout_for(state, s, "首页", "/home").await?,
         rows: pending_rows(state, s).await?,
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "review/staff_home.html")]
-struct StaffTpl {
-    l: Layout,
-    role: &'static str,
-}
-
-/// The association's, experts' and finance's home until their pages arrive (issue 9).
-pub async fn staff_home(state: &AppState, s: &Session) -> PageResult {
-    Ok(html(&StaffTpl {
-        l: layout_for(state, s, "首页", "/home").await?,
-        role: role_label(s.caller.role),
     }))
 }
 

@@ -22,4 +22,5 @@ mod review_seed;
 mod schema;
 mod stored_values;
 mod story;
+mod web_finance;
 mod web_pages;

@@ -43,7 +43,7 @@ impl<'a> Web<'a> {
         me
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -128,7 +128,7 @@ impl<'a> Web<'a> {
     }
 }
 
-async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Option<i64>) {
+pub async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Option<i64>) {
     let (s, v) = app
         .post(
             "/api/v1/users",
@@ -140,7 +140,7 @@ async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Op
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }
 
-async fn logged_in<'a>(app: &'a TestApp, name: &str) -> Web<'a> {
+pub async fn logged_in<'a>(app: &'a TestApp, name: &str) -> Web<'a> {
     let mut w = Web::new(app).await;
     let p = w.login(name, PASSWORD).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
