@@ -28,6 +28,14 @@ fn hidden_in(body: &str, action: &str, name: &str) -> String {
     form[at..at + form[at..].find('"').unwrap()].to_owned()
 }
 
+/// The summary's row of `tier` (its cells, as HTML).
+fn tier_row<'b>(body: &'b str, tier: &str) -> &'b str {
+    let at = body
+        .find(&format!("<td data-label=\"奖项\">{tier}</td>"))
+        .unwrap_or_else(|| panic!("no {tier} row"));
+    &body[at..at + body[at..].find("</tr>").unwrap()]
+}
+
 /// The bytes of a download, with this browser's cookies.
 async fn download(app: &TestApp, w: &Web<'_>, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
     let resp = app
@@ -156,6 +164,8 @@ async fn finance_batches_selected_payouts_and_downloads_the_sheet() {
     assert!(sum.body.contains("data-testid=\"total-awarded\">¥19,000.50<"));
     assert!(sum.body.contains("data-testid=\"total-paid\">¥0.00<"));
     assert!(sum.body.contains("data-testid=\"total-outstanding\">¥19,000.50<"));
+    let second_row = tier_row(&sum.body, "二等奖");
+    assert!(second_row.contains("奖补金额\">¥6,000.00<"), "{second_row}");
 }
 
 /// R-NOPAY2: the paid form carries a key made when it was rendered; the same form sent twice
@@ -259,6 +269,16 @@ async fn a_double_submitted_paid_form_pays_once() {
         sum.body
     );
     assert!(sum.body.contains("data-testid=\"total-outstanding\">¥3,000.50<"));
+    let first_row = tier_row(&sum.body, "一等奖");
+    assert!(
+        first_row.contains("¥10,000.00</td><td data-label=\"已支付\">¥10,000.00<"),
+        "{first_row}"
+    );
+    let third_row = tier_row(&sum.body, "三等奖");
+    assert!(
+        third_row.contains("已支付\">¥0.00<") && third_row.contains("未支付\">¥3,000.50<"),
+        "{third_row}"
+    );
 }
 
 /// SPEC "Subsidy disbursement": a failed transfer needs its reason; the failed payout is
@@ -333,6 +353,12 @@ async fn a_failed_payout_is_reissued_and_stays_on_record() {
         sum.body
     );
     assert!(sum.body.contains("data-testid=\"total-outstanding\">¥19,000.50<"));
+    let third_row = tier_row(&sum.body, "三等奖");
+    assert!(
+        third_row.contains("¥3,000.50（1 笔）"),
+        "failed, by tier: {third_row}"
+    );
+    assert!(tier_row(&sum.body, "一等奖").contains("¥0.00（0 笔）"));
 }
 
 /// R-WEB, R-AUTHZ: finance's forms need the CSRF token; the finance pages are finance's (403
