@@ -12,6 +12,7 @@ pub mod format;
 pub mod forms;
 pub mod page;
 pub mod public;
+pub mod ranking;
 pub mod review;
 pub mod session;
 pub mod team;
@@ -85,6 +86,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/cycles/:id/assign/auto", post(experts::auto))
         .at("/admin/cycles/:id/assign/add", post(experts::add))
         .at("/admin/cycles/:id/assign/remove", post(experts::remove))
+        .at("/admin/cycles/:id/ranking", get(ranking::show))
+        .at("/admin/cycles/:id/rank", post(ranking::rank))
+        .at("/admin/cycles/:id/results.xlsx", get(ranking::sheet))
         // Experts.
         .at("/my-reviews", get(experts::reviews))
         .at(

@@ -23,3 +23,4 @@ mod schema;
 mod stored_values;
 mod story;
 mod web_pages;
+mod web_review_admin;

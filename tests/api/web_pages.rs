@@ -128,7 +128,7 @@ impl<'a> Web<'a> {
     }
 }
 
-async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Option<i64>) {
+pub async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Option<i64>) {
     let (s, v) = app
         .post(
             "/api/v1/users",
@@ -140,7 +140,7 @@ async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Op
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }
 
-async fn logged_in<'a>(app: &'a TestApp, name: &str) -> Web<'a> {
+pub async fn logged_in<'a>(app: &'a TestApp, name: &str) -> Web<'a> {
     let mut w = Web::new(app).await;
     let p = w.login(name, PASSWORD).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -425,7 +425,7 @@ async fn page_handlers_keep_the_api_scope() {
     assert_eq!(v["status"], "unit_approved");
 }
 
-async fn admin_web(app: &TestApp) -> Web<'_> {
+pub async fn admin_web(app: &TestApp) -> Web<'_> {
     let mut w = Web::new(app).await;
     let (name, password) = crate::helpers::ADMIN;
     assert_eq!(w.login(name, password).await.status, StatusCode::SEE_OTHER);
@@ -686,7 +686,7 @@ async fn admin_creates_opens_and_closes_a_cycle() {
     assert!(p.body.contains("当前状态下不能进行此操作"));
 }
 
-async fn user_id(app: &TestApp, username: &str) -> i64 {
+pub async fn user_id(app: &TestApp, username: &str) -> i64 {
     let (_, v) = app.get("/api/v1/users?per_page=100", &app.admin).await;
     v["items"]
         .as_array()
