@@ -12,6 +12,7 @@ pub mod format;
 pub mod forms;
 pub mod page;
 pub mod public;
+pub mod publicity;
 pub mod ranking;
 pub mod review;
 pub mod session;
@@ -89,6 +90,13 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/cycles/:id/ranking", get(ranking::show))
         .at("/admin/cycles/:id/rank", post(ranking::rank))
         .at("/admin/cycles/:id/results.xlsx", get(ranking::sheet))
+        .at("/admin/cycles/:id/publicity", get(publicity::show))
+        .at("/admin/cycles/:id/publish", post(publicity::publish))
+        .at(
+            "/admin/cycles/:cycle/objections/:id/resolve",
+            post(publicity::resolve),
+        )
+        .at("/admin/cycles/:id/finalize", post(publicity::finalize))
         // Experts.
         .at("/my-reviews", get(experts::reviews))
         .at(
