@@ -160,16 +160,7 @@ pub fn rank(inputs: &[RankInput], agg: Aggregation, min_score_tenths: i64, quota
         .iter()
         .map(|input| (final_score(&input.totals_tenths, agg), input))
         .collect();
-    scored.sort_by(|(sa, a), (sb, b)| {
-        // `Some` (scored) before `None`, then higher score first.
-        sb.is_some()
-            .cmp(&sa.is_some())
-            .then_with(|| sb.cmp(sa))
-            .then_with(|| b.sessions.cmp(&a.sessions))
-            .then_with(|| b.people_served.cmp(&a.people_served))
-            .then_with(|| a.submitted_at.cmp(&b.submitted_at))
-            .then_with(|| a.application_id.cmp(&b.application_id))
-    });
+    scored.sort_by(|(sa, a), (sb, b)| by_score(*sa, *sb).then_with(|| tie_order(a, b)));
 
     let mut free = Tier::ALL.map(|t| quotas.get(t));
     for (_, input) in &scored {
@@ -198,6 +189,87 @@ pub fn rank(inputs: &[RankInput], agg: Aggregation, min_score_tenths: i64, quota
         });
     }
     rows
+}
+
+/// `Some` (scored) before `None`, then the higher score first.
+fn by_score(a: Option<Score>, b: Option<Score>) -> Ordering {
+    b.is_some().cmp(&a.is_some()).then_with(|| b.cmp(&a))
+}
+
+/// The R-RANK key that orders two applications whose final scores are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TieBreak {
+    /// More sessions (场次) first.
+    Sessions,
+    /// More people served first.
+    PeopleServed,
+    /// Earlier submission first.
+    SubmittedAt,
+    /// Lower application id first (the last resort that keeps the order deterministic).
+    ApplicationId,
+}
+
+impl TieBreak {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Sessions => "活动场次多者居前",
+            Self::PeopleServed => "服务人次多者居前",
+            Self::SubmittedAt => "提交时间早者居前",
+            Self::ApplicationId => "申报编号小者居前",
+        }
+    }
+}
+
+/// Each tie-break key in R-RANK order with how it orders `a` against `b`.
+fn tie_keys(a: &RankInput, b: &RankInput) -> [(TieBreak, Ordering); 4] {
+    [
+        (TieBreak::Sessions, b.sessions.cmp(&a.sessions)),
+        (TieBreak::PeopleServed, b.people_served.cmp(&a.people_served)),
+        (TieBreak::SubmittedAt, a.submitted_at.cmp(&b.submitted_at)),
+        (TieBreak::ApplicationId, a.application_id.cmp(&b.application_id)),
+    ]
+}
+
+/// The order of two applications with equal final scores.
+fn tie_order(a: &RankInput, b: &RankInput) -> Ordering {
+    tie_keys(a, b)
+        .into_iter()
+        .map(|(_, o)| o)
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// The R-RANK order of two applications (`Less`: `a` ranks before `b`).
+pub fn compare(a: &RankInput, b: &RankInput, agg: Aggregation) -> Ordering {
+    by_score(
+        final_score(&a.totals_tenths, agg),
+        final_score(&b.totals_tenths, agg),
+    )
+    .then_with(|| tie_order(a, b))
+}
+
+/// When two applications have the same final score, the tie-break that decides their order
+/// (the first key of R-RANK on which they differ); `None` when the scores differ.
+pub fn decided_by(a: &RankInput, b: &RankInput, agg: Aggregation) -> Option<TieBreak> {
+    if by_score(
+        final_score(&a.totals_tenths, agg),
+        final_score(&b.totals_tenths, agg),
+    )
+    .is_ne()
+    {
+        return None;
+    }
+    tie_keys(a, b)
+        .into_iter()
+        .find(|(_, o)| o.is_ne())
+        .map(|(k, _)| k)
+}
+
+/// A spread is large when the experts' totals have a standard deviation of at least a tenth
+/// of the rubric's full marks (10 points of 100): the experts disagree enough to look again.
+pub fn is_large_spread(spread: &Spread, full_marks_tenths: i64) -> bool {
+    // std_dev is in points; full marks in tenths: std_dev ≥ full/10 points ⇔ 100·sd ≥ full.
+    spread.std_dev * 100.0 >= full_marks_tenths as f64
 }
 
 /// How far the experts' totals for one application lie apart.
@@ -429,6 +501,50 @@ mod tests {
         assert_eq!(tiers(&rows), [Some(Tier::First), Some(Tier::First), None]);
     }
 
+    /// R-RANK: the page names the key that decided each tie, the same one the sort used.
+    #[test]
+    fn the_deciding_tie_break_is_the_first_key_that_differs() {
+        let mut a = input(1, &[800]);
+        let mut b = input(2, &[800]);
+        (a.sessions, b.sessions) = (9, 5);
+        assert_eq!(decided_by(&a, &b, Aggregation::Mean), Some(TieBreak::Sessions));
+        b.sessions = 9;
+        (a.people_served, b.people_served) = (100, 300);
+        assert_eq!(
+            decided_by(&b, &a, Aggregation::Mean),
+            Some(TieBreak::PeopleServed)
+        );
+        b.people_served = 100;
+        a.submitted_at = at(-5);
+        assert_eq!(decided_by(&a, &b, Aggregation::Mean), Some(TieBreak::SubmittedAt));
+        a.submitted_at = at(0);
+        assert_eq!(
+            decided_by(&a, &b, Aggregation::Mean),
+            Some(TieBreak::ApplicationId)
+        );
+        let better = input(3, &[801]);
+        assert_eq!(
+            decided_by(&better, &a, Aggregation::Mean),
+            None,
+            "the score decided"
+        );
+        // The same mean from different totals is a tie too.
+        let mut c = input(4, &[700, 900]);
+        (c.sessions, c.people_served) = (9, 100);
+        assert_eq!(
+            decided_by(&a, &c, Aggregation::Mean),
+            Some(TieBreak::ApplicationId)
+        );
+    }
+
+    /// R-AGG: a spread of a tenth of full marks is large.
+    #[test]
+    fn a_large_spread_is_a_tenth_of_full_marks() {
+        assert!(is_large_spread(&spread(&[700, 900]).unwrap(), 1000));
+        assert!(!is_large_spread(&spread(&[750, 900]).unwrap(), 1000));
+        assert!(!is_large_spread(&spread(&[800]).unwrap(), 1000));
+    }
+
     /// R-AGG
     #[test]
     fn spread_gives_range_and_population_standard_deviation_in_points() {
@@ -501,6 +617,19 @@ mod tests {
             let first = rank(&inputs, agg, min, q);
             prop_assert_eq!(&first, &rank(&inputs, agg, min, q));
             prop_assert_eq!(&first, &rank(&shuffled, agg, min, q));
+        }
+
+        /// R-RANK: `compare` and `decided_by` agree with the order `rank` gives.
+        #[test]
+        fn compare_agrees_with_the_ranking(inputs in inputs_strategy(), agg in agg_strategy()) {
+            let rows = rank(&inputs, agg, 0, Quotas::default());
+            for w in rows.windows(2) {
+                let a = &inputs[w[0].application_id as usize];
+                let b = &inputs[w[1].application_id as usize];
+                prop_assert_eq!(compare(a, b, agg), Ordering::Less);
+                prop_assert_eq!(decided_by(a, b, agg).is_some(), w[0].final_score == w[1].final_score
+                    && !a.totals_tenths.is_empty() == !b.totals_tenths.is_empty());
+            }
         }
 
         /// R-RANK

@@ -15,6 +15,8 @@ pub mod payout_actions;
 pub mod payout_batches;
 pub mod payouts;
 pub mod public;
+pub mod publicity;
+pub mod ranking;
 pub mod review;
 pub mod session;
 pub mod team;
@@ -88,6 +90,16 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/cycles/:id/assign/auto", post(experts::auto))
         .at("/admin/cycles/:id/assign/add", post(experts::add))
         .at("/admin/cycles/:id/assign/remove", post(experts::remove))
+        .at("/admin/cycles/:id/ranking", get(ranking::show))
+        .at("/admin/cycles/:id/rank", post(ranking::rank))
+        .at("/admin/cycles/:id/results.xlsx", get(ranking::sheet))
+        .at("/admin/cycles/:id/publicity", get(publicity::show))
+        .at("/admin/cycles/:id/publish", post(publicity::publish))
+        .at(
+            "/admin/cycles/:cycle/objections/:id/resolve",
+            post(publicity::resolve),
+        )
+        .at("/admin/cycles/:id/finalize", post(publicity::finalize))
         // Finance: payouts, batches and their sheet, recording payments, the summary.
         .at("/finance/payouts", get(payouts::list))
         .at("/finance/payouts/:id", get(payout_actions::show))

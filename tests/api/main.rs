@@ -24,3 +24,4 @@ mod stored_values;
 mod story;
 mod web_finance;
 mod web_pages;
+mod web_review_admin;

@@ -425,7 +425,7 @@ async fn page_handlers_keep_the_api_scope() {
     assert_eq!(v["status"], "unit_approved");
 }
 
-async fn admin_web(app: &TestApp) -> Web<'_> {
+pub async fn admin_web(app: &TestApp) -> Web<'_> {
     let mut w = Web::new(app).await;
     let (name, password) = crate::helpers::ADMIN;
     assert_eq!(w.login(name, password).await.status, StatusCode::SEE_OTHER);
@@ -686,7 +686,7 @@ async fn admin_creates_opens_and_closes_a_cycle() {
     assert!(p.body.contains("当前状态下不能进行此操作"));
 }
 
-async fn user_id(app: &TestApp, username: &str) -> i64 {
+pub async fn user_id(app: &TestApp, username: &str) -> i64 {
     let (_, v) = app.get("/api/v1/users?per_page=100", &app.admin).await;
     v["items"]
         .as_array()

@@ -88,19 +88,12 @@ pub async fn recompute(
     let inputs: Vec<RankInput> = apps
         .iter()
         .map(|a| {
-            let f = figures.get(&a.id).copied().unwrap_or_default();
-            RankInput {
-                application_id: i64::from(a.id),
-                totals_tenths: assigned
-                    .iter()
-                    .filter(|x| x.application_id == a.id)
-                    .filter_map(|x| totals.get(&x.id).copied())
-                    .collect(),
-                sessions: f.sessions,
-                people_served: f.people_served,
-                submitted_at: a.submitted_at.unwrap_or(a.created_at),
-                forced_tier: forced_tier(a.tier_override),
-            }
+            let app_totals = assigned
+                .iter()
+                .filter(|x| x.application_id == a.id)
+                .filter_map(|x| totals.get(&x.id).copied())
+                .collect();
+            rank_input(a, app_totals, figures.get(&a.id).copied().unwrap_or_default())
         })
         .collect();
     let tiers = cycle.tiers.0.clone();
@@ -132,6 +125,23 @@ pub async fn recompute(
         stored.push(model);
     }
     Ok(stored)
+}
+
+/// What R-RANK orders an application by: its experts' totals, its objective figures, its
+/// submission time (the same inputs when ranking and when explaining a stored ranking).
+pub(super) fn rank_input(
+    app: &applications::Model,
+    totals_tenths: Vec<i64>,
+    f: figures::Figures,
+) -> RankInput {
+    RankInput {
+        application_id: i64::from(app.id),
+        totals_tenths,
+        sessions: f.sessions,
+        people_served: f.people_served,
+        submitted_at: app.submitted_at.unwrap_or(app.created_at),
+        forced_tier: forced_tier(app.tier_override),
+    }
 }
 
 /// R-CycleAction::Rank: every accepted application has at least one assignment and every assignment a

@@ -1,13 +1,13 @@
 //! Reading a cycle's ranking: the admin's explained view (per-criterion means, every expert's
 //! total, the spread), the results sheet (xlsx) and the public results (公示, no personal data).
 
-use super::gate;
+use super::{gate, ranking::rank_input};
 use crate::domain::cycle::CycleAction;
 use crate::{
     authz::Caller,
     domain::{
         cycle::CycleStatus,
-        ranking::{Spread, Tier, criterion_means, spread},
+        ranking::{RankInput, Spread, TieBreak, Tier, compare, criterion_means, decided_by, spread},
         roles::Role,
         scoring::ScoreSheet,
     },
@@ -16,6 +16,7 @@ use crate::{
     services::figures::{self, Figures},
     state::AppState,
 };
+use chrono::{DateTime, Utc};
 use entity::{applications, assignments, cycles, results, scores, teams, units, users};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -42,6 +43,11 @@ pub struct ResultLine {
     pub expert_totals: Vec<ExpertTotal>,
     pub spread: Option<Spread>,
     pub figures: Figures,
+    /// Submission time (the last tie-break but one).
+    pub submitted_at: DateTime<Utc>,
+    /// When this line's final score equals the previous line's: the R-RANK key that put the
+    /// previous line first.
+    pub tie_with_previous: Option<TieBreak>,
 }
 
 /// A cycle's stored ranking.
@@ -49,6 +55,9 @@ pub struct ResultLine {
 pub struct Ranking {
     pub cycle: cycles::Model,
     pub lines: Vec<ResultLine>,
+    /// The scores or figures changed since the ranking was stored: its order is no longer the
+    /// one R-RANK gives (rank again).
+    pub stale: bool,
 }
 
 /// The stored ranking of a cycle, explained.
@@ -103,7 +112,8 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
         .collect();
     let figures = figures::for_applications(db, &app_ids).await?;
 
-    let lines = rows
+    let mut inputs: Vec<RankInput> = Vec::with_capacity(rows.len());
+    let mut lines: Vec<ResultLine> = rows
         .into_iter()
         .map(|r| {
             let app = apps.get(&r.application_id);
@@ -119,6 +129,12 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
                 .collect();
             let means: HashMap<String, f64> = criterion_means(&sheets).into_iter().collect();
             let totals: Vec<i64> = scored.iter().map(|(_, s)| s.total_tenths).collect();
+            let figures = figures.get(&r.application_id).copied().unwrap_or_default();
+            let input = app.map(|a| rank_input(a, totals.clone(), figures));
+            let submitted_at = input.as_ref().map_or(r.computed_at, |i| i.submitted_at);
+            if let Some(i) = input {
+                inputs.push(i);
+            }
             ResultLine {
                 tier: r.tier,
                 team_id: app.map_or(0, |a| a.team_id),
@@ -143,12 +159,22 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
                     })
                     .collect(),
                 spread: spread(&totals),
-                figures: figures.get(&r.application_id).copied().unwrap_or_default(),
+                figures,
+                submitted_at,
+                tie_with_previous: None,
                 result: r,
             }
         })
         .collect();
-    Ok(Ranking { cycle, lines })
+    // Every stored line has its application (a foreign key), so `inputs` runs beside `lines`.
+    let mut stale = false;
+    if inputs.len() == lines.len() {
+        for (i, pair) in inputs.windows(2).enumerate() {
+            stale |= compare(&pair[0], &pair[1], cycle.aggregation).is_gt();
+            lines[i + 1].tie_with_previous = decided_by(&pair[0], &pair[1], cycle.aggregation);
+        }
+    }
+    Ok(Ranking { cycle, lines, stale })
 }
 
 fn by_id<T>(rows: Vec<T>, key: impl Fn(&T) -> i32) -> HashMap<i32, T> {

@@ -1,0 +1,351 @@
+//! The association's review pages over HTTP: 排名, 公示 and 异议, 历年获奖名单, 审计日志 — each
+//! renders, acts through the same services as the API, shows the service's refusal in Chinese,
+//! needs the CSRF token, and is the admin's alone (R-WEB, R-AUTHZ).
+
+use crate::{
+    helpers::TestApp,
+    review_seed::{CycleSpec, Scenario},
+    web_pages::{Page, Web, admin_web, logged_in, user},
+};
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// The row of the ranked table for one application (from its opening tag to its end).
+fn row<'a>(page: &'a Page, application: i64) -> &'a str {
+    let start = page
+        .body
+        .find(&format!("data-testid=\"rank-row-{application}\""))
+        .unwrap_or_else(|| panic!("row of {application} in {}", page.body));
+    let start = page.body[..start].rfind("<tr").unwrap();
+    let end = start + page.body[start..].find("</tr>").unwrap();
+    &page.body[start..end]
+}
+
+/// R-RANK, R-AGG on the 排名 page: ranking is refused while scores are missing (the reason
+/// shown); once ranked, every row shows each expert's total, the spread (a large one
+/// highlighted), the objective figures and the tier; a tie names the key that decided it;
+/// the results sheet downloads as xlsx.
+#[tokio::test]
+async fn the_ranking_page_ranks_and_explains_every_place() {
+    let app = TestApp::spawn().await;
+    // Two tie on 80 (9 sessions beat 5); the third's experts disagree (95 and 55).
+    let s = Scenario::new(&app, CycleSpec::default(), &[(5, 100), (9, 100), (1, 1)], 2).await;
+    let mut w = admin_web(&app).await;
+    let url = format!("/admin/cycles/{}/ranking", s.cycle);
+    let page = w.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("data-testid=\"no-ranking\""));
+    assert!(page.body.contains("data-testid=\"rank\""));
+    assert!(!page.body.contains("results-xlsx"), "no sheet before ranking");
+
+    let p = w.post(&format!("/admin/cycles/{}/rank", s.cycle), &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("尚未评分"), "{}", p.body);
+    assert_eq!(app.cycle_status(s.cycle).await, "reviewing");
+
+    s.score(&app, &[&[80.0, 80.0], &[80.0, 80.0], &[95.0, 55.0]])
+        .await;
+    // Without the CSRF token nothing happens.
+    let p = w
+        .post_raw(&format!("/admin/cycles/{}/rank", s.cycle), &[], Some(&app.base))
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.cycle_status(s.cycle).await, "reviewing");
+    let p = w.post(&format!("/admin/cycles/{}/rank", s.cycle), &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some(url.as_str()));
+    assert_eq!(app.cycle_status(s.cycle).await, "ranked");
+
+    let page = w.get(&url).await;
+    let (a, b, c) = (s.apps[0], s.apps[1], s.apps[2]);
+    assert!(row(&page, b).contains(&format!("data-testid=\"rank-{b}\">1<")));
+    let second = row(&page, a);
+    assert!(second.contains(&format!("data-testid=\"rank-{a}\">2<")));
+    assert!(
+        second.contains("与第 1 名同分：活动场次多者居前（9 场 对 5 场）"),
+        "{second}"
+    );
+    assert!(second.contains("80.00") && !second.contains("一等奖"));
+    assert!(second.contains("二等奖"), "{second}");
+    assert!(
+        !row(&page, b).contains("同分"),
+        "the first of a tie has nothing above"
+    );
+    let third = row(&page, c);
+    assert!(third.contains("class=\"spread-large\""), "{third}");
+    assert!(
+        third.contains(&format!("data-testid=\"spread-{c}\">20.00")),
+        "{third}"
+    );
+    assert!(
+        third.contains("95.0") && third.contains("55.0"),
+        "each expert's total"
+    );
+    assert!(third.contains("1 项 / 1 场 / 1 人次"), "the objective figures");
+    assert!(third.contains("三等奖"));
+    assert!(!second.contains("spread-large"));
+    assert!(page.body.contains("data-testid=\"large-spread-count\">1<"));
+    assert!(page.body.contains("重新排名"));
+
+    let sheet = w.get(&format!("/admin/cycles/{}/results.xlsx", s.cycle)).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert_eq!(
+        sheet.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(sheet.body.starts_with("PK"), "an xlsx (zip)");
+    assert!(
+        sheet.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+}
+
+/// R-RANK: a score changed after ranking makes the stored order stale, and the page says so
+/// until the cycle is ranked again.
+#[tokio::test]
+async fn a_score_changed_after_ranking_asks_for_a_new_ranking() {
+    let app = TestApp::spawn().await;
+    let s = Scenario::new(&app, CycleSpec::default(), &[(1, 1), (1, 1)], 1).await;
+    s.score(&app, &[&[90.0], &[80.0]]).await;
+    let mut w = admin_web(&app).await;
+    let url = format!("/admin/cycles/{}/ranking", s.cycle);
+    assert_eq!(
+        w.post(&format!("/admin/cycles/{}/rank", s.cycle), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!w.get(&url).await.body.contains("ranking-stale"));
+    app.score_total(&s.experts[0].1, s.apps[1], 95.0).await;
+    assert!(w.get(&url).await.body.contains("data-testid=\"ranking-stale\""));
+    w.post(&format!("/admin/cycles/{}/rank", s.cycle), &[]).await;
+    let page = w.get(&url).await;
+    assert!(!page.body.contains("ranking-stale"));
+    assert!(row(&page, s.apps[1]).contains(&format!("data-testid=\"rank-{}\">1<", s.apps[1])));
+}
+
+/// R-AUTHZ: the association's review pages are the admin's alone: a team, an expert and
+/// finance get the 403 page for every one of them, and their POSTs change nothing.
+#[tokio::test]
+async fn the_review_admin_pages_refuse_other_roles() {
+    let app = TestApp::spawn().await;
+    let s = Scenario::new(&app, CycleSpec::default(), &[(1, 1)], 1).await;
+    s.score(&app, &[&[80.0]]).await;
+    let unit = app.create_unit("other", None).await;
+    user(&app, "team_x", "team", None, Some(s.teams[0].id)).await;
+    user(&app, "expert_x", "expert", Some(unit), None).await;
+    user(&app, "finance_x", "finance", None, None).await;
+    let c = s.cycle;
+    let pages = [
+        format!("/admin/cycles/{c}/ranking"),
+        format!("/admin/cycles/{c}/results.xlsx"),
+        format!("/admin/cycles/{c}/publicity"),
+    ];
+    let posts = [
+        format!("/admin/cycles/{c}/rank"),
+        format!("/admin/cycles/{c}/publish"),
+        format!("/admin/cycles/{c}/objections/1/resolve"),
+        format!("/admin/cycles/{c}/finalize"),
+    ];
+    for who in ["team_x", "expert_x", "finance_x"] {
+        let mut w: Web<'_> = logged_in(&app, who).await;
+        for path in &pages {
+            let p = w.get(path).await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert!(p.body.contains("无权访问"), "{who} {path}");
+        }
+        for path in &posts {
+            let p = w.post(path, &[]).await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
+        }
+    }
+    assert_eq!(app.cycle_status(c).await, "reviewing", "nothing changed");
+}
+
+/// An objection lodged by the public, through the API; its id.
+async fn object(app: &TestApp, cycle: i64, application: i64, reason: &str) -> i64 {
+    let (st, v) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/public/cycles/{cycle}/objections"),
+            None,
+            Some(json!({"application_id": application, "reason": reason,
+                        "contact_name": "赵六", "contact_phone": "13912345678"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+/// The part of the page about one objection.
+fn objection<'a>(page: &'a Page, id: i64) -> &'a str {
+    let start = page
+        .body
+        .find(&format!("data-testid=\"objection-{id}\""))
+        .unwrap_or_else(|| panic!("objection {id} in {}", page.body));
+    let end = start + page.body[start..].find("</article>").unwrap();
+    &page.body[start..end]
+}
+
+/// R-RANK (publicity, objections, finalizing) through the 公示与异议 page: a past end time is
+/// refused under its field with what was typed kept; publishing needs the CSRF token; the
+/// objections show with their state and the contact's mobile (the admin's, in full, R-PII);
+/// an upheld objection without the new award is refused under that objection's picker; an
+/// upheld one revokes the award and re-ranks; finalizing is refused with the service's reason
+/// while the period runs and while an objection is open, then fixes the awards.
+#[tokio::test]
+async fn the_publicity_page_publishes_resolves_objections_and_finalizes() {
+    let app = TestApp::spawn().await;
+    let s = Scenario::new(&app, CycleSpec::default(), &[(1, 1); 3], 1).await;
+    s.score(&app, &[&[90.0], &[80.0], &[70.0]]).await;
+    app.rank(s.cycle).await;
+    let c = s.cycle;
+    let url = format!("/admin/cycles/{c}/publicity");
+    let mut w = admin_web(&app).await;
+    let cycle_page = w.get(&format!("/admin/cycles/{c}")).await;
+    for tab in ["tab-ranking", "tab-publicity", "tab-assign"] {
+        assert!(cycle_page.body.contains(tab), "the cycle page links {tab}");
+    }
+    let page = w.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("data-testid=\"publish\"") && page.body.contains("data-testid=\"no-objections\"")
+    );
+    assert!(page.body.contains("<label for=\"publicity_ends_at\">"));
+
+    let past = zhihui::web::format::input_time(app.now() - Duration::hours(1));
+    let p = w
+        .post(
+            &format!("/admin/cycles/{c}/publish"),
+            &[("publicity_ends_at", &past)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("data-testid=\"error-publicity_ends_at\">公示结束时间必须晚于当前时间"),
+        "{}",
+        p.body
+    );
+    assert!(
+        p.body.contains(&format!("value=\"{past}\"")),
+        "what was typed is kept"
+    );
+    let end = zhihui::web::format::input_time(app.now() + Duration::days(7));
+    let p = w
+        .post_raw(
+            &format!("/admin/cycles/{c}/publish"),
+            &[("publicity_ends_at", &end)],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "no CSRF token");
+    assert_eq!(app.cycle_status(c).await, "ranked");
+    let p = w
+        .post(
+            &format!("/admin/cycles/{c}/publish"),
+            &[("publicity_ends_at", &end)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(app.cycle_status(c).await, "published");
+
+    let first = object(&app, c, s.apps[0], "一等奖项目的活动场次与报道不符").await;
+    let second = object(&app, c, s.apps[1], "对评分有疑问").await;
+    let page = w.get(&url).await;
+    assert!(page.body.contains("data-testid=\"open-objections\">2<"));
+    let o = objection(&page, first);
+    assert!(
+        o.contains("待处理") && o.contains("13912345678") && o.contains("一等奖项目的活动场次与报道不符")
+    );
+    assert!(o.contains(&format!("<label for=\"note_{first}\">")));
+
+    let p = w.post(&format!("/admin/cycles/{c}/finalize"), &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("data-testid=\"finalize-error\">公示期尚未结束"),
+        "{}",
+        p.body
+    );
+
+    let resolve = format!("/admin/cycles/{c}/objections/{first}/resolve");
+    let p = w
+        .post(
+            &resolve,
+            &[
+                ("decision", "upheld"),
+                ("new_tier", ""),
+                ("note", "经核实，场次虚报"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let o = objection(&p, first);
+    assert!(
+        o.contains(&format!(
+            "data-testid=\"error-new_tier-{first}\">异议成立时须指定"
+        )),
+        "{o}"
+    );
+    assert!(o.contains("经核实，场次虚报"), "the reply is kept");
+    assert!(
+        !objection(&p, second).contains("field-error"),
+        "only that objection's form"
+    );
+    let p = w
+        .post(
+            &resolve,
+            &[
+                ("decision", "upheld"),
+                ("new_tier", "none"),
+                ("note", "经核实，场次虚报"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = w.get(&url).await;
+    let o = objection(&page, first);
+    assert!(
+        o.contains("异议成立") && o.contains("奖项调整为 取消奖项") && o.contains("经核实，场次虚报"),
+        "{o}"
+    );
+    let ranking = w.get(&format!("/admin/cycles/{c}/ranking")).await;
+    assert!(
+        row(&ranking, s.apps[0]).contains("未获奖"),
+        "the award is revoked and re-ranked"
+    );
+
+    app.advance(Duration::days(8));
+    let p = w.post(&format!("/admin/cycles/{c}/finalize"), &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("还有1条异议未处理"), "{}", p.body);
+    let p = w
+        .post(
+            &format!("/admin/cycles/{c}/objections/{second}/resolve"),
+            &[
+                ("decision", "dismissed"),
+                ("new_tier", "first"),
+                ("note", "评分符合标准"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::SEE_OTHER,
+        "a dismissal ignores the picker: {}",
+        p.body
+    );
+    let p = w.post(&format!("/admin/cycles/{c}/finalize"), &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(app.cycle_status(c).await, "finalized");
+    let page = w.get(&url).await;
+    assert!(page.body.contains("data-testid=\"finalized\""));
+    assert!(objection(&page, second).contains("已驳回"));
+    let (_, v) = app
+        .get(&format!("/api/v1/payouts?cycle_id={c}"), &app.admin)
+        .await;
+    assert_eq!(v["total"], 2, "the two remaining awards are to be paid: {v}");
+}
