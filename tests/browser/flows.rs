@@ -656,11 +656,25 @@ async fn the_whole_year_through_pages() {
     score(&b, app_id, ["20", "20", "20", "15"], "材料规范").await;
     b.logout().await;
 
-    // Ranking, publicity, the objection and finalizing.
-    let ranked = app.rank(cycle).await;
-    assert_eq!(ranked["items"][0]["tier"], "first", "{ranked}");
-    let (s, v) = app.publish(cycle, Duration::days(7)).await;
-    assert_eq!(s.as_u16(), 200, "{v}");
+    // The association ranks (the tier shows on the row) and publishes for seven days.
+    b.login(admin_name, admin_password).await;
+    b.goto(&format!("/admin/cycles/{cycle}")).await;
+    b.click("tab-ranking").await;
+    b.click("rank").await;
+    b.testid("ranking").await;
+    assert_eq!(b.text_of(&format!("tier-{app_id}")).await, "一等奖");
+    assert_eq!(b.text_of(&format!("score-{app_id}")).await, "75.00");
+    b.js("document.querySelector('[data-testid=ranking]').scrollIntoView(); return true;")
+        .await;
+    b.shot("admin-ranking").await;
+    b.click("tab-publicity").await;
+    b.testid("publish-section").await;
+    set_id(&b, "publicity_ends_at", &local(&app, Duration::days(7))).await;
+    b.click("publish").await;
+    b.testid("public-results-link").await;
+    b.logout().await;
+
+    // The public objects during publicity.
     b.goto(&format!("/results/{cycle}")).await;
     b.testid("public-results").await;
     b.wait_text("一等奖").await;
@@ -679,23 +693,35 @@ async fn the_whole_year_through_pages() {
     b.click_text("提交异议").await;
     b.testid("lodged").await;
     b.shot("public-objection").await;
-    let (_, objections) = app
-        .get(&format!("/api/v1/cycles/{cycle}/objections"), &app.admin)
+
+    // The association dismisses it with a reply, and finalizes once publicity is over.
+    b.login(admin_name, admin_password).await;
+    b.goto(&format!("/admin/cycles/{cycle}/publicity")).await;
+    let radio = b
+        .wait_find(Locator::Css("[data-testid^='decision-dismissed-']"))
         .await;
-    let objection = objections["items"][0]["id"].as_i64().unwrap();
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/objections/{objection}/resolve"),
-            &app.admin,
-            json!({"decision": "dismissed", "note": "经核实，活动场次无误"}),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200, "{v}");
+    let objection = radio
+        .attr("data-testid")
+        .await
+        .unwrap()
+        .unwrap()
+        .trim_start_matches("decision-dismissed-")
+        .to_owned();
+    radio.click().await.unwrap();
+    fill_id(&b, &format!("note_{objection}"), "经核实，活动场次无误").await;
+    b.click(&format!("resolve-{objection}")).await;
+    b.testid(&format!("objection-reply-{objection}")).await;
+    assert_eq!(b.text_of("open-objections").await, "0");
+    b.shot("admin-objection-dismissed").await;
+    b.logout().await;
     app.advance(Duration::days(8));
-    let (s, v) = app
-        .post(&format!("/api/v1/cycles/{cycle}/finalize"), &app.admin, json!({}))
-        .await;
-    assert_eq!(s.as_u16(), 200, "{v}");
+    // Sessions live 12 hours on the service's clock: log in again after the week.
+    b.login(admin_name, admin_password).await;
+    b.goto(&format!("/admin/cycles/{cycle}/publicity")).await;
+    b.click("finalize").await;
+    b.testid("finalized").await;
+    b.shot("admin-finalized").await;
+    b.logout().await;
 
     // Finance: a batch, the sheet, the payment (the same form sent twice, then once more).
     b.login("finance_one", PASSWORD).await;
