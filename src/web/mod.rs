@@ -13,6 +13,7 @@ pub mod forms;
 pub mod page;
 pub mod payout_actions;
 pub mod payout_batches;
+pub mod payout_summary;
 pub mod payouts;
 pub mod public;
 pub mod publicity;
@@ -112,7 +113,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         )
         .at("/finance/batches/:id", get(payout_batches::show))
         .at("/finance/batches/:id/sheet.xlsx", get(payout_batches::sheet))
-        .at("/finance/summary", get(payouts::summary))
+        .at("/finance/summary", get(payout_summary::summary))
         // Experts.
         .at("/my-reviews", get(experts::reviews))
         .at(

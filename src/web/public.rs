@@ -274,6 +274,6 @@ pub async fn home(state: Data<&AppState>, s: Session) -> PageResult {
         Role::Team => super::team::home(&state, &s).await,
         Role::Unit | Role::District | Role::Admin => super::review::home(&state, &s).await,
         Role::Expert => super::experts::home(&state, &s).await,
-        Role::Finance => super::payouts::home(&state, &s).await,
+        Role::Finance => super::payout_summary::home(&state, &s).await,
     }
 }
