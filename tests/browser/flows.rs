@@ -770,6 +770,8 @@ async fn the_whole_year_through_pages() {
     b.click("record-link").await;
     b.testid("paid-form").await;
     b.fill("银行流水号", "ICBC-2026-000123").await;
+    b.js("document.querySelector('[data-testid=paid-form]').scrollIntoView(); return true;")
+        .await;
     b.shot("finance-record").await;
     // A double click: the same form, sent twice at once.
     let answers = js_async(
