@@ -51,6 +51,27 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, BoxError> {
     Ok(Database::connect(opts).await?)
 }
 
+/// The pool for reads outside a write transaction. SQLite: a few read-only connections beside the
+/// single writer (WAL lets them read while it writes, each seeing the last commit), so pages and
+/// lists do not queue behind one another; `query_only` makes a write on them an error.
+/// PostgreSQL: the same pool as the writes.
+pub async fn connect_reader(url: &str, writer: &DatabaseConnection) -> Result<DatabaseConnection, BoxError> {
+    if !url.starts_with("sqlite:") || sqlite_file(url).is_none() {
+        return Ok(writer.clone());
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .max_connections(4)
+        .min_connections(1);
+    opts.map_sqlx_sqlite_opts(|o| {
+        o.busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("query_only", "ON")
+    });
+    Ok(Database::connect(opts).await?)
+}
+
 fn sqlite_file(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("sqlite://")
@@ -159,7 +180,8 @@ impl Application {
         Migrator::up(&db, None).await?;
         std::fs::create_dir_all(&settings.storage_dir)?;
         let bind = settings.bind.clone();
-        let state = AppState::new(db, settings, clock);
+        let read = connect_reader(&settings.database_url, &db).await?;
+        let state = AppState::new(db, settings, clock).with_reader(read);
         accounts::bootstrap_admin(&state)
             .await
             .map_err(|e| format!("bootstrap admin: {e}"))?;

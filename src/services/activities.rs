@@ -199,8 +199,8 @@ async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<ActivityRecord> {
-    let a = find(&state.db, caller, id).await?;
-    let mut tasks = load_tasks(&state.db, &[a.id]).await?;
+    let a = find(&state.read, caller, id).await?;
+    let mut tasks = load_tasks(&state.read, &[a.id]).await?;
     Ok(ActivityRecord {
         tasks: tasks.remove(&a.id).unwrap_or_default(),
         activity: a,
@@ -221,7 +221,7 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> AppResult<(Vec<ActivityRecord>, u64)> {
-    let scope = authz::team_scope(&state.db, caller).await?;
+    let scope = authz::team_scope(&state.read, caller).await?;
     let mut q = activities::Entity::find()
         .order_by_asc(activities::Column::PlannedStart)
         .order_by_asc(activities::Column::Id);
@@ -240,10 +240,10 @@ pub async fn list(
     if let Some(to) = filter.to {
         q = q.filter(activities::Column::PlannedStart.lte(to));
     }
-    let total = q.clone().count(&state.db).await?;
-    let items = q.offset(offset).limit(limit).all(&state.db).await?;
+    let total = q.clone().count(&state.read).await?;
+    let items = q.offset(offset).limit(limit).all(&state.read).await?;
     let ids: Vec<i32> = items.iter().map(|a| a.id).collect();
-    let mut tasks = load_tasks(&state.db, &ids).await?;
+    let mut tasks = load_tasks(&state.read, &ids).await?;
     let records = items
         .into_iter()
         .map(|a| ActivityRecord {
