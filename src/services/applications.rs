@@ -16,6 +16,7 @@ use crate::{
     services::{
         application_lookup::won_previous_year,
         audit::Change,
+        chunks::fetch_in,
         cycles, figures,
     },
     state::AppState,
@@ -256,33 +257,40 @@ pub async fn views(
     let ids: Vec<i32> = apps.iter().map(|a| a.id).collect();
     let team_ids: Vec<i32> = apps.iter().map(|a| a.team_id).collect();
     let mut teams: HashMap<i32, (teams::Model, units::Model)> = HashMap::new();
-    for (team, unit) in teams::Entity::find()
-        .filter(teams::Column::Id.is_in(team_ids))
-        .find_also_related(units::Entity)
-        .all(db)
-        .await?
+    for (team, unit) in fetch_in(team_ids, |c| {
+        teams::Entity::find()
+            .filter(teams::Column::Id.is_in(c))
+            .find_also_related(units::Entity)
+            .all(db)
+    })
+    .await?
     {
         let unit = unit.ok_or_else(|| AppError::internal("unit missing"))?;
         teams.insert(team.id, (team, unit));
     }
     let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
-    for l in application_activities::Entity::find()
-        .filter(application_activities::Column::ApplicationId.is_in(ids.clone()))
-        .order_by_asc(application_activities::Column::Id)
-        .all(db)
-        .await?
+    for l in fetch_in(ids.clone(), |c| {
+        application_activities::Entity::find()
+            .filter(application_activities::Column::ApplicationId.is_in(c))
+            .order_by_asc(application_activities::Column::Id)
+            .all(db)
+    })
+    .await?
     {
         links.entry(l.application_id).or_default().push(l.activity_id);
     }
     let mut figures = figures::for_applications(db, &ids).await?;
-    // Each opinion with its author's name (the `opinions → users` relation).
+    // Each opinion with its author's name (the `opinions → users` relation), in id order
+    // within each application (chunks ascend by application id).
     let mut named: HashMap<i32, Vec<(opinions::Model, String)>> = HashMap::new();
-    for (o, u) in opinions::Entity::find()
-        .filter(opinions::Column::ApplicationId.is_in(ids))
-        .order_by_asc(opinions::Column::Id)
-        .find_also_related(entity::users::Entity)
-        .all(db)
-        .await?
+    for (o, u) in fetch_in(ids, |c| {
+        opinions::Entity::find()
+            .filter(opinions::Column::ApplicationId.is_in(c))
+            .order_by_asc(opinions::Column::Id)
+            .find_also_related(entity::users::Entity)
+            .all(db)
+    })
+    .await?
     {
         let u = u.ok_or_else(|| AppError::internal("opinion without its author"))?;
         named.entry(o.application_id).or_default().push((o, u.display_name));

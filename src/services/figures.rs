@@ -1,7 +1,7 @@
 //! Objective figures of an application: its counted activities, their sessions and people
 //! served (what experts see and what breaks ranking ties, R-RANK).
 
-use crate::services::application_lookup::is_counted;
+use crate::services::{application_lookup::is_counted, chunks::fetch_in};
 use crate::{domain::activity::ActivityStatus, error::AppResult};
 use entity::{activities, application_activities, applications, cycles};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -18,34 +18,40 @@ pub struct Figures {
 /// Figures per application id, from the counted activities each application lists (R-SUBMIT:
 /// the team's own, registered before the start, reported, inside the cycle's activity period).
 pub async fn for_applications(db: &impl ConnectionTrait, ids: &[i32]) -> AppResult<HashMap<i32, Figures>> {
-    let apps: HashMap<i32, applications::Model> = applications::Entity::find()
-        .filter(applications::Column::Id.is_in(ids.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let apps: HashMap<i32, applications::Model> = fetch_in(ids.to_vec(), |c| {
+        applications::Entity::find()
+            .filter(applications::Column::Id.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a))
+    .collect();
     let cycle_ids: Vec<i32> = apps.values().map(|a| a.cycle_id).collect();
-    let cycles: HashMap<i32, cycles::Model> = cycles::Entity::find()
-        .filter(cycles::Column::Id.is_in(cycle_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let links = application_activities::Entity::find()
-        .filter(application_activities::Column::ApplicationId.is_in(ids.to_vec()))
-        .all(db)
-        .await?;
+    let cycles: HashMap<i32, cycles::Model> = fetch_in(cycle_ids, |c| {
+        cycles::Entity::find().filter(cycles::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|c| (c.id, c))
+    .collect();
+    let links = fetch_in(ids.to_vec(), |c| {
+        application_activities::Entity::find()
+            .filter(application_activities::Column::ApplicationId.is_in(c))
+            .all(db)
+    })
+    .await?;
     let activity_ids: Vec<i32> = links.iter().map(|l| l.activity_id).collect();
-    let acts: HashMap<i32, activities::Model> = activities::Entity::find()
-        .filter(activities::Column::Id.is_in(activity_ids))
-        .filter(activities::Column::Status.eq(ActivityStatus::Reported))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let acts: HashMap<i32, activities::Model> = fetch_in(activity_ids, |c| {
+        activities::Entity::find()
+            .filter(activities::Column::Id.is_in(c))
+            .filter(activities::Column::Status.eq(ActivityStatus::Reported))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a))
+    .collect();
     let mut out: HashMap<i32, Figures> = ids.iter().map(|id| (*id, Figures::default())).collect();
     for l in links {
         let app = apps.get(&l.application_id);

@@ -6,6 +6,7 @@ pub mod application_lookup;
 pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod chunks;
 pub mod award_history;
 pub mod cycles;
 pub mod figures;
