@@ -158,7 +158,8 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let api = std::sync::Arc::new(api.into_endpoint());
     Route::new()
         .nest_no_strip("/api/v1", api.clone())
-        .at("/healthz", api)
+        .at("/healthz", api.clone())
+        .at("/readyz", api)
         .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
