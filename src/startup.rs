@@ -144,6 +144,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
 
 /// The whole route tree with its middleware.
 pub fn routes(state: &AppState) -> impl Endpoint + use<> {
+    let statement_header = state.settings.statement_header;
     let api = openapi(state);
     let spec = api.spec();
     api::poem_errors::set_allowed_methods(&spec);
@@ -165,7 +166,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/openapi.json", spec_ep)
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
-        .around(telemetry::log_request)
+        .around(move |ep, req| telemetry::log_request(ep, req, statement_header))
 }
 
 /// A built, bound application: tests read its port, `main` runs it.
@@ -177,11 +178,13 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
-        let db = connect(&settings.database_url).await?;
+        let mut db = connect(&settings.database_url).await?;
         Migrator::up(&db, None).await?;
+        db.set_metric_callback(telemetry::count_statement);
         std::fs::create_dir_all(&settings.storage_dir)?;
         let bind = settings.bind.clone();
-        let read = connect_reader(&settings.database_url, &db).await?;
+        let mut read = connect_reader(&settings.database_url, &db).await?;
+        read.set_metric_callback(telemetry::count_statement);
         let state = AppState::new(db, settings, clock).with_reader(read);
         accounts::bootstrap_admin(&state)
             .await

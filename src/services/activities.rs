@@ -9,7 +9,7 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::audit::Change,
+    services::{audit::Change, chunks::fetch_in},
     state::AppState,
 };
 use chrono::{DateTime, Utc};
@@ -205,6 +205,24 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<Activi
         tasks: tasks.remove(&a.id).unwrap_or_default(),
         activity: a,
     })
+}
+
+/// The activities among `ids` the caller may see, in `ids`' order, in one statement (and one
+/// for the caller's scope of teams where it is a unit's or a district's): the activities an
+/// application lists, say.
+pub async fn get_many(state: &AppState, caller: &Caller, ids: &[i32]) -> AppResult<Vec<activities::Model>> {
+    let scope = authz::team_scope(&state.read, caller).await?;
+    let found = fetch_in(ids.to_vec(), |c| {
+        let mut q = activities::Entity::find().filter(activities::Column::Id.is_in(c));
+        if let Some(cond) = scope.condition(activities::Column::TeamId) {
+            q = q.filter(cond);
+        }
+        q.all(&state.read)
+    })
+    .await?;
+    let mut by_id: std::collections::HashMap<i32, activities::Model> =
+        found.into_iter().map(|a| (a.id, a)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 pub struct ActivityFilter {

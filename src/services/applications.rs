@@ -13,12 +13,7 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{
-        application_lookup::won_previous_year,
-        audit::Change,
-        chunks::fetch_in,
-        cycles, figures,
-    },
+    services::{application_lookup::won_previous_year, audit::Change, chunks::fetch_in, cycles, figures},
     state::AppState,
 };
 
@@ -268,18 +263,21 @@ pub async fn views(
         let unit = unit.ok_or_else(|| AppError::internal("unit missing"))?;
         teams.insert(team.id, (team, unit));
     }
-    let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
-    for l in fetch_in(ids.clone(), |c| {
+    let link_rows: Vec<(i32, i32)> = fetch_in(ids.clone(), |c| {
         application_activities::Entity::find()
             .filter(application_activities::Column::ApplicationId.is_in(c))
             .order_by_asc(application_activities::Column::Id)
             .all(db)
     })
     .await?
-    {
-        links.entry(l.application_id).or_default().push(l.activity_id);
+    .into_iter()
+    .map(|l| (l.application_id, l.activity_id))
+    .collect();
+    let mut figures = figures::for_loaded(db, &apps.iter().collect::<Vec<_>>(), &link_rows).await?;
+    let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
+    for (application_id, activity_id) in link_rows {
+        links.entry(application_id).or_default().push(activity_id);
     }
-    let mut figures = figures::for_applications(db, &ids).await?;
     // Each opinion with its author's name (the `opinions → users` relation), in id order
     // within each application (chunks ascend by application id).
     let mut named: HashMap<i32, Vec<(opinions::Model, String)>> = HashMap::new();
@@ -293,7 +291,10 @@ pub async fn views(
     .await?
     {
         let u = u.ok_or_else(|| AppError::internal("opinion without its author"))?;
-        named.entry(o.application_id).or_default().push((o, u.display_name));
+        named
+            .entry(o.application_id)
+            .or_default()
+            .push((o, u.display_name));
     }
     apps.into_iter()
         .map(|app| {

@@ -20,6 +20,7 @@ mod review_publicity;
 mod review_rank;
 mod review_seed;
 mod schema;
+mod statements;
 mod stored_values;
 mod story;
 mod web_pages;
