@@ -76,7 +76,12 @@ async fn main() {
     ];
     for (path, cookie) in pages {
         for _ in 0..20 {
-            let r = client.get(app.url(path)).header("cookie", cookie).send().await.unwrap();
+            let r = client
+                .get(app.url(path))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
             assert!(r.status().is_success(), "{path}: {}", r.status());
         }
         let started = Instant::now();

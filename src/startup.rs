@@ -180,6 +180,9 @@ impl Application {
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
         let mut db = connect(&settings.database_url).await?;
         Migrator::up(&db, None).await?;
+        crate::services::audit::link_entries_before_the_chain(&db)
+            .await
+            .map_err(|e| format!("audit chain: {e}"))?;
         db.set_metric_callback(telemetry::count_statement);
         std::fs::create_dir_all(&settings.storage_dir)?;
         let bind = settings.bind.clone();

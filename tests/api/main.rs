@@ -4,6 +4,7 @@ mod accounts;
 mod activities;
 mod applications;
 mod attachments;
+mod audit_chain;
 mod award_history;
 mod cycles;
 mod forms;
