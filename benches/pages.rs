@@ -18,7 +18,9 @@ async fn main() {
     let year: i32 = app.now().format("%Y").to_string().parse().unwrap();
     let cycle = app.open_cycle(year).await;
     let unit = app.create_unit("university", None).await;
-    let (team, token, _app_id) = app.draft_application(cycle, unit).await;
+    let (team, token, app_id) = app.draft_application(cycle, unit).await;
+    // The application page itself (`/application` redirects there once the draft exists).
+    let application_page = format!("/applications/{app_id}");
     for i in 0..20 {
         app.register_activity(&token, team, Duration::days(i + 1)).await;
     }
@@ -71,7 +73,7 @@ async fn main() {
     let pages = [
         ("/home", &cookie),
         ("/activities", &cookie),
-        ("/application", &cookie),
+        (application_page.as_str(), &cookie),
         ("/review", &unit_cookie),
     ];
     for (path, cookie) in pages {
