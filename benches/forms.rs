@@ -181,6 +181,7 @@ async fn main() {
         upload_limits: UploadLimits::default(),
         token_ttl_hours: 12,
         public_url: None,
+        security: Default::default(),
     };
     let app = Application::build(settings, Arc::new(SystemClock))
         .await

@@ -123,6 +123,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
 
 /// The whole route tree with its middleware.
 pub fn routes(state: &AppState) -> impl Endpoint + use<> {
+    let proxies = Arc::new(state.settings.security.trusted_proxies.clone());
     let api = openapi(state);
     let spec = api.spec();
     api::poem_errors::set_allowed_methods(&spec);
@@ -143,7 +144,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/openapi.json", spec_ep)
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
-        .around(telemetry::log_request)
+        .around(move |ep, req| telemetry::log_request(ep, req, proxies.clone()))
 }
 
 /// A built, bound application: tests read its port, `main` runs it.
@@ -187,8 +188,11 @@ impl Application {
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let app = routes(&self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let purging = accounts::spawn_purging(self.state.clone());
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
-            .await
+            .await;
+        purging.abort();
+        served
     }
 }

@@ -18,12 +18,51 @@ pub fn init_for_tests() {
     }
 }
 
-/// One line per request: method, path, status, latency.
-pub async fn log_request<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+/// What the request log and the security events know of the request being served.
+#[derive(Debug)]
+pub struct RequestInfo {
+    /// A short random id, in the request line and every security event of the request.
+    pub id: String,
+    /// The client's address (`crate::client_addr`).
+    pub client: Option<std::net::IpAddr>,
+    /// The authenticated user, once a token or session cookie was accepted.
+    pub username: std::sync::Mutex<Option<String>>,
+}
+
+tokio::task_local! {
+    static REQUEST: std::sync::Arc<RequestInfo>;
+}
+
+/// The request being served on this task, if any.
+pub fn current_request() -> Option<std::sync::Arc<RequestInfo>> {
+    REQUEST.try_with(|r| r.clone()).ok()
+}
+
+/// Notes who the request's caller is (for the refusal events).
+pub fn set_caller(username: &str) {
+    if let Some(r) = current_request() {
+        *r.username.lock().unwrap_or_else(|e| e.into_inner()) = Some(username.to_owned());
+    }
+}
+
+/// One line per request: method, path, status, latency, request id; for an authenticated
+/// caller's 403 or 404, a security event besides.
+pub async fn log_request<E: Endpoint>(
+    next: E,
+    req: Request,
+    trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+) -> poem::Result<Response> {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let started = Instant::now();
-    let result = next.call(req).await;
+    let mut raw = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut raw);
+    let info = std::sync::Arc::new(RequestInfo {
+        id: hex::encode(raw),
+        client: crate::client_addr::of_request(&req, &trusted_proxies),
+        username: Default::default(),
+    });
+    let result = REQUEST.scope(info.clone(), next.call(req)).await;
     let (status, resp) = match result {
         Ok(r) => {
             let r = r.into_response();
@@ -36,8 +75,22 @@ pub async fn log_request<E: Endpoint>(next: E, req: Request) -> poem::Result<Res
         path = %path,
         status = status.as_u16(),
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        request_id = %info.id,
         "request"
     );
+    let caller = info.username.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some(caller) = caller {
+        let event = match status.as_u16() {
+            404 => Some(crate::security::Event::RefusedNotFound),
+            403 => Some(crate::security::Event::RefusedForbidden),
+            _ => None,
+        };
+        if let Some(event) = event {
+            REQUEST.sync_scope(info.clone(), || {
+                crate::security::event(event, &caller, None, Some(&format!("{method} {path}")))
+            });
+        }
+    }
     resp
 }
 

@@ -94,7 +94,8 @@ pub fn login_form(req: &Request, Query(q): Query<NextQuery>) -> PageResult {
 pub async fn login(req: &Request, state: Data<&AppState>, body: String) -> PageResult {
     let p = pairs(&body);
     let (username, password, next) = (field(&p, "username"), field(&p, "password"), field(&p, "next"));
-    match accounts::login(&state, &username, &password).await {
+    let client = crate::client_addr::of_request(req, &state.settings.security.trusted_proxies);
+    match accounts::login(&state, &username, &password, client).await {
         Ok(out) => Ok(session::start(&state, &out.token, &next)),
         Err(crate::error::AppError::Domain(e)) => {
             let status = match e.kind {

@@ -1,6 +1,7 @@
 //! One integration binary: the real service on a random port, a fresh database per test.
 
 mod accounts;
+mod accounts_life;
 mod activities;
 mod applications;
 mod attachments;
@@ -22,4 +23,5 @@ mod review_seed;
 mod schema;
 mod stored_values;
 mod story;
+mod throttle;
 mod web_pages;

@@ -576,7 +576,7 @@ async fn admin_sets_up_organisations_through_pages() {
         )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(p.body.contains("data-testid=\"error-password\">密码至少10个字符"));
+    assert!(p.body.contains("data-testid=\"error-password\">密码强度不足："));
     assert!(
         !p.body.contains("value=\"short\""),
         "the password is never echoed"

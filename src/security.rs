@@ -1,0 +1,81 @@
+//! Security events (R-SECLOG): one structured line each, under the `security` target, for an
+//! operator to follow — failed and throttled logins, disabled-account attempts, refusals,
+//! password changes and resets, role changes, users disabled and enabled.
+//!
+//! A line carries `event`, the username as typed (cut to 64 characters), the client address
+//! and the request id when the request has them; never a password, a token, a full mobile or
+//! a bank account (callers pass none of those, and the username is the only free text).
+
+use std::net::IpAddr;
+
+/// The username as typed, cut to 64 characters, control characters replaced, for a log line.
+pub fn loggable(username: &str) -> String {
+    username
+        .chars()
+        .take(crate::domain::account::MAX_USERNAME_CHARS)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// Which security event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    LoginFailed,
+    LoginThrottled,
+    LoginDisabledAccount,
+    RefusedNotFound,
+    RefusedForbidden,
+    PasswordChanged,
+    PasswordReset,
+    RoleChanged,
+    UserDisabled,
+    UserEnabled,
+    SessionsEnded,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::LoginFailed => "login_failed",
+            Event::LoginThrottled => "login_throttled",
+            Event::LoginDisabledAccount => "login_disabled_account",
+            Event::RefusedNotFound => "refused_not_found",
+            Event::RefusedForbidden => "refused_forbidden",
+            Event::PasswordChanged => "password_changed",
+            Event::PasswordReset => "password_reset",
+            Event::RoleChanged => "role_changed",
+            Event::UserDisabled => "user_disabled",
+            Event::UserEnabled => "user_enabled",
+            Event::SessionsEnded => "sessions_ended",
+        }
+    }
+}
+
+/// Logs one security event. `username` is the acting (or trying) user as typed; `target` the
+/// user acted on, where there is one; `detail` a fixed, non-secret word (a path, a role).
+pub fn event(event: Event, username: &str, target: Option<&str>, detail: Option<&str>) {
+    let req = crate::telemetry::current_request();
+    let client = req.as_ref().and_then(|r| r.client).map(|a: IpAddr| a.to_string());
+    let request_id = req.as_ref().map(|r| r.id.clone());
+    tracing::warn!(
+        target: "security",
+        event = event.as_str(),
+        username = %loggable(username),
+        target_user = target.map(loggable).as_deref(),
+        client = client.as_deref(),
+        request_id = request_id.as_deref(),
+        detail,
+        "security event"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_cut_and_controls_replaced() {
+        assert_eq!(loggable(&"a".repeat(500)).chars().count(), 64);
+        assert_eq!(loggable("ad\nmin\u{0}"), "ad\u{fffd}min\u{fffd}");
+    }
+}

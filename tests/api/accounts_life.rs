@@ -1,0 +1,361 @@
+//! Account life-cycle (R-ACCOUNT): password change, disable and enable, reset with a forced
+//! change, logout everywhere, password strength, usernames unique ignoring case and width,
+//! purging on a schedule; each administrative action audited.
+
+use crate::helpers::{ADMIN, PASSWORD, TestApp, assert_error};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn try_login(app: &TestApp, username: &str, password: &str) -> (StatusCode, Value) {
+    app.call(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": username, "password": password})),
+    )
+    .await
+}
+
+/// A finance user with a known username: (id, username).
+async fn finance(app: &TestApp) -> (i64, String) {
+    let username = app.unique("cashier_");
+    let (s, v) = app
+        .post(
+            "/api/v1/users",
+            &app.admin,
+            json!({"username": username, "password": PASSWORD, "display_name": "出纳", "role": "finance"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    (v["id"].as_i64().unwrap(), username)
+}
+
+async fn audit_actions(app: &TestApp, entity_id: i64) -> Vec<String> {
+    let (s, v) = app
+        .get(
+            &format!("/api/v1/audit?entity=user&entity_id={entity_id}&per_page=500"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// R-ACCOUNT: a user changes their password (204); their other sessions end, this one stays;
+/// the old password stops working; a wrong current or weak new password is 422.
+#[tokio::test]
+async fn r_account_changing_the_password_ends_the_other_sessions() {
+    let app = TestApp::spawn().await;
+    let (id, name) = finance(&app).await;
+    let here = app.login(&name, PASSWORD).await;
+    let elsewhere = app.login(&name, PASSWORD).await;
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &here,
+            json!({"current_password": "not-my-password-1", "new_password": "Quiet-Harbor-Lantern-42"}),
+        )
+        .await;
+    assert_error(&r, 422, "wrong_password");
+    assert_eq!(r.1["field"], "current_password");
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &here,
+            json!({"current_password": PASSWORD, "new_password": "password123"}),
+        )
+        .await;
+    assert_error(&r, 422, "weak_password");
+    assert_eq!(r.1["field"], "new_password");
+    assert!(
+        r.1["message"].as_str().unwrap().starts_with("密码强度不足："),
+        "{}",
+        r.1
+    );
+    // The username itself is a weak password for this user.
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &here,
+            json!({"current_password": PASSWORD, "new_password": format!("{name}{name}")}),
+        )
+        .await;
+    assert_error(&r, 422, "weak_password");
+
+    let (s, v) = app
+        .post(
+            "/api/v1/me/password",
+            &here,
+            json!({"current_password": PASSWORD, "new_password": "Quiet-Harbor-Lantern-42"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    assert_eq!(app.get("/api/v1/me", &here).await.0, StatusCode::OK);
+    assert_error(&app.get("/api/v1/me", &elsewhere).await, 401, "unauthorized");
+    assert_error(
+        &try_login(&app, &name, PASSWORD).await,
+        401,
+        "invalid_credentials",
+    );
+    assert_eq!(
+        try_login(&app, &name, "Quiet-Harbor-Lantern-42").await.0,
+        StatusCode::OK
+    );
+    assert!(
+        audit_actions(&app, id)
+            .await
+            .contains(&"change_password".to_owned())
+    );
+}
+
+/// R-ACCOUNT: disabling ends the user's tokens at once; the right password then answers 403
+/// `account_disabled`, a wrong one 401; enabling lets them back in. Audited.
+#[tokio::test]
+async fn r_account_a_disabled_user_is_out_at_once() {
+    let app = TestApp::spawn().await;
+    let (id, name) = finance(&app).await;
+    let token = app.login(&name, PASSWORD).await;
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::OK);
+    // Only the admin may.
+    assert_error(
+        &app.post(&format!("/api/v1/users/{id}/disable"), &token, json!({}))
+            .await,
+        403,
+        "forbidden",
+    );
+    let (s, v) = app
+        .post(&format!("/api/v1/users/{id}/disable"), &app.admin, json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["disabled"], true);
+    assert_error(&app.get("/api/v1/me", &token).await, 401, "unauthorized");
+    assert_error(&try_login(&app, &name, PASSWORD).await, 403, "account_disabled");
+    assert_error(
+        &try_login(&app, &name, "wrong-password-9").await,
+        401,
+        "invalid_credentials",
+    );
+    let (s, v) = app
+        .post(&format!("/api/v1/users/{id}/enable"), &app.admin, json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["disabled"], false);
+    assert_eq!(try_login(&app, &name, PASSWORD).await.0, StatusCode::OK);
+    // The old token stays dead.
+    assert_error(&app.get("/api/v1/me", &token).await, 401, "unauthorized");
+    let actions = audit_actions(&app, id).await;
+    assert!(
+        actions.contains(&"disable".to_owned()) && actions.contains(&"enable".to_owned()),
+        "{actions:?}"
+    );
+    assert_error(
+        &app.post("/api/v1/users/999999/disable", &app.admin, json!({}))
+            .await,
+        404,
+        "not_found",
+    );
+}
+
+/// R-ACCOUNT: the last active admin cannot be disabled (409 `last_admin`); with a second
+/// admin it can.
+#[tokio::test]
+async fn r_account_the_last_active_admin_stays() {
+    let app = TestApp::spawn().await;
+    let (_, me) = app.get("/api/v1/me", &app.admin).await;
+    let first = me["user"]["id"].as_i64().unwrap();
+    assert_error(
+        &app.post(&format!("/api/v1/users/{first}/disable"), &app.admin, json!({}))
+            .await,
+        409,
+        "last_admin",
+    );
+    let (second, second_token) = app.user("admin", None, None).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/users/{first}/disable"),
+            &second_token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_error(
+        &app.post(
+            &format!("/api/v1/users/{second}/disable"),
+            &second_token,
+            json!({}),
+        )
+        .await,
+        409,
+        "last_admin",
+    );
+}
+
+/// R-ACCOUNT: a reset answers a temporary password once and ends the user's sessions; logging in
+/// with it, `must_change_password` is set and everything but /me, /me/password and logout
+/// answers 403 `password_change_required` until the password is changed.
+#[tokio::test]
+async fn r_account_a_reset_forces_a_password_change() {
+    let app = TestApp::spawn().await;
+    let (id, name) = finance(&app).await;
+    let old = app.login(&name, PASSWORD).await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/users/{id}/reset-password"),
+            &app.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let temporary = v["temporary_password"].as_str().unwrap().to_owned();
+    assert!(temporary.len() >= 16);
+    assert_error(&app.get("/api/v1/me", &old).await, 401, "unauthorized");
+    assert_error(
+        &try_login(&app, &name, PASSWORD).await,
+        401,
+        "invalid_credentials",
+    );
+
+    let (s, v) = try_login(&app, &name, &temporary).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["user"]["must_change_password"], true);
+    let token = v["token"].as_str().unwrap().to_owned();
+    let (s, me) = app.get("/api/v1/me", &token).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me["user"]["must_change_password"], true);
+    for path in ["/api/v1/cycles", "/api/v1/payouts", "/api/v1/units"] {
+        assert_error(&app.get(path, &token).await, 403, "password_change_required");
+    }
+    let (s, _) = app
+        .post(
+            "/api/v1/me/password",
+            &token,
+            json!({"current_password": temporary, "new_password": "Velvet-Compass-Orchard-8"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, me) = app.get("/api/v1/me", &token).await;
+    assert_eq!(me["user"]["must_change_password"], false);
+    assert_eq!(app.get("/api/v1/cycles", &token).await.0, StatusCode::OK);
+    assert!(
+        audit_actions(&app, id)
+            .await
+            .contains(&"reset_password".to_owned())
+    );
+
+    // Logout stays open while a change is required.
+    let (_, v) = app
+        .post(
+            &format!("/api/v1/users/{id}/reset-password"),
+            &app.admin,
+            json!({}),
+        )
+        .await;
+    let t2 = app.login(&name, v["temporary_password"].as_str().unwrap()).await;
+    assert_eq!(
+        app.post("/api/v1/auth/logout", &t2, json!({})).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_error(&app.get("/api/v1/me", &t2).await, 401, "unauthorized");
+}
+
+/// R-ACCOUNT: logout-all ends every session of the caller (204); logout answers 204.
+#[tokio::test]
+async fn r_account_logout_all_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let (_, name) = finance(&app).await;
+    let a = app.login(&name, PASSWORD).await;
+    let b = app.login(&name, PASSWORD).await;
+    let (s, _) = app.post("/api/v1/auth/logout-all", &a, json!({})).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_error(&app.get("/api/v1/me", &a).await, 401, "unauthorized");
+    assert_error(&app.get("/api/v1/me", &b).await, 401, "unauthorized");
+    // The admin's session is someone else's: untouched.
+    assert_eq!(app.get("/api/v1/me", &app.admin).await.0, StatusCode::OK);
+}
+
+/// R-ACCOUNT: usernames are unique and matched ignoring case and width (NFKC).
+#[tokio::test]
+async fn r_account_usernames_are_unique_ignoring_case_and_width() {
+    let app = TestApp::spawn().await;
+    for taken in ["Admin", "ADMIN", "ＡＤＭＩＮ", " admin "] {
+        let r = app
+            .post(
+                "/api/v1/users",
+                &app.admin,
+                json!({"username": taken, "password": PASSWORD, "display_name": "冒名", "role": "finance"}),
+            )
+            .await;
+        assert_error(&r, 409, "username_taken");
+        assert_eq!(r.1["field"], "username");
+    }
+    assert_eq!(try_login(&app, "ADMIN", ADMIN.1).await.0, StatusCode::OK);
+    assert_eq!(try_login(&app, "ＡＤＭＩＮ", ADMIN.1).await.0, StatusCode::OK);
+}
+
+/// R-ACCOUNT: weak passwords are refused on create (422 `weak_password`, reason in Chinese).
+#[tokio::test]
+async fn r_account_weak_passwords_are_refused_on_create() {
+    let app = TestApp::spawn().await;
+    for weak in ["1234567890", "qwertyuiop", "zhangsan2024!"] {
+        let r = app
+            .post(
+                "/api/v1/users",
+                &app.admin,
+                json!({"username": "zhangsan2024", "password": weak, "display_name": "张三", "role": "finance"}),
+            )
+            .await;
+        assert_error(&r, 422, "weak_password");
+        assert!(r.1["message"].as_str().unwrap().starts_with("密码强度不足："));
+    }
+}
+
+/// R-ACCOUNT: expired sessions, revoked sessions and old idempotency keys are purged (the
+/// service the scheduled task runs).
+#[tokio::test]
+async fn r_account_expired_sessions_and_idempotency_keys_are_purged() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = TestApp::spawn_with(Default::default(), Some(12)).await;
+    let (_, name) = finance(&app).await;
+    let revoked = app.login(&name, PASSWORD).await;
+    app.post("/api/v1/auth/logout", &revoked, json!({})).await;
+    let live = app.login(&name, PASSWORD).await;
+    let admin = app.login(ADMIN.0, ADMIN.1).await;
+    // One idempotency key, written straight into its table.
+    use sea_orm::{ActiveModelTrait, Set};
+    let (_, me) = app.get("/api/v1/me", &admin).await;
+    entity::idempotency_keys::ActiveModel {
+        user_id: Set(me["user"]["id"].as_i64().unwrap() as i32),
+        idem_key: Set("k-1".into()),
+        request_hash: Set("h".into()),
+        response_status: Set(200),
+        response_body: Set("{}".into()),
+        created_at: Set(app.now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let sessions_before = entity::sessions::Entity::find().count(&app.db).await.unwrap();
+    let p = zhihui::services::accounts::purge_expired(&app.state, app.now())
+        .await
+        .unwrap();
+    assert_eq!(p.sessions, 1, "only the revoked one: {p:?}");
+    assert_eq!(p.idempotency_keys, 0);
+    assert_eq!(app.get("/api/v1/me", &live).await.0, StatusCode::OK);
+    app.advance(chrono::Duration::hours(13));
+    let p = zhihui::services::accounts::purge_expired(&app.state, app.now())
+        .await
+        .unwrap();
+    assert_eq!(p.sessions, sessions_before - 1, "every expired one: {p:?}");
+    assert_eq!(entity::sessions::Entity::find().count(&app.db).await.unwrap(), 0);
+    app.advance(chrono::Duration::hours(72));
+    let p = zhihui::services::accounts::purge_expired(&app.state, app.now())
+        .await
+        .unwrap();
+    assert_eq!(p.idempotency_keys, 1);
+}
