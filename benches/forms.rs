@@ -196,6 +196,7 @@ async fn main() {
         unit_id: None,
         team_id: None,
         units_in_scope: vec![],
+        must_change_password: false,
     };
 
     let model = entity::applications::Entity::find_by_id(1)

@@ -133,7 +133,7 @@ impl TestApp {
             upload_limits: UploadLimits::default(),
             token_ttl_hours: 24 * 3650,
             public_url: None,
-            security: (*self.state.settings).security.clone(),
+            security: self.state.settings.security.clone(),
         };
         let app = Application::build(settings, self.clock.clone())
             .await
