@@ -73,6 +73,63 @@ pub fn event(event: Event, username: &str, target: Option<&str>, detail: Option<
 mod tests {
     use super::*;
 
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Buf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buf {
+        type Writer = Buf;
+        fn make_writer(&'a self) -> Buf {
+            self.clone()
+        }
+    }
+
+    // R-SECLOG: one line per event, with event, username as typed (cut to 64), client address
+    // and request id.
+    #[test]
+    fn an_event_is_one_structured_line_with_the_request() {
+        let buf = Buf::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(buf.clone())
+            .with_ansi(false)
+            .finish();
+        let info = std::sync::Arc::new(crate::telemetry::RequestInfo {
+            id: "0123abcd".into(),
+            client: Some("198.51.100.7".parse().unwrap()),
+            username: Default::default(),
+        });
+        let long = format!("admin{}", "z".repeat(200));
+        tracing::subscriber::with_default(subscriber, || {
+            crate::telemetry::with_request(info, || event(Event::LoginFailed, &long, None, None));
+            event(Event::UserDisabled, "admin", Some("cashier_1"), None);
+        });
+        let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(lines[0].contains("event=\"login_failed\""), "{}", lines[0]);
+        assert!(
+            lines[0].contains(&format!("username=admin{}", "z".repeat(59))),
+            "{}",
+            lines[0]
+        );
+        assert!(!lines[0].contains(&"z".repeat(60)), "cut to 64: {}", lines[0]);
+        assert!(lines[0].contains("client=\"198.51.100.7\""), "{}", lines[0]);
+        assert!(lines[0].contains("request_id=\"0123abcd\""), "{}", lines[0]);
+        assert!(
+            lines[1].contains("event=\"user_disabled\"") && lines[1].contains("target_user=\"cashier_1\"")
+        );
+    }
+
     #[test]
     fn usernames_are_cut_and_controls_replaced() {
         assert_eq!(loggable(&"a".repeat(500)).chars().count(), 64);

@@ -38,6 +38,11 @@ pub fn current_request() -> Option<std::sync::Arc<RequestInfo>> {
     REQUEST.try_with(|r| r.clone()).ok()
 }
 
+/// Runs `f` as if serving the request `info` (for tests of what a request logs).
+pub fn with_request<R>(info: std::sync::Arc<RequestInfo>, f: impl FnOnce() -> R) -> R {
+    REQUEST.sync_scope(info, f)
+}
+
 /// Notes who the request's caller is (for the refusal events).
 pub fn set_caller(username: &str) {
     if let Some(r) = current_request() {

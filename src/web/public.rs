@@ -100,17 +100,25 @@ pub async fn login(req: &Request, state: Data<&AppState>, body: String) -> PageR
         Err(crate::error::AppError::Domain(e)) => {
             let status = match e.kind {
                 crate::error::Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+                crate::error::Kind::Forbidden => StatusCode::FORBIDDEN,
+                crate::error::Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            Ok(html_status(
+            let mut resp = html_status(
                 &LoginTpl {
                     l: Layout::public("登录", &csrf_of(req)),
-                    username,
+                    username: username.chars().take(64).collect(),
                     next,
                     error: Some(e.zh.to_string()),
                 },
                 status,
-            ))
+            );
+            if let Some(secs) = e.retry_after
+                && let Ok(v) = secs.to_string().parse()
+            {
+                resp.headers_mut().insert("retry-after", v);
+            }
+            Ok(resp)
         }
         Err(e) => Err(e.into()),
     }

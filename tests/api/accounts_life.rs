@@ -359,3 +359,136 @@ async fn r_account_expired_sessions_and_idempotency_keys_are_purged() {
         .unwrap();
     assert_eq!(p.idempotency_keys, 1);
 }
+
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let at = body.find(start).unwrap_or_else(|| panic!("{start} in {body}")) + start.len();
+    &body[at..at + body[at..].find(end).unwrap()]
+}
+
+/// R-ACCOUNT, R-WEB: the admin resets a password through the pages (confirmation, the temporary
+/// password shown once); the user is sent to 修改密码 until they change it there.
+#[tokio::test]
+async fn r_account_pages_reset_then_force_the_password_change() {
+    use crate::web_pages::Web;
+    let app = TestApp::spawn().await;
+    let (id, name) = finance(&app).await;
+    let mut admin = Web::new(&app).await;
+    assert_eq!(admin.login(ADMIN.0, ADMIN.1).await.status, StatusCode::SEE_OTHER);
+    let home = admin.get("/home").await;
+    assert!(
+        home.body.contains("href=\"/account/password\""),
+        "the header links 修改密码"
+    );
+    let list = admin.get(&format!("/admin/users?q={name}")).await;
+    assert!(list.body.contains(&format!("/admin/users/{id}/reset-password")));
+    let confirm = admin.get(&format!("/admin/users/{id}/reset-password")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("确认重置密码") && confirm.body.contains(&name));
+    let done = admin
+        .post(&format!("/admin/users/{id}/reset-password"), &[])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let temporary = between(&done.body, "data-testid=\"temporary-password\">", "<").to_owned();
+    assert!(temporary.len() >= 16, "{temporary}");
+    // Shown once: the list does not show it.
+    assert!(
+        !admin
+            .get(&format!("/admin/users?q={name}"))
+            .await
+            .body
+            .contains(&temporary)
+    );
+
+    let mut user = Web::new(&app).await;
+    assert_eq!(user.login(&name, &temporary).await.status, StatusCode::SEE_OTHER);
+    let home = user.get("/home").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location.as_deref(), Some("/account/password"));
+    let form = user.get("/account/password").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("data-testid=\"password-forced\""));
+    let differ = user
+        .post(
+            "/account/password",
+            &[
+                ("current_password", &temporary),
+                ("new_password", "Amber-Falcon-Meadow-31"),
+                ("confirm_password", "Amber-Falcon-Meadow-32"),
+            ],
+        )
+        .await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(differ.body.contains("两次输入的新密码不一致"));
+    let weak = user
+        .post(
+            "/account/password",
+            &[
+                ("current_password", &temporary),
+                ("new_password", "1234567890"),
+                ("confirm_password", "1234567890"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        weak.body
+            .contains("data-testid=\"error-new_password\">密码强度不足：")
+    );
+    let ok = user
+        .post(
+            "/account/password",
+            &[
+                ("current_password", &temporary),
+                ("new_password", "Amber-Falcon-Meadow-31"),
+                ("confirm_password", "Amber-Falcon-Meadow-31"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("data-testid=\"password-changed\""));
+    assert_eq!(user.get("/home").await.status, StatusCode::OK);
+    assert_eq!(
+        try_login(&app, &name, "Amber-Falcon-Meadow-31").await.0,
+        StatusCode::OK
+    );
+}
+
+/// R-ACCOUNT, R-WEB: 停用 and 启用 through the pages; the last admin is refused with the reason.
+#[tokio::test]
+async fn r_account_pages_disable_and_enable_a_user() {
+    use crate::web_pages::Web;
+    let app = TestApp::spawn().await;
+    let (id, name) = finance(&app).await;
+    let token = app.login(&name, PASSWORD).await;
+    let mut admin = Web::new(&app).await;
+    admin.login(ADMIN.0, ADMIN.1).await;
+    let confirm = admin.get(&format!("/admin/users/{id}/disable")).await;
+    assert!(confirm.body.contains("确认停用账号"));
+    let done = admin.post(&format!("/admin/users/{id}/disable"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let list = admin.get(&format!("/admin/users?q={name}")).await;
+    assert!(list.body.contains("已停用") && list.body.contains(&format!("/admin/users/{id}/enable")));
+    assert_error(&app.get("/api/v1/me", &token).await, 401, "unauthorized");
+    let mut user = Web::new(&app).await;
+    let refused = user.login(&name, PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("该账号已停用"));
+    assert_eq!(
+        admin.post(&format!("/admin/users/{id}/enable"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(user.login(&name, PASSWORD).await.status, StatusCode::SEE_OTHER);
+
+    let (_, me) = app.get("/api/v1/me", &app.admin).await;
+    let first = me["user"]["id"].as_i64().unwrap();
+    let last = admin.post(&format!("/admin/users/{first}/disable"), &[]).await;
+    assert_eq!(last.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(last.body.contains("不能停用最后一个启用中的管理员"));
+    // Not for other roles.
+    let mut other = Web::new(&app).await;
+    other.login(&name, PASSWORD).await;
+    assert_eq!(
+        other.get(&format!("/admin/users/{first}/disable")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

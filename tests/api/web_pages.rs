@@ -222,6 +222,10 @@ async fn the_page_login_is_throttled() {
     let p = w.login("admin", "wrong-password-9").await;
     assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(p.body.contains("登录失败次数过多"));
+    assert!(
+        p.headers.contains_key("retry-after"),
+        "R-THROTTLE: the page's 429 says when"
+    );
 }
 
 /// R-WEB: a POST without the token, or from another origin, is the 403 page.
