@@ -1,6 +1,6 @@
 //! Security events (R-SECLOG): one structured line each, under the `security` target, for an
 //! operator to follow — failed and throttled logins, disabled-account attempts, refusals,
-//! password changes and resets, role changes, users disabled and enabled.
+//! password changes and resets, users disabled and enabled (no route changes a role).
 //!
 //! A line carries `event`, the username as typed (cut to 64 characters), the client address
 //! and the request id when the request has them; never a password, a token, a full mobile or
@@ -27,7 +27,6 @@ pub enum Event {
     RefusedForbidden,
     PasswordChanged,
     PasswordReset,
-    RoleChanged,
     UserDisabled,
     UserEnabled,
     SessionsEnded,
@@ -43,7 +42,6 @@ impl Event {
             Event::RefusedForbidden => "refused_forbidden",
             Event::PasswordChanged => "password_changed",
             Event::PasswordReset => "password_reset",
-            Event::RoleChanged => "role_changed",
             Event::UserDisabled => "user_disabled",
             Event::UserEnabled => "user_enabled",
             Event::SessionsEnded => "sessions_ended",

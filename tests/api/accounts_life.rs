@@ -492,3 +492,54 @@ async fn r_account_pages_disable_and_enable_a_user() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// R-ACCOUNT: users that exist before the upgrade get their username key; two that already
+/// collide (`Admin`, `admin`) both stay, the later one's key suffixed with its id.
+#[tokio::test]
+async fn r_account_existing_users_get_their_username_key_on_upgrade() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database(dir.path()).await;
+    let db = zhihui::startup::connect(&url).await.unwrap();
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261206_100002_account_life")
+        .expect("the account migration") as u32;
+    Migrator::up(&db, Some(before)).await.unwrap();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "INSERT INTO users (username, password_hash, display_name, role, created_at) VALUES ($1, 'x', 'x', 'admin', $2)"
+        }
+        _ => {
+            "INSERT INTO users (username, password_hash, display_name, role, created_at) VALUES (?, 'x', 'x', 'admin', ?)"
+        }
+    };
+    for name in ["Admin", "admin", "Ｔeam_1"] {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [name.into(), chrono::Utc::now().into()],
+        ))
+        .await
+        .unwrap();
+    }
+    Migrator::up(&db, None).await.unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, username_key FROM users ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let keys: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get("", "username_key").unwrap())
+        .collect();
+    let second: i32 = rows[1].try_get("", "id").unwrap();
+    assert_eq!(
+        keys,
+        vec!["admin".to_owned(), format!("admin#{second}"), "team_1".to_owned()]
+    );
+}

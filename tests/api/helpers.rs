@@ -33,7 +33,7 @@ pub struct TestApp {
     seq: std::sync::atomic::AtomicU32,
 }
 
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("ZHIHUI_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let name = format!("zhihui_t_{}", uuid::Uuid::new_v4().simple());
