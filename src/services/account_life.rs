@@ -12,6 +12,7 @@ use crate::{
         sessions::revoke_sessions,
     },
     state::AppState,
+    throttle,
 };
 use entity::users;
 use sea_orm::{
@@ -36,9 +37,33 @@ pub async fn change_password(
         .one(&state.db)
         .await?
         .ok_or_else(DomainError::unauthorized)?;
-    if current.chars().count() > crate::domain::account::MAX_PASSWORD_CHARS
-        || !verify_password(state, current.to_owned(), Some(user.password_hash.clone())).await?
-    {
+    if current.chars().count() > crate::domain::account::MAX_PASSWORD_CHARS {
+        return Err(DomainError::invalid(
+            "current_password",
+            "密码不能超过256个字符",
+            "a password has at most 256 characters",
+        )
+        .into());
+    }
+    // Guessing the current password with a stolen session is throttled like a login.
+    let limits = &state.settings.security.login;
+    let address = crate::telemetry::current_request()
+        .and_then(|r| r.client)
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let now = state.now();
+    let attempt = throttle::reserve(&state.db, limits, &user.username_key, &address, now)
+        .await
+        .inspect_err(|_| {
+            security::event(
+                Event::LoginThrottled,
+                &caller.username,
+                None,
+                Some("change_password"),
+            )
+        })?;
+    if !verify_password(state, current.to_owned(), Some(user.password_hash.clone())).await? {
+        throttle::failed(&state.db, limits, &attempt, now).await?;
         security::event(
             Event::LoginFailed,
             &caller.username,
@@ -53,6 +78,7 @@ pub async fn change_password(
         .field("current_password")
         .into());
     }
+    throttle::succeeded(&state.db, &attempt).await?;
     check_password_strength(new, &[&user.username, &user.display_name], "new_password")?;
     if new == current {
         return Err(DomainError::unprocessable(
@@ -64,7 +90,6 @@ pub async fn change_password(
         .into());
     }
     let hash = hash_password(state, new.to_owned()).await?;
-    let now = state.now();
     let txn = state.db.begin().await?;
     let mut active: users::ActiveModel = user.into();
     active.password_hash = Set(hash);

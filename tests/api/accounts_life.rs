@@ -111,6 +111,26 @@ async fn r_account_changing_the_password_ends_the_other_sessions() {
             .await
             .contains(&"change_password".to_owned())
     );
+
+    // Guessing the current password with a session is throttled like a login (R-THROTTLE).
+    for _ in 0..5 {
+        let r = app
+            .post(
+                "/api/v1/me/password",
+                &here,
+                json!({"current_password": "guess-guess-guess", "new_password": "Quiet-Harbor-Lantern-43"}),
+            )
+            .await;
+        assert_error(&r, 422, "wrong_password");
+    }
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &here,
+            json!({"current_password": "Quiet-Harbor-Lantern-42", "new_password": "Quiet-Harbor-Lantern-43"}),
+        )
+        .await;
+    assert_error(&r, 429, "too_many_attempts");
 }
 
 /// R-ACCOUNT: disabling ends the user's tokens at once; the right password then answers 403
