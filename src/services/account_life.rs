@@ -108,15 +108,16 @@ pub async fn change_password(
 /// Active admins other than `except`, under a lock on PostgreSQL so that two admins disabling
 /// each other at once cannot both succeed (SQLite serialises writers anyway).
 async fn other_active_admins(txn: &impl ConnectionTrait, except: i32) -> AppResult<u64> {
-    let mut q = users::Entity::find()
+    let q = users::Entity::find()
         .filter(users::Column::Role.eq(Role::Admin))
-        .filter(users::Column::DisabledAt.is_null())
-        .filter(users::Column::Id.ne(except));
+        .filter(users::Column::DisabledAt.is_null());
     if txn.get_database_backend() == DatabaseBackend::Postgres {
-        q = q.lock_exclusive();
-        return Ok(q.all(txn).await?.len() as u64);
+        // Every active admin row is locked, the target included: two admins disabling each
+        // other wait for one another, and the second sees the first's change.
+        let admins = q.lock_exclusive().all(txn).await?;
+        return Ok(admins.iter().filter(|u| u.id != except).count() as u64);
     }
-    Ok(q.count(txn).await?)
+    Ok(q.filter(users::Column::Id.ne(except)).count(txn).await?)
 }
 
 /// `POST /users/{id}/disable` and `/enable` (admin): a disabled user's tokens answer 401 at once

@@ -563,3 +563,31 @@ async fn r_account_existing_users_get_their_username_key_on_upgrade() {
         vec!["admin".to_owned(), format!("admin#{second}"), "team_1".to_owned()]
     );
 }
+
+/// R-ACCOUNT: two admins disabling each other at the same moment leave one of them active.
+#[tokio::test]
+async fn r_account_two_admins_disabling_each_other_leave_one_active() {
+    for _ in 0..3 {
+        let app = TestApp::spawn().await;
+        let (_, me) = app.get("/api/v1/me", &app.admin).await;
+        let first = me["user"]["id"].as_i64().unwrap();
+        let (second, second_token) = app.user("admin", None, None).await;
+        let (p1, p2) = (
+            format!("/api/v1/users/{second}/disable"),
+            format!("/api/v1/users/{first}/disable"),
+        );
+        let (a, b) = tokio::join!(
+            app.post(&p1, &app.admin, json!({})),
+            app.post(&p2, &second_token, json!({})),
+        );
+        let ok = [a.0, b.0].iter().filter(|s| **s == StatusCode::OK).count();
+        assert_eq!(ok, 1, "{a:?} {b:?}");
+        // The one left still manages users.
+        let left = if a.0 == StatusCode::OK {
+            &app.admin
+        } else {
+            &second_token
+        };
+        assert_eq!(app.get("/api/v1/users", left).await.0, StatusCode::OK);
+    }
+}
