@@ -182,6 +182,7 @@ async fn main() {
         token_ttl_hours: 12,
         public_url: None,
         statement_header: false,
+        security: Default::default(),
     };
     let app = Application::build(settings, Arc::new(SystemClock))
         .await
@@ -196,6 +197,7 @@ async fn main() {
         unit_id: None,
         team_id: None,
         units_in_scope: vec![],
+        must_change_password: false,
     };
 
     let model = entity::applications::Entity::find_by_id(1)

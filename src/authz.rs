@@ -22,6 +22,8 @@ pub struct Caller {
     pub team_id: Option<i32>,
     /// For `unit` and `district` users: the units whose teams they oversee.
     pub units_in_scope: Vec<i32>,
+    /// Logged in with a temporary password: only `/me`, `/me/password` and logout answer.
+    pub must_change_password: bool,
 }
 
 impl Caller {

@@ -36,6 +36,31 @@ pub struct Settings {
     /// `ZHIHUI_STATEMENT_HEADER=1`: each response carries `X-Db-Statements`, the number of
     /// database statements it took (for tests and profiling; off by default).
     pub statement_header: bool,
+    /// Login limits, trusted proxies, purging (R-THROTTLE, R-ACCOUNT).
+    pub security: Security,
+}
+
+/// The security settings (`ZHIHUI_LOGIN_*`, `ZHIHUI_TRUSTED_PROXIES`, `ZHIHUI_PURGE_*`).
+#[derive(Debug, Clone)]
+pub struct Security {
+    pub login: crate::domain::throttle::LoginLimits,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often expired sessions, idempotency keys and throttle rows are deleted.
+    pub purge_every: std::time::Duration,
+    /// How long an idempotency key's answer is kept for replays.
+    pub idempotency_ttl: chrono::Duration,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Self {
+            login: Default::default(),
+            trusted_proxies: vec![],
+            purge_every: std::time::Duration::from_secs(600),
+            idempotency_ttl: chrono::Duration::hours(72),
+        }
+    }
 }
 
 impl Settings {
@@ -62,6 +87,7 @@ impl fmt::Debug for Settings {
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("public_url", &self.public_url)
             .field("statement_header", &self.statement_header)
+            .field("security", &self.security)
             .finish()
     }
 }
@@ -110,6 +136,43 @@ impl Settings {
                 reason: format!("expected a positive number of hours, got {v:?}"),
             })?,
         };
+        let number = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or(ConfigError {
+                    var: name,
+                    reason: format!("expected a positive whole number, got {v:?}"),
+                }),
+            }
+        };
+        let sd = Security::default();
+        let security = Security {
+            login: crate::domain::throttle::LoginLimits {
+                max_failures: number("ZHIHUI_LOGIN_MAX_FAILURES", sd.login.max_failures)?,
+                max_per_address: number("ZHIHUI_LOGIN_MAX_PER_ADDRESS", sd.login.max_per_address)?,
+                window: chrono::Duration::minutes(number(
+                    "ZHIHUI_LOGIN_WINDOW_MINUTES",
+                    sd.login.window.num_minutes(),
+                )?),
+                delay_after: number("ZHIHUI_LOGIN_DELAY_AFTER", sd.login.delay_after)?,
+                max_delay: sd.login.max_delay,
+            },
+            trusted_proxies: match var("ZHIHUI_TRUSTED_PROXIES") {
+                None => vec![],
+                Some(v) => crate::client_addr::parse_trusted(&v).map_err(|reason| ConfigError {
+                    var: "ZHIHUI_TRUSTED_PROXIES",
+                    reason,
+                })?,
+            },
+            purge_every: std::time::Duration::from_secs(number(
+                "ZHIHUI_PURGE_INTERVAL_SECS",
+                sd.purge_every.as_secs() as i64,
+            )? as u64),
+            idempotency_ttl: chrono::Duration::hours(number(
+                "ZHIHUI_IDEMPOTENCY_TTL_HOURS",
+                sd.idempotency_ttl.num_hours(),
+            )?),
+        };
         Ok(Self {
             bind: var("ZHIHUI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("ZHIHUI_DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.into()),
@@ -126,6 +189,7 @@ impl Settings {
             token_ttl_hours,
             public_url: var("ZHIHUI_PUBLIC_URL"),
             statement_header: var("ZHIHUI_STATEMENT_HEADER").is_some_and(|v| v.trim() == "1"),
+            security,
         })
     }
 }

@@ -30,6 +30,8 @@ pub struct DomainError {
     pub zh: Cow<'static, str>,
     pub en: Cow<'static, str>,
     pub field: Option<String>,
+    /// For 429: the seconds after which a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl DomainError {
@@ -45,6 +47,7 @@ impl DomainError {
             zh: zh.into(),
             en: en.into(),
             field: None,
+            retry_after: None,
         }
     }
     pub fn unprocessable(
@@ -88,6 +91,10 @@ impl DomainError {
             "未登录或登录已失效",
             "missing, invalid or expired token",
         )
+    }
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
@@ -200,7 +207,12 @@ pub enum ApiError {
     Unprocessable(Json<ErrorBody>),
     /// Too many attempts; try again later.
     #[oai(status = 429)]
-    TooManyRequests(Json<ErrorBody>),
+    TooManyRequests(
+        Json<ErrorBody>,
+        /// Seconds until a retry may succeed.
+        #[oai(header = "Retry-After")]
+        Option<u64>,
+    ),
     /// Unexpected failure (details are in the server log only).
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
@@ -218,7 +230,7 @@ impl From<DomainError> for ApiError {
             Kind::TooLarge => ApiError::PayloadTooLarge(body),
             Kind::UnsupportedType => ApiError::UnsupportedMediaType(body),
             Kind::Unprocessable => ApiError::Unprocessable(body),
-            Kind::TooManyRequests => ApiError::TooManyRequests(body),
+            Kind::TooManyRequests => ApiError::TooManyRequests(body, e.retry_after),
         }
     }
 }
@@ -257,6 +269,6 @@ mod tests {
         let e: ApiError = DomainError::conflict("x", "甲", "a").into();
         assert!(matches!(e, ApiError::Conflict(_)));
         let e: ApiError = DomainError::new(Kind::TooManyRequests, "y", "乙", "b").into();
-        assert!(matches!(e, ApiError::TooManyRequests(_)));
+        assert!(matches!(e, ApiError::TooManyRequests(_, None)));
     }
 }

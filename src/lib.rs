@@ -5,11 +5,13 @@
 
 pub mod api;
 pub mod authz;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod security;
 pub mod services;
 pub mod startup;
 pub mod state;

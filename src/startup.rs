@@ -145,6 +145,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
 /// The whole route tree with its middleware.
 pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let statement_header = state.settings.statement_header;
+    let proxies = Arc::new(state.settings.security.trusted_proxies.clone());
     let api = openapi(state);
     let spec = api.spec();
     api::poem_errors::set_allowed_methods(&spec);
@@ -166,7 +167,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/openapi.json", spec_ep)
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
-        .around(move |ep, req| telemetry::log_request(ep, req, statement_header))
+        .around(move |ep, req| telemetry::log_request(ep, req, proxies.clone(), statement_header))
 }
 
 /// A built, bound application: tests read its port, `main` runs it.
@@ -216,8 +217,11 @@ impl Application {
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let app = routes(&self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let purging = accounts::spawn_purging(self.state.clone());
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
-            .await
+            .await;
+        purging.abort();
+        served
     }
 }

@@ -1,6 +1,6 @@
 //! Shared application state handed to every API.
 
-use crate::{clock::Clock, config::Settings, storage::Storage, throttle::LoginLimiter};
+use crate::{clock::Clock, config::Settings, storage::Storage};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -14,7 +14,6 @@ pub struct AppState {
     pub read: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
-    pub limiter: Arc<LoginLimiter>,
     /// argon2 is CPU-heavy (~19 ms a verify): at most two at a time, off the async workers.
     pub hashing: Arc<Semaphore>,
     /// Evidence files (R-EVIDENCE), under `settings.storage_dir`.
@@ -29,7 +28,6 @@ impl AppState {
             storage: Arc::new(Storage::new(settings.storage_dir.clone())),
             settings: Arc::new(settings),
             clock,
-            limiter: Arc::new(LoginLimiter::default()),
             hashing: Arc::new(Semaphore::new(2)),
         }
     }

@@ -15,6 +15,10 @@ pub struct Model {
     pub unit_id: Option<i32>,
     pub team_id: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// NFKC, lower-cased username: unique, what logins match on.
+    pub username_key: String,
+    pub disabled_at: Option<DateTimeUtc>,
+    pub must_change_password: bool,
 }
 
 /// Secrets (password hash, token hash) never reach `Debug` output.
@@ -29,6 +33,9 @@ impl std::fmt::Debug for Model {
             .field("unit_id", &self.unit_id)
             .field("team_id", &self.team_id)
             .field("created_at", &self.created_at)
+            .field("username_key", &self.username_key)
+            .field("disabled_at", &self.disabled_at)
+            .field("must_change_password", &self.must_change_password)
             .finish()
     }
 }

@@ -11,6 +11,8 @@ mod m20261123_000006_review;
 mod m20261123_000007_payouts;
 mod m20261202_000001_cycle_form_instructions;
 mod m20261206_000001_audit_chain;
+mod m20261206_100001_throttle_buckets;
+mod m20261206_100002_account_life;
 
 pub struct Migrator;
 
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_payouts::Migration),
             Box::new(m20261202_000001_cycle_form_instructions::Migration),
             Box::new(m20261206_000001_audit_chain::Migration),
+            Box::new(m20261206_100001_throttle_buckets::Migration),
+            Box::new(m20261206_100002_account_life::Migration),
         ]
     }
 }

@@ -15,8 +15,9 @@ pub struct AuthApi {
 
 #[derive(Object)]
 pub struct LoginIn {
+    /// At most 64 characters (longer: 422, nothing counted).
     pub username: String,
-    /// Never logged, never returned.
+    /// Never logged, never returned. At most 256 characters.
     #[oai(write_only)]
     pub password: String,
 }
@@ -29,9 +30,22 @@ pub struct LoginOut {
     pub user: UserOut,
 }
 
+/// 204: done, nothing to return.
+#[derive(poem_openapi::ApiResponse)]
+pub enum Done {
+    /// Done.
+    #[oai(status = 204)]
+    NoContent,
+}
+
 #[derive(Object)]
-pub struct LoggedOut {
-    pub ok: bool,
+pub struct PasswordChangeIn {
+    #[oai(write_only, validator(max_length = 256))]
+    pub current_password: String,
+    /// Judged by strength (zxcvbn score ≥ 3, the username and display name counting against
+    /// it): 422 `weak_password` with the reason.
+    #[oai(write_only, validator(max_length = 256))]
+    pub new_password: String,
 }
 
 #[derive(Object)]
@@ -43,15 +57,19 @@ pub struct MeOut {
 impl AuthApi {
     /// 登录 / Log in: a bearer token valid for 12 hours
     ///
-    /// 401 `invalid_credentials`; 429 `too_many_attempts` after five failures in 15 minutes.
+    /// 401 `invalid_credentials`; 403 `account_disabled` (right password, disabled account);
+    /// 429 `too_many_attempts` with `Retry-After` after 5 failures of one account from one
+    /// address, or 30 attempts from one address, in 15 minutes; 422 for a username over 64 or a
+    /// password over 256 characters. `user.must_change_password` after an admin's reset.
     #[oai(
         path = "/api/v1/auth/login",
         method = "post",
         operation_id = "login",
         tag = "ApiTags::Accounts"
     )]
-    async fn login(&self, body: Json<LoginIn>) -> ApiResult<Json<LoginOut>> {
-        let out = accounts::login(&self.state, &body.username, &body.password).await?;
+    async fn login(&self, req: &poem::Request, body: Json<LoginIn>) -> ApiResult<Json<LoginOut>> {
+        let client = crate::client_addr::of_request(req, &self.state.settings.security.trusted_proxies);
+        let out = accounts::login(&self.state, &body.username, &body.password, client).await?;
         Ok(Json(LoginOut {
             token: out.token,
             expires_at: out_time(out.expires_at),
@@ -59,17 +77,53 @@ impl AuthApi {
         }))
     }
 
-    /// 退出登录 / Log out: revokes the token
+    /// 退出登录 / Log out: revokes the token (204)
     #[oai(
         path = "/api/v1/auth/logout",
         method = "post",
         operation_id = "logout",
         tag = "ApiTags::Accounts"
     )]
-    async fn logout(&self, auth: BearerAuth) -> ApiResult<Json<LoggedOut>> {
-        let caller = self.state.caller(&auth).await?;
+    async fn logout(&self, auth: BearerAuth) -> ApiResult<Done> {
+        let caller = self.state.caller_changing_password(&auth).await?;
         accounts::logout(&self.state, &caller, &auth.0.token).await?;
-        Ok(Json(LoggedOut { ok: true }))
+        Ok(Done::NoContent)
+    }
+
+    /// 退出所有登录 / Log out everywhere: every session of the caller ends (204)
+    #[oai(
+        path = "/api/v1/auth/logout-all",
+        method = "post",
+        operation_id = "logout_all",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn logout_all(&self, auth: BearerAuth) -> ApiResult<Done> {
+        let caller = self.state.caller_changing_password(&auth).await?;
+        accounts::logout_all(&self.state, &caller).await?;
+        Ok(Done::NoContent)
+    }
+
+    /// 修改密码 / Change my password (204)
+    ///
+    /// Every other session of the user ends; a forced change after a reset is satisfied.
+    /// 422 `wrong_password` (field `current_password`), 422 `weak_password`.
+    #[oai(
+        path = "/api/v1/me/password",
+        method = "post",
+        operation_id = "change_password",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn change_password(&self, auth: BearerAuth, body: Json<PasswordChangeIn>) -> ApiResult<Done> {
+        let caller = self.state.caller_changing_password(&auth).await?;
+        accounts::change_password(
+            &self.state,
+            &caller,
+            &auth.0.token,
+            &body.current_password,
+            &body.new_password,
+        )
+        .await?;
+        Ok(Done::NoContent)
     }
 
     /// 当前用户 / The current user
@@ -80,7 +134,7 @@ impl AuthApi {
         tag = "ApiTags::Accounts"
     )]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Json<MeOut>> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.caller_changing_password(&auth).await?;
         let user = users::find(&self.state, caller.user_id).await?;
         Ok(Json(MeOut {
             user: UserOut::from(user),

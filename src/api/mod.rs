@@ -67,8 +67,17 @@ pub enum ApiTags {
 pub struct BearerAuth(pub Bearer);
 
 impl AppState {
-    /// Authenticates the request's bearer token (401 when missing, invalid or expired).
+    /// Authenticates the request's bearer token (401 when missing, invalid or expired; 403
+    /// `password_change_required` after a reset, until the password is changed).
     pub async fn caller(&self, auth: &BearerAuth) -> Result<Caller, ApiError> {
+        let caller = self.caller_changing_password(auth).await?;
+        accounts::require_password_current(&caller).map_err(|e| ApiError::from(AppError::from(e)))?;
+        Ok(caller)
+    }
+
+    /// The caller even while a password change is required: for `/me`, `/me/password` and
+    /// logout only.
+    pub async fn caller_changing_password(&self, auth: &BearerAuth) -> Result<Caller, ApiError> {
         accounts::authenticate(self, &auth.0.token)
             .await
             .map_err(ApiError::from)

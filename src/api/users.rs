@@ -8,7 +8,19 @@ use crate::{
     state::AppState,
 };
 use entity::users;
-use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+
+/// A temporary password, shown this once.
+#[derive(Object)]
+pub struct TemporaryPasswordOut {
+    pub user: UserOut,
+    /// Give it to the user; the first login with it must change it.
+    pub temporary_password: String,
+}
 
 pub struct UsersApi {
     pub state: AppState,
@@ -25,6 +37,11 @@ pub struct UserOut {
     pub unit_id: Option<i32>,
     #[oai(nullable)]
     pub team_id: Option<i32>,
+    /// After an admin's reset: every route but `/me`, `/me/password` and logout answers 403
+    /// `password_change_required` until the password is changed.
+    pub must_change_password: bool,
+    /// Disabled users cannot log in (403 `account_disabled`) and their tokens answer 401.
+    pub disabled: bool,
 }
 
 impl From<users::Model> for UserOut {
@@ -36,15 +53,18 @@ impl From<users::Model> for UserOut {
             role: u.role,
             unit_id: u.unit_id,
             team_id: u.team_id,
+            must_change_password: u.must_change_password,
+            disabled: u.disabled_at.is_some(),
         }
     }
 }
 
 #[derive(Object)]
 pub struct UserIn {
-    /// 3–64 letters, digits or `_ - . @`.
+    /// 3–64 letters, digits or `_ - . @`; unique ignoring case and width (NFKC).
     pub username: String,
-    /// At least 10 characters.
+    /// Strong enough: zxcvbn score ≥ 3, the username and display name counting against it
+    /// (422 `weak_password` with the reason). At most 256 characters.
     #[oai(write_only)]
     pub password: String,
     pub display_name: String,
@@ -109,6 +129,57 @@ impl UsersApi {
         Ok(Json(List {
             items: items.into_iter().map(Into::into).collect(),
             total,
+        }))
+    }
+
+    /// 停用用户 / Disable a user (admin)
+    ///
+    /// Their tokens answer 401 at once; their right password answers 403 `account_disabled`.
+    /// 409 `last_admin` for the last active admin.
+    #[oai(
+        path = "/api/v1/users/:id/disable",
+        method = "post",
+        operation_id = "disable_user",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn disable(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<UserOut>> {
+        let caller = self.state.caller(&auth).await?;
+        caller.require(&[Role::Admin]).map_err(AppError::from)?;
+        let user = accounts::set_disabled(&self.state, &caller, id.0, true).await?;
+        Ok(Json(user.into()))
+    }
+
+    /// 启用用户 / Enable a disabled user (admin)
+    #[oai(
+        path = "/api/v1/users/:id/enable",
+        method = "post",
+        operation_id = "enable_user",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn enable(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<UserOut>> {
+        let caller = self.state.caller(&auth).await?;
+        caller.require(&[Role::Admin]).map_err(AppError::from)?;
+        let user = accounts::set_disabled(&self.state, &caller, id.0, false).await?;
+        Ok(Json(user.into()))
+    }
+
+    /// 重置密码 / Reset a user's password (admin)
+    ///
+    /// Answers a generated temporary password, shown once; the user's sessions end, and after
+    /// logging in with it they must change it (`must_change_password`).
+    #[oai(
+        path = "/api/v1/users/:id/reset-password",
+        method = "post",
+        operation_id = "reset_password",
+        tag = "ApiTags::Accounts"
+    )]
+    async fn reset_password(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<TemporaryPasswordOut>> {
+        let caller = self.state.caller(&auth).await?;
+        caller.require(&[Role::Admin]).map_err(AppError::from)?;
+        let (user, temporary_password) = accounts::reset_password(&self.state, &caller, id.0).await?;
+        Ok(Json(TemporaryPasswordOut {
+            user: user.into(),
+            temporary_password,
         }))
     }
 }

@@ -1,5 +1,6 @@
 //! Pure rules and newtypes: no database, no HTTP handlers.
 
+pub mod account;
 pub mod activity;
 pub mod application;
 pub mod assignment;
@@ -18,6 +19,7 @@ pub mod rmb;
 pub mod roles;
 pub mod scoring;
 pub mod text;
+pub mod throttle;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 

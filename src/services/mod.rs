@@ -1,5 +1,6 @@
 //! Use cases: each owns its transaction, calls the domain rules and writes the audit row.
 
+pub mod account_life;
 pub mod accounts;
 pub mod activities;
 pub mod application_lookup;
@@ -12,6 +13,7 @@ pub mod cycles;
 pub mod figures;
 pub mod forms;
 pub mod idempotency;
+pub mod maintenance;
 pub mod opinions;
 pub mod orgs;
 pub mod passwords;

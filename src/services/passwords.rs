@@ -49,3 +49,19 @@ fn dummy_hash() -> String {
     })
     .clone()
 }
+
+/// A temporary password for a reset: 4 groups of 5 from 31 unambiguous letters and digits
+/// (about 99 bits), e.g. `k7m2q-x9p4t-…`.
+pub fn temporary_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    (0..4)
+        .map(|_| {
+            (0..5)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}

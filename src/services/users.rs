@@ -2,6 +2,7 @@
 
 use crate::{
     domain::{
+        account::{MAX_PASSWORD_CHARS, check_password_strength, check_username, username_key},
         roles::{Role, UnitKind},
         text,
     },
@@ -28,42 +29,30 @@ pub struct NewUser {
     pub team_id: Option<i32>,
 }
 
-fn check_username(raw: &str) -> Result<String, DomainError> {
-    let s = raw.trim();
-    let ok = (3..=64).contains(&s.chars().count())
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(DomainError::invalid(
-            "username",
-            "用户名为3至64个字母、数字或 _ - . @",
-            "a username is 3 to 64 letters, digits or _ - . @",
-        ))
-    }
-}
-
-fn check_password(p: &str) -> Result<(), DomainError> {
-    if p.chars().count() < 10 {
-        return Err(DomainError::unprocessable(
-            "weak_password",
-            "密码至少10个字符",
-            "a password has at least 10 characters",
-        )
-        .field("password"));
-    }
-    if p.chars().count() > 256 {
-        return Err(DomainError::invalid("password", "密码过长", "password too long"));
-    }
-    Ok(())
-}
-
 #[tracing::instrument(skip_all, fields(role = new.role.as_str()))]
 pub async fn create_user(state: &AppState, actor: &Actor, new: NewUser) -> AppResult<users::Model> {
+    insert_user(state, actor, new, true).await
+}
+
+/// `strength`: false only for the first admin, whose password the operator configured.
+async fn insert_user(
+    state: &AppState,
+    actor: &Actor,
+    new: NewUser,
+    strength: bool,
+) -> AppResult<users::Model> {
     let username = check_username(&new.username)?;
-    check_password(&new.password)?;
     let display_name = text::required("display_name", &new.display_name, 64)?;
+    if strength {
+        check_password_strength(&new.password, &[&username, &display_name], "password")?;
+    } else if new.password.chars().count() > MAX_PASSWORD_CHARS || new.password.is_empty() {
+        return Err(DomainError::invalid(
+            "password",
+            "密码为1至256个字符",
+            "a password has 1 to 256 characters",
+        )
+        .into());
+    }
     let (unit_id, team_id) = match new.role {
         Role::Team => (
             None,
@@ -108,7 +97,10 @@ pub async fn create_user(state: &AppState, actor: &Actor, new: NewUser) -> AppRe
         (None, None) => (None, None),
     };
     let user = users::ActiveModel {
+        username_key: Set(username_key(&username)),
         username: Set(username),
+        disabled_at: Set(None),
+        must_change_password: Set(false),
         password_hash: Set(hash),
         display_name: Set(display_name),
         role: Set(new.role),
@@ -193,7 +185,7 @@ pub async fn bootstrap_admin(state: &AppState) -> AppResult<()> {
         unit_id: None,
         team_id: None,
     };
-    create_user(state, &Actor::system(), new).await?;
+    insert_user(state, &Actor::system(), new, false).await?;
     if generated {
         println!("zhihui: created the first admin '{username}' with password: {password}");
         println!("zhihui: this password is shown only once; log in and keep it safe.");
@@ -201,18 +193,4 @@ pub async fn bootstrap_admin(state: &AppState) -> AppResult<()> {
         tracing::info!(%username, "created the first admin from ZHIHUI_ADMIN_USERNAME/PASSWORD");
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn password_and_username_rules() {
-        assert_eq!(check_password("short").unwrap_err().code, "weak_password");
-        assert!(check_password("long enough!").is_ok());
-        assert!(check_username("t1").is_err());
-        assert!(check_username("team_01").is_ok());
-        assert!(check_username("has space").is_err());
-    }
 }

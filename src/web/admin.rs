@@ -436,6 +436,9 @@ pub async fn create_team(state: Data<&AppState>, s: Session, body: String) -> Pa
 // ---------------------------------------------------------------- users
 
 pub struct UserRow {
+    pub id: i32,
+    pub disabled: bool,
+    pub must_change_password: bool,
     pub username: String,
     pub display_name: String,
     pub role: &'static str,
@@ -494,6 +497,9 @@ async fn users_page(
     let rows = users
         .into_iter()
         .map(|u| UserRow {
+            id: u.id,
+            disabled: u.disabled_at.is_some(),
+            must_change_password: u.must_change_password,
             role: role_label(u.role),
             belongs: match (u.team_id, u.unit_id) {
                 (Some(t), _) => team_names.get(&t).cloned().unwrap_or_default(),

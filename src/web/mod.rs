@@ -2,6 +2,7 @@
 //! call the same `services` with the same `Caller` as the API, and render an askama template;
 //! no SQL and no rules here or in the templates.
 
+pub mod account;
 pub mod activities;
 pub mod admin;
 pub mod application;
@@ -74,6 +75,14 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/units", get(admin::units_list).post(admin::create_unit))
         .at("/admin/teams", get(admin::teams_list).post(admin::create_team))
         .at("/admin/users", get(admin::users_list).post(admin::create_user))
+        .at(
+            "/admin/users/:id/:action",
+            get(account::user_action_confirm).post(account::user_action),
+        )
+        .at(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
         .at("/admin/cycles", get(admin::cycles_list))
         .at(
             "/admin/cycles/new",

@@ -60,6 +60,10 @@ impl Layout {
         let mut l = Self::public(title, csrf);
         l.user = Some(caller.username.clone());
         l.role_label = role_label(caller.role);
+        if caller.must_change_password {
+            // Nothing else opens until the temporary password is changed.
+            return l;
+        }
         l.menu = menu_for(caller.role)
             .iter()
             .map(|(href, label)| MenuItem {
@@ -186,6 +190,8 @@ pub fn error_page(status: StatusCode) -> Response {
 pub enum PageError {
     Status(StatusCode),
     Login(String),
+    /// A 303 elsewhere (the forced password change).
+    Redirect(String),
 }
 
 impl From<AppError> for PageError {
@@ -225,6 +231,7 @@ impl From<PageError> for poem::Error {
         poem::Error::from_response(match e {
             PageError::Status(s) => error_page(s),
             PageError::Login(next) => login_redirect(&next),
+            PageError::Redirect(to) => see_other(&to),
         })
     }
 }

@@ -94,22 +94,31 @@ pub fn login_form(req: &Request, Query(q): Query<NextQuery>) -> PageResult {
 pub async fn login(req: &Request, state: Data<&AppState>, body: String) -> PageResult {
     let p = pairs(&body);
     let (username, password, next) = (field(&p, "username"), field(&p, "password"), field(&p, "next"));
-    match accounts::login(&state, &username, &password).await {
+    let client = crate::client_addr::of_request(req, &state.settings.security.trusted_proxies);
+    match accounts::login(&state, &username, &password, client).await {
         Ok(out) => Ok(session::start(&state, &out.token, &next)),
         Err(crate::error::AppError::Domain(e)) => {
             let status = match e.kind {
                 crate::error::Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+                crate::error::Kind::Forbidden => StatusCode::FORBIDDEN,
+                crate::error::Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            Ok(html_status(
+            let mut resp = html_status(
                 &LoginTpl {
                     l: Layout::public("登录", &csrf_of(req)),
-                    username,
+                    username: username.chars().take(64).collect(),
                     next,
                     error: Some(e.zh.to_string()),
                 },
                 status,
-            ))
+            );
+            if let Some(secs) = e.retry_after
+                && let Ok(v) = secs.to_string().parse()
+            {
+                resp.headers_mut().insert("retry-after", v);
+            }
+            Ok(resp)
         }
         Err(e) => Err(e.into()),
     }

@@ -21,6 +21,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "zhihui_session";
+/// The password change page, the only page open while a change is required.
+pub const PASSWORD_PAGE: &str = "/account/password";
 const ANON_COOKIE: &str = "zhihui_anon";
 pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -82,6 +84,11 @@ impl<'a> FromRequest<'a> for Session {
             Err(crate::error::AppError::Domain(_)) => return Err(PageError::Login(next).into()),
             Err(e) => return Err(PageError::from(e).into()),
         };
+        // After an admin's reset, every page but the change itself and logout sends the user to
+        // the password change (R-ACCOUNT).
+        if caller.must_change_password && !matches!(req.uri().path(), PASSWORD_PAGE | "/logout") {
+            return Err(PageError::Redirect(PASSWORD_PAGE.into()).into());
+        }
         Ok(Session {
             caller,
             csrf: csrf_for(&token),
@@ -203,7 +210,9 @@ pub async fn guard<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Respo
     if is_htmx
         && resp.status() == StatusCode::SEE_OTHER
         && let Some(loc) = resp.headers().get(header::LOCATION).cloned()
-        && loc.to_str().is_ok_and(|l| l.starts_with("/login"))
+        && loc
+            .to_str()
+            .is_ok_and(|l| l.starts_with("/login") || l == PASSWORD_PAGE)
     {
         resp.headers_mut().insert("hx-redirect", loc);
     }

@@ -26,7 +26,7 @@ async fn login_returns_a_token_that_opens_me_and_logout_revokes_it() {
     assert_eq!(me["user"]["username"], ADMIN.0);
 
     let (s, _) = app.post("/api/v1/auth/logout", &token, json!({})).await;
-    assert_eq!(s, StatusCode::OK);
+    assert_eq!(s, StatusCode::NO_CONTENT);
     assert_error(&app.get("/api/v1/me", &token).await, 401, "unauthorized");
 }
 
@@ -67,7 +67,7 @@ async fn repeated_failures_are_refused_for_a_while() {
         .call(Method::POST, "/api/v1/auth/login", None, Some(body))
         .await;
     assert_error(&r, 429, "too_many_attempts");
-    // Even the right password is refused during the lock …
+    // Even the right password is refused during the lock (from this address) …
     let right = json!({"username": ADMIN.0, "password": ADMIN.1});
     let r = app
         .call(Method::POST, "/api/v1/auth/login", None, Some(right.clone()))

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use zhihui::{
     clock::OffsetClock,
-    config::{Settings, UploadLimits},
+    config::{Security, Settings, UploadLimits},
     startup::Application,
 };
 
@@ -25,11 +25,15 @@ pub struct TestApp {
     pub storage_dir: std::path::PathBuf,
     /// Direct database access, for seeding states a test does not walk through over HTTP.
     pub db: sea_orm::DatabaseConnection,
+    /// The running service's state (to call a service directly, e.g. the purge).
+    pub state: zhihui::state::AppState,
+    /// The database URL, for a second instance on the same database.
+    pub database_url: String,
     _dir: tempfile::TempDir,
     seq: std::sync::atomic::AtomicU32,
 }
 
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("ZHIHUI_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let name = format!("zhihui_t_{}", uuid::Uuid::new_v4().simple());
@@ -56,6 +60,28 @@ impl TestApp {
 
     /// `token_ttl_hours`: `None` keeps tokens valid across the long clock jumps tests make.
     pub async fn spawn_with(upload_limits: UploadLimits, token_ttl_hours: Option<i64>) -> Self {
+        Self::spawn_full(upload_limits, token_ttl_hours, Security::default()).await
+    }
+
+    /// With security settings of the test's choosing (e.g. 127.0.0.1 as a trusted proxy, so
+    /// `X-Forwarded-For` names the client).
+    pub async fn spawn_with_security(security: Security) -> Self {
+        Self::spawn_full(UploadLimits::default(), None, security).await
+    }
+
+    /// Security settings with this machine as the trusted proxy.
+    pub fn behind_proxy() -> Security {
+        Security {
+            trusted_proxies: zhihui::client_addr::parse_trusted("127.0.0.1, ::1").unwrap(),
+            ..Security::default()
+        }
+    }
+
+    async fn spawn_full(
+        upload_limits: UploadLimits,
+        token_ttl_hours: Option<i64>,
+        security: Security,
+    ) -> Self {
         zhihui::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
         let settings = Settings {
@@ -68,14 +94,17 @@ impl TestApp {
             token_ttl_hours: token_ttl_hours.unwrap_or(24 * 3650),
             public_url: None,
             statement_header: true,
+            security,
         };
         let storage_dir = settings.storage_dir.clone();
+        let database_url = settings.database_url.clone();
         let clock = Arc::new(OffsetClock::default());
         let app = Application::build(settings, clock.clone())
             .await
             .expect("build app");
         let base = format!("http://{}", app.address());
         let db = app.state().db.clone();
+        let state = app.state().clone();
         tokio::spawn(app.run_until_stopped(std::future::pending()));
         let client = reqwest::Client::new();
         let mut me = Self {
@@ -85,11 +114,35 @@ impl TestApp {
             admin: String::new(),
             storage_dir,
             db,
+            state,
+            database_url,
             _dir: dir,
             seq: Default::default(),
         };
         me.admin = me.login(ADMIN.0, ADMIN.1).await;
         me
+    }
+
+    /// A second instance of the service on the same database, storage and clock; its base URL.
+    pub async fn another_instance(&self) -> String {
+        let settings = Settings {
+            bind: "127.0.0.1:0".into(),
+            database_url: self.database_url.clone(),
+            storage_dir: self.storage_dir.clone(),
+            admin_username: Some(ADMIN.0.into()),
+            admin_password: Some(ADMIN.1.into()),
+            upload_limits: UploadLimits::default(),
+            token_ttl_hours: 24 * 3650,
+            public_url: None,
+            statement_header: true,
+            security: self.state.settings.security.clone(),
+        };
+        let app = Application::build(settings, self.clock.clone())
+            .await
+            .expect("build a second instance");
+        let base = format!("http://{}", app.address());
+        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        base
     }
 
     pub fn url(&self, path: &str) -> String {

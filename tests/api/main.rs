@@ -1,6 +1,7 @@
 //! One integration binary: the real service on a random port, a fresh database per test.
 
 mod accounts;
+mod accounts_life;
 mod activities;
 mod applications;
 mod attachments;
@@ -24,6 +25,7 @@ mod schema;
 mod statements;
 mod stored_values;
 mod story;
+mod throttle;
 mod web_finance;
 mod web_pages;
 mod web_review_admin;

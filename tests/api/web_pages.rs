@@ -222,6 +222,10 @@ async fn the_page_login_is_throttled() {
     let p = w.login("admin", "wrong-password-9").await;
     assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(p.body.contains("登录失败次数过多"));
+    assert!(
+        p.headers.contains_key("retry-after"),
+        "R-THROTTLE: the page's 429 says when"
+    );
 }
 
 /// R-WEB: a POST without the token, or from another origin, is the 403 page.
@@ -576,7 +580,7 @@ async fn admin_sets_up_organisations_through_pages() {
         )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(p.body.contains("data-testid=\"error-password\">密码至少10个字符"));
+    assert!(p.body.contains("data-testid=\"error-password\">密码强度不足："));
     assert!(
         !p.body.contains("value=\"short\""),
         "the password is never echoed"

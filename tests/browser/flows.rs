@@ -815,3 +815,40 @@ async fn the_whole_year_through_pages() {
     assert_eq!(sum["paid_total_fen"], 1_000_000, "{sum}");
     b.close().await;
 }
+
+/// R-ACCOUNT, R-WEB: the admin resets a user's password on 组织管理 · 用户 (confirmation, the
+/// temporary password shown once); the user logging in with it is sent to 修改密码 and, once
+/// the new password is saved, uses the site as before.
+#[tokio::test]
+#[ignore = "needs /usr/bin/chromium and /usr/bin/chromedriver"]
+async fn a_reset_password_must_be_changed_before_anything_else() {
+    let app = TestApp::spawn().await;
+    make_user(&app, "cashier_li", "finance", None, None).await;
+    let b = Browser::start(&app, "account").await;
+    b.login("admin", crate::helpers::ADMIN.1).await;
+    b.goto("/admin/users?q=cashier_li").await;
+    b.click("reset-user").await;
+    b.click("confirm-user-action").await;
+    let temporary = b.text_of("temporary-password").await;
+    assert!(temporary.len() >= 16, "{temporary}");
+    b.shot("reset-temporary-password").await;
+    b.logout().await;
+
+    b.login("cashier_li", &temporary).await;
+    b.wait_find(Locator::Css("[data-testid='password-forced']")).await;
+    assert_eq!(b.path().await, "/account/password");
+    b.goto("/home").await;
+    b.wait_find(Locator::Css("[data-testid='password-forced']")).await;
+    assert_eq!(b.path().await, "/account/password");
+    b.fill("当前密码", &temporary).await;
+    b.fill("新密码", "Amber-Falcon-Meadow-31").await;
+    b.fill("再次输入新密码", "Amber-Falcon-Meadow-31").await;
+    b.shot("forced-password-change").await;
+    b.click("save-password").await;
+    b.wait_find(Locator::Css("[data-testid='password-changed']"))
+        .await;
+    b.goto("/home").await;
+    b.wait_find(Locator::Css("[data-testid='change-password']")).await;
+    assert_eq!(b.path().await, "/home");
+    b.close().await;
+}
