@@ -127,6 +127,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let spec = api.spec();
     api::poem_errors::set_allowed_methods(&spec);
     api::body_errors::set_spec(&spec);
+    api::guard::set_spec(&spec);
     let docs = api.swagger_ui();
     let spec_ep = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
@@ -135,14 +136,17 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     });
     // The API answers under /api/v1 (and /healthz); every other path is a page.
     let api = std::sync::Arc::new(api.into_endpoint());
+    let guard_state = state.clone();
     Route::new()
         .nest_no_strip("/api/v1", api.clone())
         .at("/healthz", api)
         .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
+        .around(move |next, req| api::guard::authorize_first(guard_state.clone(), next, req))
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
+        .around(api::headers::security_headers)
         .around(telemetry::log_request)
 }
 

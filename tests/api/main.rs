@@ -7,6 +7,7 @@ mod attachments;
 mod award_history;
 mod cycles;
 mod forms;
+mod hardening_responses;
 mod helpers;
 mod meta;
 mod orgs;
