@@ -57,6 +57,7 @@ pub async fn create_unit(state: &AppState, caller: &Caller, new: NewUnit) -> App
         }
     }
     let unit = units::ActiveModel {
+        name_key: Set(Some(text::name_key(&name))),
         name: Set(name),
         kind: Set(new.kind),
         parent_id: Set(new.parent_id),
@@ -112,7 +113,9 @@ fn apply_team_fields(
     today: NaiveDate,
 ) -> Result<(), DomainError> {
     if let Some(v) = f.name {
-        active.name = Set(text::required("name", &v, 100)?);
+        let name = text::required("name", &v, 100)?;
+        active.name_key = Set(Some(text::name_key(&name)));
+        active.name = Set(name);
     }
     if let Some(v) = f.unit_id {
         active.unit_id = Set(v);

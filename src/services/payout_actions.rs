@@ -158,7 +158,7 @@ pub async fn mark_paid(
 pub async fn mark_failed(state: &AppState, caller: &Caller, id: i32, reason: &str) -> AppResult<PayoutView> {
     caller.require(&[Role::Finance])?;
     let now = state.now();
-    let reason = text::required("reason", reason, 500)?;
+    let reason = text::required_multiline("reason", reason, 500)?;
     let txn = state.db.begin().await?;
     let before = read::find(&txn, id).await?;
     let to = payout::transition(before.status, PayoutAction::MarkFailed)?;

@@ -8,6 +8,7 @@ mod award_history;
 mod cycles;
 mod forms;
 mod hardening_responses;
+mod hardening_text;
 mod helpers;
 mod meta;
 mod orgs;

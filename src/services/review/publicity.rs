@@ -68,7 +68,7 @@ pub struct NewObjection {
 #[tracing::instrument(skip_all, fields(cycle_id))]
 pub async fn lodge(state: &AppState, cycle_id: i32, new: NewObjection) -> AppResult<objections::Model> {
     let now = state.now();
-    let reason = text::required("reason", &new.reason, 2000)?;
+    let reason = text::required_multiline("reason", &new.reason, 2000)?;
     let contact_name = text::required("contact_name", &new.contact_name, 50)?;
     let phone = Mobile::parse("contact_phone", &new.contact_phone)?;
     let txn = state.db.begin().await?;
@@ -162,7 +162,7 @@ pub async fn resolve(
         .into());
     }
     check_resolution(decision, new_tier)?;
-    let note = text::required("note", note, 2000)?;
+    let note = text::required_multiline("note", note, 2000)?;
 
     let mut active: objections::ActiveModel = before.clone().into();
     active.status = Set(decision.status());
