@@ -22,7 +22,7 @@ pub struct PayoutActionsApi {
 
 #[derive(Object)]
 pub struct PaidIn {
-    /// The day the bank made the transfer (not in the future).
+    /// The day the bank made the transfer: 2000-01-01 … 2100-12-31, not in the future.
     pub paid_on: NaiveDate,
     /// The bank's reference of the transfer.
     pub bank_reference: String,

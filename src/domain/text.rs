@@ -101,14 +101,6 @@ fn check_max(field: &str, s: &str, max: usize) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// A count that must not be negative.
-pub fn non_negative(field: &str, v: i64) -> Result<i32, DomainError> {
-    if v < 0 {
-        return Err(DomainError::invalid(field, "不能为负数", "must not be negative"));
-    }
-    i32::try_from(v).map_err(|_| DomainError::invalid(field, "数值过大", "too large"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,8 +118,6 @@ mod tests {
         assert_eq!(required("n", " 科技志愿 ", 4).unwrap(), "科技志愿");
         assert!(required("n", "科技志愿服", 4).is_err());
         assert_eq!(optional("n", Some("  "), 3).unwrap(), None);
-        assert!(non_negative("x", -1).is_err());
-        assert_eq!(non_negative("x", 7).unwrap(), 7);
     }
 
     /// Issue 20.4: controls, zero-width and bidi characters are refused, naming the field.

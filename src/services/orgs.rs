@@ -121,6 +121,7 @@ fn apply_team_fields(
         active.unit_id = Set(v);
     }
     if let Some(v) = f.founded_on {
+        crate::domain::plausible::date("founded_on", v)?;
         if v > today {
             return Err(DomainError::invalid(
                 "founded_on",
@@ -131,7 +132,7 @@ fn apply_team_fields(
         active.founded_on = Set(v);
     }
     if let Some(v) = f.volunteer_count {
-        active.volunteer_count = Set(text::non_negative("volunteer_count", v)?);
+        active.volunteer_count = Set(crate::domain::plausible::count("volunteer_count", v)?);
     }
     if let Some(v) = f.platform_id {
         active.platform_id = Set(text::optional("platform_id", Some(&v), 64)?);

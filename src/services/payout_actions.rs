@@ -70,6 +70,7 @@ pub async fn mark_paid(
     caller.require(&[Role::Finance])?;
     let now = state.now();
     let bank_reference = text::required("bank_reference", &input.bank_reference, 100)?;
+    crate::domain::plausible::date("paid_on", input.paid_on)?;
     if input.paid_on > cst_date(now) {
         return Err(DomainError::invalid(
             "paid_on",

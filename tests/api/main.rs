@@ -9,6 +9,7 @@ mod cycles;
 mod forms;
 mod hardening_responses;
 mod hardening_text;
+mod hardening_values;
 mod helpers;
 mod meta;
 mod orgs;
