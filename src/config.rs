@@ -33,6 +33,8 @@ pub struct Settings {
     /// The address users reach the service at (`ZHIHUI_PUBLIC_URL`); when it starts with
     /// `https`, the page session cookie is marked `Secure`.
     pub public_url: Option<String>,
+    /// Objections one client address may lodge per minute (`ZHIHUI_OBJECTION_RATE`, default 5).
+    pub objection_rate_per_minute: u32,
 }
 
 impl Settings {
@@ -58,6 +60,7 @@ impl fmt::Debug for Settings {
             .field("upload_limits", &self.upload_limits)
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("public_url", &self.public_url)
+            .field("objection_rate_per_minute", &self.objection_rate_per_minute)
             .finish()
     }
 }
@@ -106,6 +109,13 @@ impl Settings {
                 reason: format!("expected a positive number of hours, got {v:?}"),
             })?,
         };
+        let objection_rate_per_minute = match var("ZHIHUI_OBJECTION_RATE") {
+            None => 5,
+            Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or(ConfigError {
+                var: "ZHIHUI_OBJECTION_RATE",
+                reason: format!("expected a positive number of objections a minute, got {v:?}"),
+            })?,
+        };
         Ok(Self {
             bind: var("ZHIHUI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("ZHIHUI_DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.into()),
@@ -121,6 +131,7 @@ impl Settings {
             },
             token_ttl_hours,
             public_url: var("ZHIHUI_PUBLIC_URL"),
+            objection_rate_per_minute,
         })
     }
 }

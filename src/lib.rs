@@ -14,6 +14,7 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod rate_limit;
 pub mod telemetry;
 pub mod throttle;
 pub mod web;

@@ -11,6 +11,7 @@ mod m20261123_000006_review;
 mod m20261123_000007_payouts;
 mod m20261202_000001_cycle_form_instructions;
 mod m20261206_100001_name_keys;
+mod m20261206_100002_one_open_objection;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_payouts::Migration),
             Box::new(m20261202_000001_cycle_form_instructions::Migration),
             Box::new(m20261206_100001_name_keys::Migration),
+            Box::new(m20261206_100002_one_open_objection::Migration),
         ]
     }
 }

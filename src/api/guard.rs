@@ -40,6 +40,7 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("publish_results", ADMIN),
     ("list_objections", ADMIN),
     ("resolve_objection", ADMIN),
+    ("resolve_objections", ADMIN),
     ("finalize_cycle", ADMIN),
     ("download_results_sheet", ADMIN),
     ("download_cycle_forms", ADMIN),

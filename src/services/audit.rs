@@ -103,6 +103,34 @@ impl Change {
     }
 }
 
+/// Writes many audit rows at once (a bulk action: one row per object), in chunks of one
+/// multi-row INSERT each, inside the caller's transaction.
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    changes: Vec<Change>,
+) -> AppResult<()> {
+    let mut rows = changes.into_iter().map(|c| audit_log::ActiveModel {
+        at: Set(now),
+        actor_id: Set(actor.id),
+        actor: Set(actor.name.clone()),
+        action: Set(c.action),
+        entity: Set(c.entity.to_owned()),
+        entity_id: Set(c.entity_id),
+        before: Set(c.before),
+        after: Set(c.after),
+        ..Default::default()
+    });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        audit_log::Entity::insert_many(chunk).exec(db).await?;
+    }
+}
+
 /// One audit entry as the admin reads it, the snapshots as JSON.
 #[derive(Debug, Clone)]
 pub struct AuditEntry {

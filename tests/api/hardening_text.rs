@@ -114,7 +114,7 @@ async fn name_keys_are_backfilled_for_existing_rows() {
     use sea_orm::{ConnectionTrait, EntityTrait};
     let app = TestApp::spawn().await;
     let unit = app.create_unit("society", None).await;
-    Migrator::down(&app.db, Some(1)).await.unwrap();
+    Migrator::down(&app.db, Some(2)).await.unwrap();
     for name in ["Old Team", "OLD TEAM"] {
         app.db
             .execute_unprepared(&format!(

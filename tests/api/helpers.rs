@@ -56,9 +56,18 @@ impl TestApp {
 
     /// `token_ttl_hours`: `None` keeps tokens valid across the long clock jumps tests make.
     pub async fn spawn_with(upload_limits: UploadLimits, token_ttl_hours: Option<i64>) -> Self {
+        Self::spawn_tuned(upload_limits, token_ttl_hours, |_| {}).await
+    }
+
+    /// As `spawn_with`, then `tune` may change any setting before the app is built.
+    pub async fn spawn_tuned(
+        upload_limits: UploadLimits,
+        token_ttl_hours: Option<i64>,
+        tune: impl FnOnce(&mut Settings),
+    ) -> Self {
         zhihui::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
-        let settings = Settings {
+        let mut settings = Settings {
             bind: "127.0.0.1:0".into(),
             database_url: fresh_database(dir.path()).await,
             storage_dir: dir.path().join("files"),
@@ -67,7 +76,10 @@ impl TestApp {
             upload_limits,
             token_ttl_hours: token_ttl_hours.unwrap_or(24 * 3650),
             public_url: None,
+            // Every test client is 127.0.0.1; the rate limit has its own test.
+            objection_rate_per_minute: 100_000,
         };
+        tune(&mut settings);
         let storage_dir = settings.storage_dir.clone();
         let clock = Arc::new(OffsetClock::default());
         let app = Application::build(settings, clock.clone())
