@@ -182,6 +182,8 @@ async fn main() {
         token_ttl_hours: 12,
         public_url: None,
         objection_rate_per_minute: 5,
+        attachments_per_application: 40,
+        attachment_bytes_per_application: 500 * 1024 * 1024,
     };
     let app = Application::build(settings, Arc::new(SystemClock))
         .await

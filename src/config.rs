@@ -35,6 +35,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Objections one client address may lodge per minute (`ZHIHUI_OBJECTION_RATE`, default 5).
     pub objection_rate_per_minute: u32,
+    /// Attachments one application may hold (`ZHIHUI_MAX_ATTACHMENTS`, default 40).
+    pub attachments_per_application: u32,
+    /// Their total size (`ZHIHUI_MAX_ATTACHMENT_BYTES`, default 500 MiB).
+    pub attachment_bytes_per_application: u64,
 }
 
 impl Settings {
@@ -61,6 +65,8 @@ impl fmt::Debug for Settings {
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("public_url", &self.public_url)
             .field("objection_rate_per_minute", &self.objection_rate_per_minute)
+            .field("attachments_per_application", &self.attachments_per_application)
+            .field("attachment_bytes_per_application", &self.attachment_bytes_per_application)
             .finish()
     }
 }
@@ -132,6 +138,14 @@ impl Settings {
             token_ttl_hours,
             public_url: var("ZHIHUI_PUBLIC_URL"),
             objection_rate_per_minute,
+            attachments_per_application: match var("ZHIHUI_MAX_ATTACHMENTS") {
+                None => 40,
+                Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or(ConfigError {
+                    var: "ZHIHUI_MAX_ATTACHMENTS",
+                    reason: format!("expected a positive number of attachments, got {v:?}"),
+                })?,
+            },
+            attachment_bytes_per_application: bytes("ZHIHUI_MAX_ATTACHMENT_BYTES", 500 * 1024 * 1024)?,
         })
     }
 }

@@ -78,6 +78,8 @@ impl TestApp {
             public_url: None,
             // Every test client is 127.0.0.1; the rate limit has its own test.
             objection_rate_per_minute: 100_000,
+            attachments_per_application: 40,
+            attachment_bytes_per_application: 500 * 1024 * 1024,
         };
         tune(&mut settings);
         let storage_dir = settings.storage_dir.clone();

@@ -7,6 +7,7 @@ mod attachments;
 mod award_history;
 mod cycles;
 mod forms;
+mod hardening_files;
 mod hardening_objections;
 mod hardening_responses;
 mod hardening_text;
