@@ -71,13 +71,13 @@ impl fmt::Debug for Settings {
     }
 }
 
-fn redact_url(url: &str) -> String {
-    // postgres://user:secret@host/db → postgres://user:[redacted]@host/db
+/// A database URL fit to print: `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
             match creds.find(':') {
-                Some(c) => format!("{}{}:[redacted]{}", &url[..s + 3], &creds[..c], &url[at..]),
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
                 None => url.to_owned(),
             }
         }
@@ -169,7 +169,7 @@ mod tests {
     fn database_password_is_redacted_in_debug() {
         assert_eq!(
             redact_url("postgres://postgres:hunter2@127.0.0.1/test"),
-            "postgres://postgres:[redacted]@127.0.0.1/test"
+            "postgres://postgres:***@127.0.0.1/test"
         );
         assert_eq!(redact_url("sqlite://./data/z.db"), "sqlite://./data/z.db");
     }

@@ -10,7 +10,7 @@ use crate::{
         results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
-    config::Settings,
+    config::{Settings, redact_url},
     services::accounts,
     state::AppState,
     telemetry, web,
@@ -150,6 +150,51 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .around(telemetry::log_request)
 }
 
+/// The key of the advisory lock start-ups take on PostgreSQL ("zhihui" in ASCII).
+const STARTUP_LOCK: i64 = 0x7a68_6968_7569;
+
+/// Runs `work` holding `pg_advisory_lock` on a session of its own (PostgreSQL); SQLite has a
+/// single writer already and runs it as is.
+async fn with_startup_lock<T>(url: &str, work: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+    use sea_orm::ConnectionTrait;
+    if !url.starts_with("postgres") {
+        return work.await;
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10));
+    let lock = Database::connect(opts)
+        .await
+        .map_err(|e| format!("startup lock: {e}"))?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))
+        .await
+        .map_err(|e| format!("startup lock: {e}"))?;
+    let result = work.await;
+    // Closing the session releases the lock too; unlock explicitly all the same.
+    let _ = lock
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"))
+        .await;
+    let _ = lock.close().await;
+    result
+}
+
+/// Removes the database password from a message, wherever a driver may have copied the URL.
+pub fn scrub(message: &str, url: &str) -> String {
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.rsplit_once('@'))
+        .and_then(|(creds, _)| creds.split_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_empty());
+    let message = message.replace(url, &redact_url(url));
+    match password {
+        Some(p) => message.replace(p, "***"),
+        None => message,
+    }
+}
+
 /// A built, bound application: tests read its port, `main` runs it.
 pub struct Application {
     state: AppState,
@@ -158,16 +203,39 @@ pub struct Application {
 }
 
 impl Application {
+    /// Binds the port first (a busy port changes nothing), then connects, migrates and creates
+    /// the first admin; on PostgreSQL under an advisory lock, so instances started at the same
+    /// moment take turns (issue 20.9). No error carries the database password.
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
-        let db = connect(&settings.database_url).await?;
-        Migrator::up(&db, None).await?;
-        std::fs::create_dir_all(&settings.storage_dir)?;
-        let bind = settings.bind.clone();
-        let state = AppState::new(db, settings, clock);
-        accounts::bootstrap_admin(&state)
+        let acceptor = poem::listener::TcpListener::bind(settings.bind.clone())
+            .into_acceptor()
             .await
-            .map_err(|e| format!("bootstrap admin: {e}"))?;
-        let acceptor = poem::listener::TcpListener::bind(bind).into_acceptor().await?;
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let url = settings.database_url.clone();
+        let db = connect(&url).await.map_err(|e| {
+            format!(
+                "cannot open the database {}: {}",
+                redact_url(&url),
+                scrub(&e.to_string(), &url)
+            )
+        })?;
+        std::fs::create_dir_all(&settings.storage_dir).map_err(|e| {
+            format!(
+                "cannot create the storage folder {}: {e}",
+                settings.storage_dir.display()
+            )
+        })?;
+        let state = AppState::new(db, settings, clock);
+        let setup = async {
+            Migrator::up(&state.db, None)
+                .await
+                .map_err(|e| format!("migrations: {e}"))?;
+            accounts::bootstrap_admin(&state)
+                .await
+                .map_err(|e| format!("bootstrap admin: {e}"))?;
+            Ok::<_, String>(())
+        };
+        with_startup_lock(&url, setup).await.map_err(|e| scrub(&e, &url))?;
         let address = acceptor
             .local_addr()
             .first()

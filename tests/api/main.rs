@@ -10,6 +10,7 @@ mod forms;
 mod hardening_files;
 mod hardening_objections;
 mod hardening_responses;
+mod hardening_startup;
 mod hardening_text;
 mod hardening_values;
 mod helpers;
