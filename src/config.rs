@@ -66,7 +66,10 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("objection_rate_per_minute", &self.objection_rate_per_minute)
             .field("attachments_per_application", &self.attachments_per_application)
-            .field("attachment_bytes_per_application", &self.attachment_bytes_per_application)
+            .field(
+                "attachment_bytes_per_application",
+                &self.attachment_bytes_per_application,
+            )
             .finish()
     }
 }

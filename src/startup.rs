@@ -235,7 +235,9 @@ impl Application {
                 .map_err(|e| format!("bootstrap admin: {e}"))?;
             Ok::<_, String>(())
         };
-        with_startup_lock(&url, setup).await.map_err(|e| scrub(&e, &url))?;
+        with_startup_lock(&url, setup)
+            .await
+            .map_err(|e| scrub(&e, &url))?;
         let address = acceptor
             .local_addr()
             .first()

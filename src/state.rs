@@ -1,6 +1,8 @@
 //! Shared application state handed to every API.
 
-use crate::{clock::Clock, config::Settings, rate_limit::RateLimiter, storage::Storage, throttle::LoginLimiter};
+use crate::{
+    clock::Clock, config::Settings, rate_limit::RateLimiter, storage::Storage, throttle::LoginLimiter,
+};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Semaphore;

@@ -304,9 +304,16 @@ impl ObjectionsApi {
                 .into());
             }
         };
-        let ids =
-            objections_bulk::resolve_many(&self.state, &caller, id.0, selection, b.decision, &b.note, b.new_tier)
-                .await?;
+        let ids = objections_bulk::resolve_many(
+            &self.state,
+            &caller,
+            id.0,
+            selection,
+            b.decision,
+            &b.note,
+            b.new_tier,
+        )
+        .await?;
         Ok(Json(ResolvedManyOut {
             resolved: ids.len() as u64,
             ids,

@@ -51,7 +51,11 @@ pub fn count(field: &str, v: i64) -> Result<i32, DomainError> {
 /// Money of one tier within 0 … 100,000,000 fen.
 pub fn fen(field: &str, v: i64) -> Result<i64, DomainError> {
     if v < 0 {
-        return Err(DomainError::invalid(field, "金额不能为负数", "must not be negative"));
+        return Err(DomainError::invalid(
+            field,
+            "金额不能为负数",
+            "must not be negative",
+        ));
     }
     if v > MAX_FEN {
         return Err(DomainError::invalid(
@@ -73,7 +77,10 @@ mod tests {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         assert!(date("x", d(2000, 1, 1)).is_ok());
         assert!(date("x", d(2100, 12, 31)).is_ok());
-        assert_eq!(date("x", d(1999, 12, 31)).unwrap_err().field.as_deref(), Some("x"));
+        assert_eq!(
+            date("x", d(1999, 12, 31)).unwrap_err().field.as_deref(),
+            Some("x")
+        );
         assert!(date("x", d(1, 1, 1)).is_err());
         assert!(date("x", d(9999, 12, 31)).is_err());
         // 2100-12-31 16:00 UTC is 2101-01-01 in Shenyang.

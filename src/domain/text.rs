@@ -36,8 +36,7 @@ pub fn line(field: &str, raw: &str) -> Result<String, DomainError> {
 /// A multi-line text: as [`line`], but `\n` and `\t` are allowed (`\r\n` becomes `\n`).
 pub fn multiline(field: &str, raw: &str) -> Result<String, DomainError> {
     let s: String = raw.replace("\r\n", "\n").trim().nfc().collect();
-    if s
-        .chars()
+    if s.chars()
         .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_invisible(c))
     {
         return Err(invalid_characters(field));
@@ -48,7 +47,11 @@ pub fn multiline(field: &str, raw: &str) -> Result<String, DomainError> {
 /// The form two names are compared in for uniqueness: NFKC, then case-folded (so `ＡＢＣ`,
 /// `abc` and `ABC` are one name).
 pub fn name_key(name: &str) -> String {
-    name.nfkc().flat_map(char::to_lowercase).collect::<String>().nfkc().collect()
+    name.nfkc()
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .nfkc()
+        .collect()
 }
 
 /// A required single-line text: non-empty, at most `max` characters.
@@ -58,7 +61,9 @@ pub fn required(field: &str, raw: &str, max: usize) -> Result<String, DomainErro
 
 /// An optional single-line text; an empty one becomes `None`.
 pub fn optional(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, DomainError> {
-    raw.map(|r| line(field, r)).transpose().and_then(|s| maybe(field, s, max))
+    raw.map(|r| line(field, r))
+        .transpose()
+        .and_then(|s| maybe(field, s, max))
 }
 
 /// A required multi-line text: non-empty, at most `max` characters.
@@ -68,7 +73,9 @@ pub fn required_multiline(field: &str, raw: &str, max: usize) -> Result<String, 
 
 /// An optional multi-line text; an empty one becomes `None`.
 pub fn optional_multiline(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, DomainError> {
-    raw.map(|r| multiline(field, r)).transpose().and_then(|s| maybe(field, s, max))
+    raw.map(|r| multiline(field, r))
+        .transpose()
+        .and_then(|s| maybe(field, s, max))
 }
 
 fn non_empty(field: &str, s: String, max: usize) -> Result<String, DomainError> {
@@ -124,12 +131,29 @@ mod tests {
     #[test]
     fn invisible_and_control_characters_are_refused() {
         for bad in [
-            "a\0b", "a\u{1}b", "a\u{7f}b", "a\u{85}b", "a\u{9f}b", "a\nb", "a\tb", "a\u{200B}b",
-            "a\u{200C}b", "a\u{200D}b", "a\u{2060}b", "a\u{FEFF}b", "a\u{202A}b", "a\u{202E}b",
-            "a\u{2066}b", "a\u{2069}b",
+            "a\0b",
+            "a\u{1}b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "a\u{9f}b",
+            "a\nb",
+            "a\tb",
+            "a\u{200B}b",
+            "a\u{200C}b",
+            "a\u{200D}b",
+            "a\u{2060}b",
+            "a\u{FEFF}b",
+            "a\u{202A}b",
+            "a\u{202E}b",
+            "a\u{2066}b",
+            "a\u{2069}b",
         ] {
             let e = required("name", bad, 100).unwrap_err();
-            assert_eq!((e.code, e.field.as_deref()), ("invalid_characters", Some("name")), "{bad:?}");
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                ("invalid_characters", Some("name")),
+                "{bad:?}"
+            );
         }
         let e = optional("bank.bank_name", Some("x\u{202E}y"), 100).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("bank.bank_name"));
@@ -139,9 +163,16 @@ mod tests {
     /// controls are refused.
     #[test]
     fn multiline_texts_allow_only_newline_and_tab() {
-        assert_eq!(required_multiline("s", " 一\r\n二\t三 ", 100).unwrap(), "一\n二\t三");
+        assert_eq!(
+            required_multiline("s", " 一\r\n二\t三 ", 100).unwrap(),
+            "一\n二\t三"
+        );
         for bad in ["a\rb", "a\0b", "a\u{b}b", "a\u{202E}b", "a\u{FEFF}"] {
-            assert_eq!(multiline("s", bad).unwrap_err().code, "invalid_characters", "{bad:?}");
+            assert_eq!(
+                multiline("s", bad).unwrap_err().code,
+                "invalid_characters",
+                "{bad:?}"
+            );
         }
     }
 

@@ -128,7 +128,8 @@ pub fn check_docx(path: &std::path::Path, bounds: &ZipBounds) -> Result<(), &'st
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| "a broken entry")?;
         let left = limit - total;
-        let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| "a broken entry")?;
+        let read =
+            std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| "a broken entry")?;
         total += read;
         if total > limit {
             return Err("expands beyond the bounds");
@@ -220,8 +221,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bomb.docx");
         let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-        let deflate = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
+        let deflate =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         zip.start_file("word/document.xml", deflate).unwrap();
         zip.write_all(b"<w:document/>").unwrap();
         zip.start_file("word/media/zeros.bin", deflate).unwrap();
@@ -231,9 +232,15 @@ mod tests {
         }
         zip.finish().unwrap();
         // 8 MiB of zeros packs to a few KiB: far beyond 100:1.
-        assert_eq!(check_docx(&path, &ZipBounds::default()), Err("expands beyond the bounds"));
+        assert_eq!(
+            check_docx(&path, &ZipBounds::default()),
+            Err("expands beyond the bounds")
+        );
         // Within generous bounds it would pass: the check is the bound, not the content.
-        let loose = ZipBounds { max_total: 1 << 30, max_ratio: 1 << 20 };
+        let loose = ZipBounds {
+            max_total: 1 << 30,
+            max_ratio: 1 << 20,
+        };
         assert_eq!(check_docx(&path, &loose), Ok(()));
     }
 }

@@ -16,7 +16,9 @@ async fn team_with_draft(app: &TestApp) -> (String, i64) {
 async fn the_download_name_takes_the_sniffed_types_extension() {
     let app = TestApp::spawn().await;
     let (token, application) = team_with_draft(&app).await;
-    let (s, v) = app.upload(&token, application, "summary", "evil.html", evidence::pdf()).await;
+    let (s, v) = app
+        .upload(&token, application, "summary", "evil.html", evidence::pdf())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["filename"], "evil.pdf");
     let resp = app
@@ -33,7 +35,13 @@ async fn the_download_name_takes_the_sniffed_types_extension() {
     assert!(cd.ends_with("filename*=UTF-8''evil.pdf"), "{cd}");
 
     let (s, v) = app
-        .upload(&token, application, "photo", "活动\u{202E}gpj.exe", evidence::png())
+        .upload(
+            &token,
+            application,
+            "photo",
+            "活动\u{202E}gpj.exe",
+            evidence::png(),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["filename"], "活动gpj.png");
@@ -58,12 +66,20 @@ async fn a_zip_bomb_is_not_a_docx() {
     }
     let bomb = zip.finish().unwrap().into_inner();
     assert!(bomb.len() < 100 * 1024, "{}", bomb.len());
-    let r = app.upload(&token, application, "summary", "总结.docx", bomb).await;
+    let r = app
+        .upload(&token, application, "summary", "总结.docx", bomb)
+        .await;
     assert_error(&r, 422, "suspicious_archive");
     assert!(app.stored_files().is_empty(), "{:?}", app.stored_files());
     // A sound .docx still passes.
     let (s, v) = app
-        .upload(&token, application, "summary", "总结.docx", evidence::zip_with("word/document.xml"))
+        .upload(
+            &token,
+            application,
+            "summary",
+            "总结.docx",
+            evidence::zip_with("word/document.xml"),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }
@@ -86,15 +102,21 @@ async fn an_application_holds_a_bounded_number_and_size_of_attachments() {
         assert_eq!(s, StatusCode::CREATED, "{v}");
         ids.push(v["id"].as_i64().unwrap());
     }
-    let r = app.upload(&token, application, "photo", "4.png", evidence::jpeg()).await;
+    let r = app
+        .upload(&token, application, "photo", "4.png", evidence::jpeg())
+        .await;
     assert_error(&r, 422, "too_many_attachments");
-    let (s, _) = app.delete(&format!("/api/v1/attachments/{}", ids[0]), &token).await;
+    let (s, _) = app
+        .delete(&format!("/api/v1/attachments/{}", ids[0]), &token)
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     // Room for one more file, but not for one that passes the bytes limit.
     let mut big = evidence::pdf();
     big.extend(std::iter::repeat_n(b' ', 12_000));
     let r = app.upload(&token, application, "summary", "big.pdf", big).await;
     assert_error(&r, 422, "too_many_attachments");
-    let (s, v) = app.upload(&token, application, "photo", "4.jpg", evidence::jpeg()).await;
+    let (s, v) = app
+        .upload(&token, application, "photo", "4.jpg", evidence::jpeg())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }

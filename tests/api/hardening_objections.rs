@@ -66,7 +66,11 @@ async fn an_objection_needs_a_name_and_mobile_and_is_not_repeated_while_open() {
 
     let id = first["id"].as_i64().unwrap();
     let (st, v) = app
-        .post(&format!("/api/v1/objections/{id}/resolve"), &app.admin, json!({"decision": "dismissed", "note": "经核实，活动记录属实。"}))
+        .post(
+            &format!("/api/v1/objections/{id}/resolve"),
+            &app.admin,
+            json!({"decision": "dismissed", "note": "经核实，活动记录属实。"}),
+        )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let (st, v) = pair(object(&app, s.cycle, objection(s.apps[0], "赵六", "13912345678")).await).await;
@@ -96,7 +100,12 @@ async fn the_public_objection_endpoint_is_rate_limited_per_address() {
     let page = web
         .post(
             &format!("/results/{cycle}/objections"),
-            &[("application_id", &application), ("reason", "场次存疑"), ("contact_name", "钱七"), ("contact_phone", "13612345678")],
+            &[
+                ("application_id", &application),
+                ("reason", "场次存疑"),
+                ("contact_name", "钱七"),
+                ("contact_phone", "13612345678"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
@@ -110,7 +119,12 @@ async fn the_public_objection_endpoint_is_rate_limited_per_address() {
     let page = web
         .post(
             &format!("/results/{cycle}/objections"),
-            &[("application_id", &application), ("reason", "场次存疑"), ("contact_name", "钱七"), ("contact_phone", "13712345678")],
+            &[
+                ("application_id", &application),
+                ("reason", "场次存疑"),
+                ("contact_name", "钱七"),
+                ("contact_phone", "13712345678"),
+            ],
         )
         .await;
     assert!(page.body.contains("请勿重复提交"), "{}", page.body);
@@ -138,31 +152,75 @@ async fn three_thousand_open_objections_resolve_in_one_request() {
         })
         .collect();
     for chunk in rows.chunks(500) {
-        entity::objections::Entity::insert_many(chunk.to_vec()).exec(&app.db).await.unwrap();
+        entity::objections::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
     }
     let path = format!("/api/v1/cycles/{}/objections/resolve", s.cycle);
-    let (_, list) = app.get(&format!("/api/v1/cycles/{}/objections?per_page=2", s.cycle), &app.admin).await;
-    let two: Vec<i64> = list["items"].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/cycles/{}/objections?per_page=2", s.cycle),
+            &app.admin,
+        )
+        .await;
+    let two: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
 
     let note = "批量驳回：重复提交的无效异议。";
-    let r = app.post(&path, &app.admin, json!({"decision": "dismissed", "note": note})).await;
+    let r = app
+        .post(&path, &app.admin, json!({"decision": "dismissed", "note": note}))
+        .await;
     assert_error(&r, 422, "invalid_value");
-    let r = app.post(&path, &app.admin, json!({"ids": two, "all_open": true, "decision": "dismissed", "note": note})).await;
+    let r = app
+        .post(
+            &path,
+            &app.admin,
+            json!({"ids": two, "all_open": true, "decision": "dismissed", "note": note}),
+        )
+        .await;
     assert_error(&r, 422, "invalid_value");
     let unit = app.create_unit("district", None).await;
     let (_, team) = app.team_with_user(unit).await;
-    let r = app.post(&path, &team, json!({"all_open": true, "decision": "dismissed", "note": note})).await;
+    let r = app
+        .post(
+            &path,
+            &team,
+            json!({"all_open": true, "decision": "dismissed", "note": note}),
+        )
+        .await;
     assert_error(&r, 403, "forbidden");
 
-    let (st, v) = app.post(&path, &app.admin, json!({"ids": two, "decision": "dismissed", "note": note})).await;
+    let (st, v) = app
+        .post(
+            &path,
+            &app.admin,
+            json!({"ids": two, "decision": "dismissed", "note": note}),
+        )
+        .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["resolved"], 2);
-    let r = app.post(&path, &app.admin, json!({"ids": two, "decision": "dismissed", "note": note})).await;
+    let r = app
+        .post(
+            &path,
+            &app.admin,
+            json!({"ids": two, "decision": "dismissed", "note": note}),
+        )
+        .await;
     assert_error(&r, 409, "objection_resolved");
 
     let started = std::time::Instant::now();
     let (st, v) = app
-        .call(Method::POST, &path, Some(&app.admin), Some(json!({"all_open": true, "decision": "dismissed", "note": note})))
+        .call(
+            Method::POST,
+            &path,
+            Some(&app.admin),
+            Some(json!({"all_open": true, "decision": "dismissed", "note": note})),
+        )
         .await;
     let took = started.elapsed();
     assert_eq!(st, StatusCode::OK, "{v}");

@@ -48,7 +48,10 @@ async fn team_sending_anything_to_a_finance_action_is_forbidden_before_validatio
     let cases: [(&[(&str, &str)], &str); 4] = [
         (&[("Idempotency-Key", bad_key.as_str())], good),
         (&[], good),
-        (&[("Idempotency-Key", "k-1")], r#"{"paid_on": "not a date", "bank_reference": 1}"#),
+        (
+            &[("Idempotency-Key", "k-1")],
+            r#"{"paid_on": "not a date", "bank_reference": 1}"#,
+        ),
         (&[("Idempotency-Key", "k-1")], "{ this is not json"),
     ];
     for (headers, body) in cases {
@@ -56,13 +59,46 @@ async fn team_sending_anything_to_a_finance_action_is_forbidden_before_validatio
         assert_error(&r, 403, "forbidden");
     }
     // Another finance action on a malformed path parameter: still 403 for the team.
-    let r = pair(raw(&app, Method::POST, "/api/v1/payouts/abc/failed", Some(&team), &[], Some("{}")).await).await;
+    let r = pair(
+        raw(
+            &app,
+            Method::POST,
+            "/api/v1/payouts/abc/failed",
+            Some(&team),
+            &[],
+            Some("{}"),
+        )
+        .await,
+    )
+    .await;
     assert_error(&r, 403, "forbidden");
 
     // Finance is allowed: the same malformed requests are validation errors.
-    let r = pair(raw(&app, Method::POST, path, Some(&finance), &[("Idempotency-Key", &bad_key)], Some(good)).await).await;
+    let r = pair(
+        raw(
+            &app,
+            Method::POST,
+            path,
+            Some(&finance),
+            &[("Idempotency-Key", &bad_key)],
+            Some(good),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(r.0, StatusCode::BAD_REQUEST, "{}", r.1);
-    let r = pair(raw(&app, Method::POST, path, Some(&finance), &[("Idempotency-Key", "k-1")], Some("{ nope")).await).await;
+    let r = pair(
+        raw(
+            &app,
+            Method::POST,
+            path,
+            Some(&finance),
+            &[("Idempotency-Key", "k-1")],
+            Some("{ nope"),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(r.0, StatusCode::BAD_REQUEST, "{}", r.1);
 
     // A token that is not valid: 401 before the body is looked at.
@@ -117,7 +153,10 @@ async fn every_response_carries_the_security_headers_and_authenticated_ones_are_
     assert_eq!(asset.status(), StatusCode::OK);
     check(&asset, "asset");
     assert!(
-        asset.headers()["cache-control"].to_str().unwrap().contains("max-age"),
+        asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age"),
         "{:?}",
         asset.headers()["cache-control"]
     );

@@ -24,10 +24,15 @@ fn settings(bind: String, database_url: String, dir: &std::path::Path) -> Settin
 /// A fresh PostgreSQL database when `ZHIHUI_TEST_DATABASE_URL` names a server.
 async fn fresh_pg() -> Option<String> {
     use sea_orm::ConnectionTrait;
-    let base = std::env::var("ZHIHUI_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))?;
+    let base = std::env::var("ZHIHUI_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))?;
     let name = format!("zhihui_t_{}", uuid::Uuid::new_v4().simple());
     let admin = sea_orm::Database::connect(&base).await.unwrap();
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
     admin.close().await.ok();
     Some(format!("{}/{name}", &base[..base.rfind('/').unwrap()]))
 }
@@ -49,7 +54,10 @@ async fn a_busy_port_changes_nothing() {
         Some(u) => u,
         None => format!("sqlite://{}?mode=rwc", db_file.display()),
     };
-    let err = build(settings(bind.clone(), url.clone(), dir.path())).await.err().expect("the port is taken");
+    let err = build(settings(bind.clone(), url.clone(), dir.path()))
+        .await
+        .err()
+        .expect("the port is taken");
     assert!(err.starts_with(&format!("cannot listen on {bind}")), "{err}");
     assert!(!err.contains('\n'), "{err}");
     if url.starts_with("sqlite") {
@@ -75,7 +83,10 @@ async fn a_busy_port_changes_nothing() {
 async fn the_database_password_is_never_printed() {
     let dir = tempfile::tempdir().unwrap();
     let url = "postgres://zhihui:hunter2-secret@127.0.0.1:1/nowhere".to_owned();
-    let err = build(settings("127.0.0.1:0".into(), url, dir.path())).await.err().expect("nothing listens on port 1");
+    let err = build(settings("127.0.0.1:0".into(), url, dir.path()))
+        .await
+        .err()
+        .expect("nothing listens on port 1");
     assert!(err.contains("postgres://zhihui:***@127.0.0.1:1/nowhere"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
     assert_eq!(
@@ -100,5 +111,8 @@ async fn two_instances_started_together_on_fresh_postgres_both_come_up() {
     let (a, b) = (a.expect("first instance"), b.expect("second instance"));
     assert_ne!(a.address(), b.address());
     use sea_orm::{EntityTrait, PaginatorTrait};
-    assert_eq!(entity::users::Entity::find().count(&a.state().db).await.unwrap(), 1);
+    assert_eq!(
+        entity::users::Entity::find().count(&a.state().db).await.unwrap(),
+        1
+    );
 }

@@ -12,7 +12,11 @@ use serde_json::json;
 async fn control_zero_width_and_bidi_characters_are_refused_naming_the_field() {
     let app = TestApp::spawn().await;
     let r = app
-        .post("/api/v1/units", &app.admin, json!({"name": "沈阳\u{0}大学", "kind": "university"}))
+        .post(
+            "/api/v1/units",
+            &app.admin,
+            json!({"name": "沈阳\u{0}大学", "kind": "university"}),
+        )
         .await;
     assert_error(&r, 422, "invalid_characters");
     assert_eq!(r.1["field"], "name");
@@ -30,7 +34,11 @@ async fn control_zero_width_and_bidi_characters_are_refused_naming_the_field() {
 
     let (team_id, token) = app.team_with_user(unit).await;
     let r = app
-        .patch(&format!("/api/v1/teams/{team_id}"), &token, json!({"name": "队\u{FEFF}"}))
+        .patch(
+            &format!("/api/v1/teams/{team_id}"),
+            &token,
+            json!({"name": "队\u{FEFF}"}),
+        )
         .await;
     assert_error(&r, 422, "invalid_characters");
 
@@ -55,21 +63,41 @@ async fn control_zero_width_and_bidi_characters_are_refused_naming_the_field() {
     let act = app.reported_activity(&token, team_id, 2, 100).await;
     let mut body = app.application_body(team_id, &[act]);
     body["bank"]["bank_name"] = json!("工商银行\u{202D}");
-    let r = app.post(&format!("/api/v1/cycles/{cycle}/applications"), &token, body.clone()).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cycles/{cycle}/applications"),
+            &token,
+            body.clone(),
+        )
+        .await;
     assert_error(&r, 422, "invalid_characters");
     assert_eq!(r.1["field"], "bank.bank_name");
     body["bank"]["bank_name"] = json!("工商银行");
     body["project_name"] = json!("科普\u{200D}进万家");
-    let r = app.post(&format!("/api/v1/cycles/{cycle}/applications"), &token, body.clone()).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cycles/{cycle}/applications"),
+            &token,
+            body.clone(),
+        )
+        .await;
     assert_eq!(r.1["field"], "project_name", "{}", r.1);
     // Multi-line texts keep newlines and tabs, `\r\n` becomes `\n`; other controls are refused.
     body["project_name"] = json!("科普进万家");
     body["overview"] = json!("第一段\r\n\t第二段\u{7}");
-    let r = app.post(&format!("/api/v1/cycles/{cycle}/applications"), &token, body.clone()).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cycles/{cycle}/applications"),
+            &token,
+            body.clone(),
+        )
+        .await;
     assert_error(&r, 422, "invalid_characters");
     assert_eq!(r.1["field"], "overview");
     body["overview"] = json!("第一段\r\n\t第二段");
-    let (s, v) = app.post(&format!("/api/v1/cycles/{cycle}/applications"), &token, body).await;
+    let (s, v) = app
+        .post(&format!("/api/v1/cycles/{cycle}/applications"), &token, body)
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["overview"], "第一段\n\t第二段");
 }
@@ -79,14 +107,22 @@ async fn control_zero_width_and_bidi_characters_are_refused_naming_the_field() {
 async fn look_alike_team_and_unit_names_are_duplicates() {
     let app = TestApp::spawn().await;
     let (s, v) = app
-        .post("/api/v1/units", &app.admin, json!({"name": "Cafe\u{301} 科协", "kind": "society"}))
+        .post(
+            "/api/v1/units",
+            &app.admin,
+            json!({"name": "Cafe\u{301} 科协", "kind": "society"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["name"], "Caf\u{e9} 科协");
     let unit = v["id"].as_i64().unwrap();
     for look_alike in ["CAFÉ 科协", "ｃａｆé 科协"] {
         let r = app
-            .post("/api/v1/units", &app.admin, json!({"name": look_alike, "kind": "society"}))
+            .post(
+                "/api/v1/units",
+                &app.admin,
+                json!({"name": look_alike, "kind": "society"}),
+            )
             .await;
         assert_error(&r, 409, "duplicate_name");
     }
@@ -102,7 +138,11 @@ async fn look_alike_team_and_unit_names_are_duplicates() {
     // Renaming another team onto the look-alike is refused too.
     let other = app.create_team(unit).await;
     let r = app
-        .patch(&format!("/api/v1/teams/{other}"), &app.admin, json!({"name": "abc科技志愿服务队"}))
+        .patch(
+            &format!("/api/v1/teams/{other}"),
+            &app.admin,
+            json!({"name": "abc科技志愿服务队"}),
+        )
         .await;
     assert_error(&r, 409, "duplicate_name");
 }

@@ -28,18 +28,29 @@ async fn implausible_team_dates_and_counts_are_refused_naming_the_field() {
 
     let mut body = app.team_body(unit);
     body["volunteer_count"] = json!(1_000_001);
-    refused(&app.post("/api/v1/teams", &app.admin, body).await, "volunteer_count");
+    refused(
+        &app.post("/api/v1/teams", &app.admin, body).await,
+        "volunteer_count",
+    );
     let mut body = app.team_body(unit);
     body["volunteer_count"] = json!(1_000_000);
     let (s, v) = app.post("/api/v1/teams", &app.admin, body).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let team = v["id"].as_i64().unwrap();
     let r = app
-        .patch(&format!("/api/v1/teams/{team}"), &app.admin, json!({"volunteer_count": i64::MAX}))
+        .patch(
+            &format!("/api/v1/teams/{team}"),
+            &app.admin,
+            json!({"volunteer_count": i64::MAX}),
+        )
         .await;
     refused(&r, "volunteer_count");
     let r = app
-        .patch(&format!("/api/v1/teams/{team}"), &app.admin, json!({"founded_on": "9999-12-31"}))
+        .patch(
+            &format!("/api/v1/teams/{team}"),
+            &app.admin,
+            json!({"founded_on": "9999-12-31"}),
+        )
         .await;
     refused(&r, "founded_on");
 }
@@ -49,13 +60,22 @@ async fn implausible_cycle_settings_are_refused_naming_the_field() {
     let app = TestApp::spawn().await;
     let mut body = app.cycle_body(2033);
     body["tiers"][0]["subsidy_fen"] = json!(1_i64 << 62);
-    refused(&app.post("/api/v1/cycles", &app.admin, body).await, "tiers[0].subsidy_fen");
+    refused(
+        &app.post("/api/v1/cycles", &app.admin, body).await,
+        "tiers[0].subsidy_fen",
+    );
     let mut body = app.cycle_body(2033);
     body["activity_period_start"] = json!("0001-01-01");
-    refused(&app.post("/api/v1/cycles", &app.admin, body).await, "activity_period_start");
+    refused(
+        &app.post("/api/v1/cycles", &app.admin, body).await,
+        "activity_period_start",
+    );
     let mut body = app.cycle_body(2033);
     body["applications_close_at"] = json!("9999-12-31T00:00:00+08:00");
-    refused(&app.post("/api/v1/cycles", &app.admin, body).await, "applications_close_at");
+    refused(
+        &app.post("/api/v1/cycles", &app.admin, body).await,
+        "applications_close_at",
+    );
     let mut body = app.cycle_body(2033);
     body["tiers"][1]["subsidy_fen"] = json!(100_000_000);
     let (s, v) = app.post("/api/v1/cycles", &app.admin, body).await;
@@ -73,13 +93,19 @@ async fn implausible_activity_times_and_report_counts_are_refused() {
 
     let id = app.register_activity(&token, team, Duration::hours(1)).await;
     app.advance(Duration::hours(2));
-    for (field, value) in [("people_served", 1_000_001_i64), ("volunteers", 5_000_000), ("sessions", 1 << 40)] {
+    for (field, value) in [
+        ("people_served", 1_000_001_i64),
+        ("volunteers", 5_000_000),
+        ("sessions", 1 << 40),
+    ] {
         let mut report = json!({
             "actual_start": app.at(Duration::hours(-2)), "actual_end": app.at(Duration::hours(-1)),
             "sessions": 2, "people_served": 100, "volunteers": 5, "summary": "讲座两场。"
         });
         report[field] = json!(value);
-        let r = app.post(&format!("/api/v1/activities/{id}/report"), &token, report).await;
+        let r = app
+            .post(&format!("/api/v1/activities/{id}/report"), &token, report)
+            .await;
         refused(&r, field);
     }
 }
@@ -88,14 +114,33 @@ async fn implausible_activity_times_and_report_counts_are_refused() {
 #[tokio::test]
 async fn the_spec_declares_the_bounds() {
     let app = TestApp::spawn().await;
-    let spec: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let spec: serde_json::Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let s = &spec["components"]["schemas"];
-    assert_eq!(s["TeamIn"]["properties"]["volunteer_count"]["maximum"], 1_000_000.0);
+    assert_eq!(
+        s["TeamIn"]["properties"]["volunteer_count"]["maximum"],
+        1_000_000.0
+    );
     assert_eq!(s["TeamIn"]["properties"]["volunteer_count"]["minimum"], 0.0);
-    assert_eq!(s["TierRule"]["properties"]["subsidy_fen"]["maximum"], 100_000_000.0);
+    assert_eq!(
+        s["TierRule"]["properties"]["subsidy_fen"]["maximum"],
+        100_000_000.0
+    );
     for f in ["sessions", "people_served", "volunteers"] {
         assert_eq!(s["ReportIn"]["properties"][f]["maximum"], 1_000_000.0, "{f}");
     }
-    let founded = s["TeamIn"]["properties"]["founded_on"]["description"].as_str().unwrap();
-    assert!(founded.contains("2000-01-01") && founded.contains("2100-12-31"), "{founded}");
+    let founded = s["TeamIn"]["properties"]["founded_on"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        founded.contains("2000-01-01") && founded.contains("2100-12-31"),
+        "{founded}"
+    );
 }

@@ -45,15 +45,15 @@ pub async fn resolve_many(
     caller.require(&[Role::Admin])?;
     check_resolution(decision, new_tier)?;
     let note = text::required_multiline("note", note, 2000)?;
-    if let Selection::Ids(ids) = &selection {
-        if ids.is_empty() || ids.len() > MAX_IDS {
-            return Err(DomainError::invalid(
-                "ids",
-                format!("请选择1至{MAX_IDS}条异议"),
-                format!("name 1 to {MAX_IDS} objections"),
-            )
-            .into());
-        }
+    if let Selection::Ids(ids) = &selection
+        && (ids.is_empty() || ids.len() > MAX_IDS)
+    {
+        return Err(DomainError::invalid(
+            "ids",
+            format!("请选择1至{MAX_IDS}条异议"),
+            format!("name 1 to {MAX_IDS} objections"),
+        )
+        .into());
     }
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -87,7 +87,10 @@ pub async fn resolve_many(
             }
             if let Some(missing) = ids.iter().find(|id| !found.iter().any(|o| o.id == **id)) {
                 return Err(DomainError::not_found("异议", "objection")
-                    .field(format!("ids[{}]", ids.iter().position(|i| i == missing).unwrap_or(0)))
+                    .field(format!(
+                        "ids[{}]",
+                        ids.iter().position(|i| i == missing).unwrap_or(0)
+                    ))
                     .into());
             }
             if let Some(done) = found.iter().find(|o| o.status != ObjectionStatus::Open) {

@@ -200,7 +200,16 @@ pub async fn resolve(
         .await?;
 
     if let Some(tier) = new_tier {
-        override_award(&txn, caller, before.cycle_id, before.application_id, tier, &[id], now).await?;
+        override_award(
+            &txn,
+            caller,
+            before.cycle_id,
+            before.application_id,
+            tier,
+            &[id],
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(after)
