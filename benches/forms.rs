@@ -183,6 +183,9 @@ async fn main() {
         public_url: None,
         statement_header: false,
         security: Default::default(),
+        objection_rate_per_minute: 5,
+        attachments_per_application: 40,
+        attachment_bytes_per_application: 500 * 1024 * 1024,
     };
     let app = Application::build(settings, Arc::new(SystemClock))
         .await

@@ -38,6 +38,12 @@ pub struct Settings {
     pub statement_header: bool,
     /// Login limits, trusted proxies, purging (R-THROTTLE, R-ACCOUNT).
     pub security: Security,
+    /// Objections one client address may lodge per minute (`ZHIHUI_OBJECTION_RATE`, default 5).
+    pub objection_rate_per_minute: u32,
+    /// Attachments one application may hold (`ZHIHUI_MAX_ATTACHMENTS`, default 40).
+    pub attachments_per_application: u32,
+    /// Their total size (`ZHIHUI_MAX_ATTACHMENT_BYTES`, default 500 MiB).
+    pub attachment_bytes_per_application: u64,
 }
 
 /// The security settings (`ZHIHUI_LOGIN_*`, `ZHIHUI_TRUSTED_PROXIES`, `ZHIHUI_PURGE_*`).
@@ -88,17 +94,23 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("statement_header", &self.statement_header)
             .field("security", &self.security)
+            .field("objection_rate_per_minute", &self.objection_rate_per_minute)
+            .field("attachments_per_application", &self.attachments_per_application)
+            .field(
+                "attachment_bytes_per_application",
+                &self.attachment_bytes_per_application,
+            )
             .finish()
     }
 }
 
-fn redact_url(url: &str) -> String {
-    // postgres://user:secret@host/db → postgres://user:[redacted]@host/db
+/// A database URL fit to print: `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
             match creds.find(':') {
-                Some(c) => format!("{}{}:[redacted]{}", &url[..s + 3], &creds[..c], &url[at..]),
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
                 None => url.to_owned(),
             }
         }
@@ -173,6 +185,13 @@ impl Settings {
                 sd.idempotency_ttl.num_hours(),
             )?),
         };
+        let objection_rate_per_minute = match var("ZHIHUI_OBJECTION_RATE") {
+            None => 5,
+            Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or(ConfigError {
+                var: "ZHIHUI_OBJECTION_RATE",
+                reason: format!("expected a positive number of objections a minute, got {v:?}"),
+            })?,
+        };
         Ok(Self {
             bind: var("ZHIHUI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("ZHIHUI_DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.into()),
@@ -190,6 +209,15 @@ impl Settings {
             public_url: var("ZHIHUI_PUBLIC_URL"),
             statement_header: var("ZHIHUI_STATEMENT_HEADER").is_some_and(|v| v.trim() == "1"),
             security,
+            objection_rate_per_minute,
+            attachments_per_application: match var("ZHIHUI_MAX_ATTACHMENTS") {
+                None => 40,
+                Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or(ConfigError {
+                    var: "ZHIHUI_MAX_ATTACHMENTS",
+                    reason: format!("expected a positive number of attachments, got {v:?}"),
+                })?,
+            },
+            attachment_bytes_per_application: bytes("ZHIHUI_MAX_ATTACHMENT_BYTES", 500 * 1024 * 1024)?,
         })
     }
 }
@@ -213,7 +241,7 @@ mod tests {
     fn database_password_is_redacted_in_debug() {
         assert_eq!(
             redact_url("postgres://postgres:hunter2@127.0.0.1/test"),
-            "postgres://postgres:[redacted]@127.0.0.1/test"
+            "postgres://postgres:***@127.0.0.1/test"
         );
         assert_eq!(redact_url("sqlite://./data/z.db"), "sqlite://./data/z.db");
     }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod rate_limit;
 pub mod security;
 pub mod services;
 pub mod startup;

@@ -3,8 +3,19 @@
 use zhihui::{clock::SystemClock, config::Settings, startup::Application, telemetry};
 
 #[tokio::main]
-async fn main() -> Result<(), zhihui::startup::BoxError> {
+async fn main() -> std::process::ExitCode {
     telemetry::init();
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line; start-up errors never carry the database password.
+            eprintln!("zhihui: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn run() -> Result<(), zhihui::startup::BoxError> {
     let settings = Settings::from_env()?;
     let app = Application::build(settings, std::sync::Arc::new(SystemClock)).await?;
     tracing::info!(address = %app.address(), "zhihui listening; Swagger UI at /docs");

@@ -10,7 +10,7 @@ use crate::{
         results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
-    config::Settings,
+    config::{Settings, redact_url},
     services::accounts,
     state::AppState,
     telemetry, web,
@@ -150,6 +150,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let spec = api.spec();
     api::poem_errors::set_allowed_methods(&spec);
     api::body_errors::set_spec(&spec);
+    api::guard::set_spec(&spec);
     let docs = api.swagger_ui();
     let spec_ep = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
@@ -158,6 +159,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     });
     // The API answers under /api/v1 (and /healthz); every other path is a page.
     let api = std::sync::Arc::new(api.into_endpoint());
+    let guard_state = state.clone();
     Route::new()
         .nest_no_strip("/api/v1", api.clone())
         .at("/healthz", api.clone())
@@ -165,9 +167,56 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
+        .around(move |next, req| api::guard::authorize_first(guard_state.clone(), next, req))
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
+        .around(api::headers::security_headers)
         .around(move |ep, req| telemetry::log_request(ep, req, proxies.clone(), statement_header))
+}
+
+/// The key of the advisory lock start-ups take on PostgreSQL ("zhihui" in ASCII).
+const STARTUP_LOCK: i64 = 0x7a68_6968_7569;
+
+/// Runs `work` holding `pg_advisory_lock` on a session of its own (PostgreSQL); SQLite has a
+/// single writer already and runs it as is.
+async fn with_startup_lock<T>(url: &str, work: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+    use sea_orm::ConnectionTrait;
+    if !url.starts_with("postgres") {
+        return work.await;
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10));
+    let lock = Database::connect(opts)
+        .await
+        .map_err(|e| format!("startup lock: {e}"))?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))
+        .await
+        .map_err(|e| format!("startup lock: {e}"))?;
+    let result = work.await;
+    // Closing the session releases the lock too; unlock explicitly all the same.
+    let _ = lock
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"))
+        .await;
+    let _ = lock.close().await;
+    result
+}
+
+/// Removes the database password from a message, wherever a driver may have copied the URL.
+pub fn scrub(message: &str, url: &str) -> String {
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.rsplit_once('@'))
+        .and_then(|(creds, _)| creds.split_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_empty());
+    let message = message.replace(url, &redact_url(url));
+    match password {
+        Some(p) => message.replace(p, "***"),
+        None => message,
+    }
 }
 
 /// A built, bound application: tests read its port, `main` runs it.
@@ -178,22 +227,48 @@ pub struct Application {
 }
 
 impl Application {
+    /// Binds the port first (a busy port changes nothing), then connects, migrates and creates
+    /// the first admin; on PostgreSQL under an advisory lock, so instances started at the same
+    /// moment take turns (issue 20.9). No error carries the database password.
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
-        let mut db = connect(&settings.database_url).await?;
-        Migrator::up(&db, None).await?;
-        crate::services::audit::link_entries_before_the_chain(&db)
+        let acceptor = poem::listener::TcpListener::bind(settings.bind.clone())
+            .into_acceptor()
             .await
-            .map_err(|e| format!("audit chain: {e}"))?;
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let url = settings.database_url.clone();
+        let cannot_open = |e: BoxError| {
+            format!(
+                "cannot open the database {}: {}",
+                redact_url(&url),
+                scrub(&e.to_string(), &url)
+            )
+        };
+        let mut db = connect(&url).await.map_err(cannot_open)?;
         db.set_metric_callback(telemetry::count_statement);
-        std::fs::create_dir_all(&settings.storage_dir)?;
-        let bind = settings.bind.clone();
-        let mut read = connect_reader(&settings.database_url, &db).await?;
+        std::fs::create_dir_all(&settings.storage_dir).map_err(|e| {
+            format!(
+                "cannot create the storage folder {}: {e}",
+                settings.storage_dir.display()
+            )
+        })?;
+        let mut read = connect_reader(&url, &db).await.map_err(cannot_open)?;
         read.set_metric_callback(telemetry::count_statement);
         let state = AppState::new(db, settings, clock).with_reader(read);
-        accounts::bootstrap_admin(&state)
+        let setup = async {
+            Migrator::up(&state.db, None)
+                .await
+                .map_err(|e| format!("migrations: {e}"))?;
+            crate::services::audit::link_entries_before_the_chain(&state.db)
+                .await
+                .map_err(|e| format!("audit chain: {e}"))?;
+            accounts::bootstrap_admin(&state)
+                .await
+                .map_err(|e| format!("bootstrap admin: {e}"))?;
+            Ok::<_, String>(())
+        };
+        with_startup_lock(&url, setup)
             .await
-            .map_err(|e| format!("bootstrap admin: {e}"))?;
-        let acceptor = poem::listener::TcpListener::bind(bind).into_acceptor().await?;
+            .map_err(|e| scrub(&e, &url))?;
         let address = acceptor
             .local_addr()
             .first()

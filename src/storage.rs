@@ -9,8 +9,8 @@
 mod names;
 mod sniff;
 
-pub use names::sanitize_filename;
-pub use sniff::{EvidenceKind, FileType, SNIFF_LEN, is_docx, sniff};
+pub use names::{sanitize_filename, with_extension};
+pub use sniff::{EvidenceKind, FileType, SNIFF_LEN, ZipBounds, check_docx, sniff};
 
 use crate::{
     config::UploadLimits,
@@ -80,6 +80,16 @@ pub fn too_large(max_bytes: u64) -> DomainError {
 }
 
 /// 415 `unsupported_file_type`.
+/// An Office file that is not a sound .docx: a zip bomb, or no `word/document.xml` (issue 20.5).
+pub fn suspicious_archive(why: &str) -> DomainError {
+    DomainError::unprocessable(
+        "suspicious_archive",
+        "文档文件异常（解压后过大、压缩比异常或不是有效的Word文档），请重新保存后上传",
+        format!("the document is not a sound .docx ({why}): at most 100 MiB and 100:1 unpacked, with word/document.xml"),
+    )
+    .field("file")
+}
+
 pub fn unsupported_type() -> DomainError {
     DomainError::new(
         Kind::UnsupportedType,
@@ -215,11 +225,11 @@ impl Storage {
         drop(file);
         if file_type == FileType::Docx {
             let path = temp.to_path_buf();
-            let docx = tokio::task::spawn_blocking(move || is_docx(&path))
+            let checked = tokio::task::spawn_blocking(move || check_docx(&path, &ZipBounds::default()))
                 .await
                 .map_err(AppError::internal)?;
-            if !docx {
-                return Err(unsupported_type().into());
+            if let Err(why) = checked {
+                return Err(suspicious_archive(why).into());
             }
         }
         Ok(Received {

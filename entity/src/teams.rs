@@ -8,6 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub name: String,
+    /// `name` NFKC case-folded: unique, so look-alike names collide (issue 20.4).
+    #[serde(skip)]
+    pub name_key: Option<String>,
     pub unit_id: i32,
     pub founded_on: Date,
     pub volunteer_count: i32,

@@ -9,6 +9,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub name: String,
+    /// `name` NFKC case-folded: unique, so look-alike names collide (issue 20.4).
+    #[serde(skip)]
+    pub name_key: Option<String>,
     pub kind: UnitKind,
     pub parent_id: Option<i32>,
     pub created_at: DateTimeUtc,

@@ -11,8 +11,10 @@ mod m20261123_000006_review;
 mod m20261123_000007_payouts;
 mod m20261202_000001_cycle_form_instructions;
 mod m20261206_000001_audit_chain;
+mod m20261206_100001_name_keys;
 mod m20261206_100001_throttle_buckets;
 mod m20261206_100002_account_life;
+mod m20261206_100002_one_open_objection;
 
 pub struct Migrator;
 
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_audit_chain::Migration),
             Box::new(m20261206_100001_throttle_buckets::Migration),
             Box::new(m20261206_100002_account_life::Migration),
+            Box::new(m20261206_100001_name_keys::Migration),
+            Box::new(m20261206_100002_one_open_objection::Migration),
         ]
     }
 }

@@ -31,8 +31,9 @@ pub struct ActivityIn {
     pub team_id: i32,
     pub name: String,
     pub category: Category,
-    /// Must lie in the future (R-PREREG).
+    /// Must lie in the future (R-PREREG), dated 2000-01-01 … 2100-12-31.
     pub planned_start: DateTime<FixedOffset>,
+    /// After the start, dated 2000-01-01 … 2100-12-31.
     pub planned_end: DateTime<FixedOffset>,
     pub location: String,
     pub leader_name: String,
@@ -47,8 +48,10 @@ pub struct ActivityPatch {
     pub name: Option<String>,
     #[oai(nullable)]
     pub category: Option<Category>,
+    /// Dated 2000-01-01 … 2100-12-31.
     #[oai(nullable)]
     pub planned_start: Option<DateTime<FixedOffset>>,
+    /// Dated 2000-01-01 … 2100-12-31.
     #[oai(nullable)]
     pub planned_end: Option<DateTime<FixedOffset>>,
     #[oai(nullable)]
@@ -64,13 +67,18 @@ pub struct ActivityPatch {
 
 #[derive(Object)]
 pub struct ReportIn {
+    /// Dated 2000-01-01 … 2100-12-31, not in the future.
     pub actual_start: DateTime<FixedOffset>,
+    /// Dated 2000-01-01 … 2100-12-31, not before the start.
     pub actual_end: DateTime<FixedOffset>,
-    /// 场次, ≥ 1.
+    /// 场次, 1 … 1,000,000.
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
     pub sessions: i64,
-    /// 服务对象人数, ≥ 0.
+    /// 服务对象人数, 0 … 1,000,000.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
     pub people_served: i64,
-    /// Volunteers taking part, ≥ 0.
+    /// Volunteers taking part, 0 … 1,000,000.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
     pub volunteers: i64,
     pub summary: String,
 }

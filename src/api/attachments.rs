@@ -6,7 +6,7 @@ use super::{
     out_time,
 };
 use crate::{
-    error::{ApiResult, AppError},
+    error::{ApiResult, AppError, DomainError},
     services::attachments,
     state::AppState,
     storage::{EvidenceKind, FileType, Received},
@@ -158,6 +158,17 @@ impl AttachmentsApi {
                         )
                     })?);
                 }
+                Some("file") if kind.is_none() => {
+                    // Issue 20.5: the kind decides the file's limit while it streams; nothing
+                    // of a file sent before it is read.
+                    return Err(DomainError::unprocessable(
+                        "kind_must_come_first",
+                        "上传表单中材料类型（kind）必须在文件（file）之前",
+                        "the kind part must come before the file part",
+                    )
+                    .field("kind")
+                    .into());
+                }
                 Some("file") if file.is_none() => {
                     let filename = field.file_name().unwrap_or_default().to_owned();
                     let reader = field.into_async_read();
@@ -189,10 +200,14 @@ impl AttachmentsApi {
 impl AttachmentsApi {
     /// 上传申报材料 / Upload evidence for an application (owning team, while editable)
     ///
-    /// Multipart: `kind` (summary, report, case, photo, video), then `file`. The type is
+    /// Multipart: `kind` (summary, report, case, photo, video), then `file` (a file before
+    /// the kind: 422 `kind_must_come_first`, nothing read). The type is
     /// decided by the content: pdf, docx, jpg, png for documents; jpg, png for photos; mp4 for
     /// video (415 `unsupported_file_type`). Size limits per kind are configuration (413
-    /// `file_too_large`); nothing is stored when an upload is refused.
+    /// `file_too_large`); a .docx must be a sound zip holding `word/document.xml`, unpacking
+    /// to at most 100 MiB and 100:1 (422 `suspicious_archive`); at most 40 attachments and
+    /// 500 MiB per application (configurable; 422 `too_many_attachments`); the stored name
+    /// takes the sniffed type's extension. Nothing is stored when an upload is refused.
     #[oai(
         path = "/api/v1/applications/:id/attachments",
         method = "post",

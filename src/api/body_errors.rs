@@ -64,6 +64,14 @@ fn format_fits(schema: &Value, value: &Value) -> bool {
     }
 }
 
+/// Numbers must lie within their declared `minimum` and `maximum`.
+fn bounds_fit(schema: &Value, value: &Value) -> bool {
+    let Some(v) = value.as_f64() else { return true };
+    let min = schema.get("minimum").and_then(Value::as_f64);
+    let max = schema.get("maximum").and_then(Value::as_f64);
+    min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
+}
+
 fn check(spec: &Value, schema: &Value, value: &Value, at: &str) -> Option<String> {
     let schema = resolve(spec, schema);
     if value.is_null() {
@@ -83,7 +91,7 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str) -> Option<String
         Some("boolean") => value.is_boolean(),
         _ => true,
     };
-    if !fits || !format_fits(schema, value) {
+    if !fits || !format_fits(schema, value) || !bounds_fit(schema, value) {
         return Some(at.to_owned());
     }
     if let Some(items) = schema.get("items") {

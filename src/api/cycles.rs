@@ -26,10 +26,13 @@ pub struct CyclesApi {
 pub struct CycleIn {
     pub year: i32,
     pub title: String,
+    /// Dated 2000-01-01 … 2100-12-31.
     pub applications_open_at: DateTime<FixedOffset>,
+    /// Dated 2000-01-01 … 2100-12-31, after the opening.
     pub applications_close_at: DateTime<FixedOffset>,
-    /// First day of the activity period counted.
+    /// First day of the activity period counted (2000-01-01 … 2100-12-31).
     pub activity_period_start: NaiveDate,
+    /// Last day of the activity period counted (2000-01-01 … 2100-12-31).
     pub activity_period_end: NaiveDate,
     /// Minimum final score for any award (at most one decimal).
     pub min_award_score: f64,
@@ -51,12 +54,16 @@ pub struct CyclePatch {
     pub year: Option<i32>,
     #[oai(nullable)]
     pub title: Option<String>,
+    /// Dated 2000-01-01 … 2100-12-31.
     #[oai(nullable)]
     pub applications_open_at: Option<DateTime<FixedOffset>>,
+    /// Dated 2000-01-01 … 2100-12-31.
     #[oai(nullable)]
     pub applications_close_at: Option<DateTime<FixedOffset>>,
+    /// 2000-01-01 … 2100-12-31.
     #[oai(nullable)]
     pub activity_period_start: Option<NaiveDate>,
+    /// 2000-01-01 … 2100-12-31.
     #[oai(nullable)]
     pub activity_period_end: Option<NaiveDate>,
     #[oai(nullable)]

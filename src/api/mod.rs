@@ -11,6 +11,8 @@ pub mod body_errors;
 pub mod cycles;
 pub mod download;
 pub mod forms;
+pub mod guard;
+pub mod headers;
 pub mod meta;
 pub mod multipart;
 pub mod objections;

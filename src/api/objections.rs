@@ -1,14 +1,15 @@
 //! Publicity (公示): the public results and objections (异议), and their resolution.
 
-use super::{ApiTags, BearerAuth, Created, List, out_time};
+use super::{ApiTags, BearerAuth, List, out_time};
 use crate::{
     domain::{
         pii,
         publicity::{AwardOverride, Decision, ObjectionStatus},
         ranking::Tier,
     },
-    error::ApiResult,
+    error::{ApiResult, AppError, DomainError, ErrorBody, Kind},
     services::review::{
+        objections_bulk::{self, Selection},
         publicity::{self, NewObjection},
         results,
     },
@@ -17,7 +18,7 @@ use crate::{
 use chrono::{DateTime, FixedOffset};
 use entity::objections;
 use poem_openapi::{
-    Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -107,6 +108,57 @@ impl ObjectionOut {
     }
 }
 
+/// The answer to lodging an objection.
+#[derive(ApiResponse)]
+pub enum LodgeResponse {
+    /// Lodged; the phone masked.
+    #[oai(status = 201)]
+    Created(Json<ObjectionOut>),
+    /// 429 `too_many_objections`: this address lodged too many objections this minute.
+    #[oai(status = 429)]
+    TooMany(
+        Json<ErrorBody>,
+        /// Seconds until the next objection is accepted.
+        #[oai(header = "Retry-After")]
+        String,
+    ),
+}
+
+/// Many objections resolved at once: by `ids`, or every open one with `all_open: true`.
+#[derive(Object)]
+pub struct ResolveManyIn {
+    /// The objections (of this cycle, all open), 1–10,000. Give this or `all_open`.
+    #[oai(nullable, validator(min_items = 1, max_items = 10000))]
+    pub ids: Option<Vec<i32>>,
+    /// `true`: every objection of the cycle that is open now.
+    #[oai(nullable)]
+    pub all_open: Option<bool>,
+    pub decision: Decision,
+    /// Why (处理意见), the same for all.
+    pub note: String,
+    /// Required when upheld (then all objections must concern one application).
+    #[oai(nullable)]
+    pub new_tier: Option<AwardOverride>,
+}
+
+#[derive(Object)]
+pub struct ResolvedManyOut {
+    /// How many were resolved.
+    pub resolved: u64,
+    /// Their ids, ascending.
+    pub ids: Vec<i32>,
+}
+
+/// The message of the public objection rate limit, in Chinese and English.
+pub fn too_many_objections(retry_after: u64) -> DomainError {
+    DomainError::new(
+        Kind::TooManyRequests,
+        "too_many_objections",
+        format!("提交异议过于频繁，请{retry_after}秒后再试"),
+        format!("too many objections from this address; try again in {retry_after} s"),
+    )
+}
+
 #[derive(Object)]
 pub struct ResolveIn {
     pub decision: Decision,
@@ -155,15 +207,32 @@ impl ObjectionsApi {
 
     /// 提出异议（公开） / Lodge an objection during publicity (no login)
     ///
-    /// 409 `publicity_over` after the period, 409 `cycle_state` before publication;
-    /// 422 `invalid_mobile`. The answer masks the phone.
+    /// The objector's name and a valid mobile are required (422 `invalid_value`,
+    /// `invalid_mobile`); one open objection per application and mobile (409
+    /// `duplicate_objection`); 409 `publicity_over` after the period, 409 `cycle_state`
+    /// before publication; at most `ZHIHUI_OBJECTION_RATE` (default 5) a minute per client
+    /// address (429 `too_many_objections` with `Retry-After`). The answer masks the phone.
     #[oai(
         path = "/api/v1/public/cycles/:id/objections",
         method = "post",
         operation_id = "lodge_objection",
         tag = "ApiTags::Review"
     )]
-    async fn lodge(&self, id: Path<i32>, body: Json<ObjectionIn>) -> ApiResult<Created<ObjectionOut>> {
+    async fn lodge(
+        &self,
+        remote: &poem::web::RemoteAddr,
+        id: Path<i32>,
+        body: Json<ObjectionIn>,
+    ) -> ApiResult<LodgeResponse> {
+        if let Some(ip) = remote.as_socket_addr().map(|a| a.ip())
+            && let Err(wait) = self.state.objection_limiter.check(ip, self.state.now())
+        {
+            let e = too_many_objections(wait);
+            return Ok(LodgeResponse::TooMany(
+                Json(ErrorBody::new(e.code, &e.zh, &e.en, None)),
+                wait.to_string(),
+            ));
+        }
         let b = body.0;
         let new = NewObjection {
             application_id: b.application_id,
@@ -172,7 +241,7 @@ impl ObjectionsApi {
             contact_phone: b.contact_phone,
         };
         let o = publicity::lodge(&self.state, id.0, new).await?;
-        Ok(Created::Created(Json(ObjectionOut::new(o, None))))
+        Ok(LodgeResponse::Created(Json(ObjectionOut::new(o, None))))
     }
 
     /// 异议列表 / The objections of a cycle, phones in full (admin)
@@ -200,6 +269,54 @@ impl ObjectionsApi {
                 .map(|o| ObjectionOut::new(o, Some(caller.role)))
                 .collect(),
             total,
+        }))
+    }
+
+    /// 批量处理异议 / Resolve many objections at once with one decision and note (admin)
+    ///
+    /// `ids` (1–10,000, all open, of this cycle) or `all_open: true`, not both (422
+    /// `invalid_value`). One transaction; each objection audited. 404 for an id not of this
+    /// cycle; 409 `objection_resolved` if one is not open; 409 `cycle_state` unless published;
+    /// upheld with `new_tier` covers one application only (422 `mixed_applications`).
+    #[oai(
+        path = "/api/v1/cycles/:id/objections/resolve",
+        method = "post",
+        operation_id = "resolve_objections",
+        tag = "ApiTags::Review"
+    )]
+    async fn resolve_many(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<ResolveManyIn>,
+    ) -> ApiResult<Json<ResolvedManyOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let b = body.0;
+        let selection = match (b.ids, b.all_open) {
+            (Some(ids), None | Some(false)) => Selection::Ids(ids),
+            (None, Some(true)) => Selection::AllOpen,
+            _ => {
+                return Err(AppError::from(DomainError::invalid(
+                    "ids",
+                    "请指定要处理的异议（ids）或全部未处理的异议（all_open: true），二者选一",
+                    "give either ids or all_open: true",
+                ))
+                .into());
+            }
+        };
+        let ids = objections_bulk::resolve_many(
+            &self.state,
+            &caller,
+            id.0,
+            selection,
+            b.decision,
+            &b.note,
+            b.new_tier,
+        )
+        .await?;
+        Ok(Json(ResolvedManyOut {
+            resolved: ids.len() as u64,
+            ids,
         }))
     }
 

@@ -4,6 +4,7 @@ use super::{ApiTags, BearerAuth, Created, payouts::PayoutOut};
 use crate::{
     domain::bank::BankFields,
     domain::idempotency::IdempotencyKey,
+    domain::roles::Role,
     error::{ApiResult, AppError},
     services::payout_actions::{self, PaymentIn},
     state::AppState,
@@ -21,7 +22,7 @@ pub struct PayoutActionsApi {
 
 #[derive(Object)]
 pub struct PaidIn {
-    /// The day the bank made the transfer (not in the future).
+    /// The day the bank made the transfer: 2000-01-01 … 2100-12-31, not in the future.
     pub paid_on: NaiveDate,
     /// The bank's reference of the transfer.
     pub bank_reference: String,
@@ -84,6 +85,8 @@ impl PayoutActionsApi {
         body: Json<PaidIn>,
     ) -> ApiResult<PaidResponse> {
         let caller = self.state.caller(&auth).await?;
+        // Authorisation before validation: a team sending a key hears 403, not 400.
+        caller.require(&[Role::Finance]).map_err(AppError::from)?;
         let key = IdempotencyKey::parse(idempotency_key.0.as_deref()).map_err(AppError::from)?;
         let input = PaymentIn {
             paid_on: body.0.paid_on,

@@ -74,7 +74,24 @@ pub async fn json_errors<E: Endpoint>(next: E, mut req: Request) -> poem::Result
     let bad = |code: &str, zh: &str, en: String, field: Option<String>| {
         json_error(StatusCode::BAD_REQUEST, ErrorBody::new(code, zh, &en, field))
     };
-    let resp = if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
+    let resp = if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>()
+        && e.reason.contains("verification failed")
+    {
+        // A value outside the bounds the spec declares (minimum, maximum, lengths): the same
+        // 422 the domain answers for it, naming the field by its path.
+        json_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorBody::new(
+                "invalid_value",
+                "取值超出允许范围",
+                &e.reason,
+                json_body
+                    .as_deref()
+                    .and_then(|b| super::body_errors::locate(&method, &path, b))
+                    .or_else(|| payload_field(&e.reason)),
+            ),
+        )
+    } else if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
         bad(
             "invalid_body",
             "请求体格式错误",

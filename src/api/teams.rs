@@ -25,9 +25,10 @@ pub struct TeamIn {
     /// Registered team name, unique.
     pub name: String,
     pub unit_id: i32,
-    /// 成立时间.
+    /// 成立时间: 2000-01-01 … 2100-12-31, not in the future.
     pub founded_on: NaiveDate,
-    /// 注册科技志愿者人数, ≥ 0.
+    /// 注册科技志愿者人数, 0 … 1,000,000.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
     pub volunteer_count: i64,
     /// 大美志愿 platform registration number; may be empty until registered (applying needs it).
     #[oai(nullable)]
@@ -44,9 +45,11 @@ pub struct TeamPatch {
     /// Admin only.
     #[oai(nullable)]
     pub unit_id: Option<i32>,
+    /// 2000-01-01 … 2100-12-31, not in the future.
     #[oai(nullable)]
     pub founded_on: Option<NaiveDate>,
-    #[oai(nullable)]
+    /// 0 … 1,000,000.
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000000")))]
     pub volunteer_count: Option<i64>,
     /// An empty string clears it.
     #[oai(nullable)]

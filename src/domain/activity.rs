@@ -24,6 +24,8 @@ pub fn check_plan(
     if planned_start <= now {
         return Err(already_started());
     }
+    super::plausible::time("planned_start", planned_start)?;
+    super::plausible::time("planned_end", planned_end)?;
     if planned_end <= planned_start {
         return Err(DomainError::invalid(
             "planned_end",
@@ -140,6 +142,15 @@ pub fn check_report(
             "实际开始时间不能在将来",
             "the actual start cannot be in the future",
         ));
+    }
+    super::plausible::time("actual_start", report.actual_start)?;
+    super::plausible::time("actual_end", report.actual_end)?;
+    for (field, v) in [
+        ("sessions", report.sessions),
+        ("people_served", report.people_served),
+        ("volunteers", report.volunteers),
+    ] {
+        super::plausible::count(field, i64::from(v))?;
     }
     if report.sessions < 1 {
         return Err(DomainError::invalid(

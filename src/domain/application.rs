@@ -116,7 +116,8 @@ pub fn not_editable() -> DomainError {
 
 /// R-NAME: 1–20 characters (not bytes) after trimming.
 pub fn parse_project_name(raw: &str) -> Result<String, DomainError> {
-    let s = raw.trim();
+    let s = super::text::line("project_name", raw)?;
+    let s = s.as_str();
     let n = s.chars().count();
     if n == 0 {
         return Err(DomainError::invalid(

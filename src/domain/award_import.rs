@@ -105,6 +105,15 @@ impl Column {
 }
 
 /// Parses an award list. A file that cannot be read at all gives one problem at row 1.
+/// A cell's text on one line: each line break (with the spaces around it) becomes one space.
+fn cell_line(s: &str) -> String {
+    s.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn parse(bytes: &[u8]) -> ParsedSheet {
     let table = if bytes.starts_with(b"PK\x03\x04") {
         xlsx_cells(bytes)
@@ -255,7 +264,8 @@ fn interpret(table: Table) -> ParsedSheet {
         if team.is_empty() {
             reasons.push(RowProblem::new(row, "服务队名称为空", "the team name is empty"));
         }
-        let project = parse_project_name(cell(Column::Project))
+        // A line break inside a spreadsheet cell is layout (Alt+Enter), not part of the name.
+        let project = parse_project_name(&cell_line(cell(Column::Project)))
             .map_err(|e| {
                 reasons.push(RowProblem::new(
                     row,

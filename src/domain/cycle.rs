@@ -215,6 +215,10 @@ pub struct CycleSettings {
 /// subsidies ≥ 0 with each tier once, rubric keys unique with positive maxima, minimum score
 /// within the rubric's total, at least one reviewer. Returns the minimum score in tenths.
 pub fn check_settings(s: &CycleSettings) -> Result<i64, DomainError> {
+    super::plausible::time("applications_open_at", s.applications_open_at)?;
+    super::plausible::time("applications_close_at", s.applications_close_at)?;
+    super::plausible::date("activity_period_start", s.activity_period_start)?;
+    super::plausible::date("activity_period_end", s.activity_period_end)?;
     if s.applications_close_at <= s.applications_open_at {
         return Err(DomainError::invalid(
             "applications_close_at",
@@ -245,13 +249,7 @@ pub fn check_settings(s: &CycleSettings) -> Result<i64, DomainError> {
                 "quota must not be negative",
             )));
         }
-        if t.subsidy_fen < 0 {
-            return Err(at(DomainError::invalid(
-                "subsidy_fen",
-                "奖补金额不能为负数",
-                "subsidy must not be negative",
-            )));
-        }
+        super::plausible::fen("subsidy_fen", t.subsidy_fen).map_err(at)?;
         if s.tiers[..i].iter().any(|o| o.tier == t.tier) {
             return Err(at(DomainError::invalid(
                 "tier",

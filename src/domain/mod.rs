@@ -13,6 +13,7 @@ pub mod mobile;
 pub mod pagination;
 pub mod payout;
 pub mod pii;
+pub mod plausible;
 pub mod publicity;
 pub mod ranking;
 pub mod rmb;

@@ -65,8 +65,8 @@ fn parse_tasks(tasks: Vec<(String, String)>) -> Result<Vec<Task>, DomainError> {
         .map(|(i, (content, target))| {
             let at = |e: DomainError| e.under(&format!("tasks[{i}]"));
             Ok(Task {
-                content: text::required("content", &content, 1000).map_err(at)?,
-                target: text::required("target", &target, 500).map_err(at)?,
+                content: text::required_multiline("content", &content, 1000).map_err(at)?,
+                target: text::required_multiline("target", &target, 500).map_err(at)?,
             })
         })
         .collect()
@@ -362,7 +362,7 @@ pub async fn report(
     summary: String,
 ) -> AppResult<ActivityRecord> {
     let now = state.now();
-    let summary = text::required("summary", &summary, 2000)?;
+    let summary = text::required_multiline("summary", &summary, 2000)?;
     let txn = state.db.begin().await?;
     let before = find_for_write(&txn, caller, id, &[Role::Team]).await?;
     activity::check_report(before.status, before.planned_start, &report, now)?;

@@ -67,14 +67,17 @@ fn apply(active: &mut applications::ActiveModel, f: &ApplicationFields) -> Resul
             Mobile::parse("mobile", v)?.into_inner()
         });
     }
+    let long = |field: &str, v: &str| {
+        text::optional_multiline(field, Some(v), LONG_TEXT).map(Option::unwrap_or_default)
+    };
     if let Some(v) = &f.overview {
-        active.overview = Set(opt("overview", v, LONG_TEXT)?);
+        active.overview = Set(long("overview", v)?);
     }
     if let Some(v) = &f.highlights {
-        active.highlights = Set(opt("highlights", v, LONG_TEXT)?);
+        active.highlights = Set(long("highlights", v)?);
     }
     if let Some(v) = &f.benefits {
-        active.benefits = Set(opt("benefits", v, LONG_TEXT)?);
+        active.benefits = Set(long("benefits", v)?);
     }
     if let Some(b) = &f.bank {
         let b = b.parse()?;

@@ -10,12 +10,12 @@ use crate::{
     error::{AppError, AppResult, DomainError},
     services::{application_lookup, audit::Change},
     state::AppState,
-    storage::{EvidenceKind, Policy, Received, sanitize_filename},
+    storage::{EvidenceKind, FileType, Policy, Received, with_extension},
 };
 use entity::attachments;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tokio::io::AsyncRead;
 
@@ -42,6 +42,43 @@ where
     state.storage.receive(reader, policy).await
 }
 
+/// At most `attachments_per_application` files and `attachment_bytes_per_application` bytes
+/// per application (issue 20.5): 422 `too_many_attachments` otherwise. Checked inside the
+/// insert's transaction.
+async fn check_room(
+    db: &impl ConnectionTrait,
+    settings: &crate::config::Settings,
+    application_id: i32,
+    size: u64,
+) -> AppResult<()> {
+    let rows: Vec<i64> = attachments::Entity::find()
+        .select_only()
+        .column(attachments::Column::Size)
+        .filter(attachments::Column::ApplicationId.eq(application_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let bytes: u64 = rows.iter().map(|s| u64::try_from(*s).unwrap_or_default()).sum();
+    let max_count = settings.attachments_per_application;
+    let max_bytes = settings.attachment_bytes_per_application;
+    if rows.len() as u64 >= u64::from(max_count) || bytes.saturating_add(size) > max_bytes {
+        return Err(DomainError::unprocessable(
+            "too_many_attachments",
+            format!(
+                "每个申报项目最多{max_count}个附件、共{} MiB，请先删除不需要的附件",
+                max_bytes / (1024 * 1024)
+            ),
+            format!(
+                "an application holds at most {max_count} attachments and {} MiB in all",
+                max_bytes / (1024 * 1024)
+            ),
+        )
+        .field("file")
+        .into());
+    }
+    Ok(())
+}
+
 /// Keeps a received file and records it as evidence of the application.
 #[tracing::instrument(skip_all, fields(application_id = application_id, kind = kind.as_str()))]
 pub async fn attach(
@@ -57,7 +94,7 @@ pub async fn attach(
     let row = attachments::ActiveModel {
         application_id: Set(application_id),
         kind: Set(kind),
-        filename: Set(sanitize_filename(filename)),
+        filename: Set(with_extension(filename, received.file_type().extension())),
         size: Set(i64::try_from(received.size()).map_err(AppError::internal)?),
         sha256: Set(received.sha256().to_owned()),
         content_type: Set(received.file_type().content_type().to_owned()),
@@ -66,12 +103,14 @@ pub async fn attach(
         ..Default::default()
     };
     let sha256 = received.sha256().to_owned();
+    let row_size = received.size();
     // Held until the row is committed: a concurrent deletion cannot remove the file under it.
     let _guard = state.storage.lock().await;
     state.storage.keep(received).await?;
     let result = async {
         let txn = state.db.begin().await?;
         application_lookup::find_editable_by_owner(&txn, caller, application_id).await?;
+        check_room(&txn, &state.settings, application_id, row_size).await?;
         let model = row.insert(&txn).await?;
         Change::new("upload", "attachment", model.id)
             .after(&model)
@@ -127,8 +166,12 @@ pub async fn open(
     caller: &Caller,
     id: i32,
 ) -> AppResult<(attachments::Model, tokio::fs::File, u64)> {
-    let a = find_visible(&state.db, caller, id).await?;
+    let mut a = find_visible(&state.db, caller, id).await?;
     let (file, len) = state.storage.open(&a.sha256).await?;
+    // Rows stored before names followed their content still download under the right type.
+    if let Some(t) = FileType::from_content_type(&a.content_type) {
+        a.filename = with_extension(&a.filename, t.extension());
+    }
     Ok((a, file, len))
 }
 

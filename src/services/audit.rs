@@ -275,6 +275,76 @@ pub async fn verify_for(state: &AppState, caller: &Caller) -> AppResult<Verdict>
     Ok(v)
 }
 
+/// Writes many audit rows at once (a bulk action: one row per object), inside the caller's
+/// transaction: the head is locked once, the rows are linked in order (R-AUDIT) and inserted
+/// in chunks of one multi-row INSERT each, then the head moves to the last.
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    changes: Vec<Change>,
+) -> AppResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let head = audit_head::Entity::find_by_id(HEAD)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("audit head missing"))?;
+    let at = chain::stored_instant(now);
+    let at_text = chain::instant_text(at);
+    let (mut prev, mut seq) = (head.hash, head.seq);
+    let mut rows = Vec::with_capacity(changes.len());
+    for c in changes {
+        seq += 1;
+        let hash = chain::link_hash(
+            &prev,
+            &chain::Entry {
+                seq,
+                at: at_text.clone(),
+                actor_id: actor.id,
+                actor: &actor.name,
+                action: &c.action,
+                entity: c.entity,
+                entity_id: &c.entity_id,
+                before: c.before.as_deref(),
+                after: c.after.as_deref(),
+            },
+        );
+        rows.push(audit_log::ActiveModel {
+            at: Set(at),
+            actor_id: Set(actor.id),
+            actor: Set(actor.name.clone()),
+            action: Set(c.action),
+            entity: Set(c.entity.to_owned()),
+            entity_id: Set(c.entity_id),
+            before: Set(c.before),
+            after: Set(c.after),
+            seq: Set(Some(seq)),
+            prev_hash: Set(Some(std::mem::replace(&mut prev, hash.clone()))),
+            hash: Set(Some(hash)),
+            ..Default::default()
+        });
+    }
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        audit_log::Entity::insert_many(chunk).exec(db).await?;
+    }
+    audit_head::ActiveModel {
+        id: Set(HEAD),
+        seq: Set(seq),
+        hash: Set(prev),
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
 /// One audit entry as the admin reads it, the snapshots as JSON.
 #[derive(Debug, Clone)]
 pub struct AuditEntry {

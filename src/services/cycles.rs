@@ -88,7 +88,7 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
         active.title = Set(text::required("title", &t, 100)?);
     }
     if let Some(t) = f.form_instructions {
-        active.form_instructions = Set(Some(text::required("form_instructions", &t, 5000)?));
+        active.form_instructions = Set(Some(text::required_multiline("form_instructions", &t, 5000)?));
     }
     if let Some(a) = f.aggregation {
         active.aggregation = Set(a);

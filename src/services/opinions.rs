@@ -31,7 +31,7 @@ pub async fn give_opinion(
     comment: Option<String>,
 ) -> AppResult<applications::Model> {
     let now = state.now();
-    let comment = text::optional("comment", comment.as_deref(), 1000)?.unwrap_or_default();
+    let comment = text::optional_multiline("comment", comment.as_deref(), 1000)?.unwrap_or_default();
     if decision != Decision::Approve && comment.is_empty() {
         return Err(DomainError::invalid(
             "comment",

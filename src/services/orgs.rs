@@ -57,6 +57,7 @@ pub async fn create_unit(state: &AppState, caller: &Caller, new: NewUnit) -> App
         }
     }
     let unit = units::ActiveModel {
+        name_key: Set(Some(text::name_key(&name))),
         name: Set(name),
         kind: Set(new.kind),
         parent_id: Set(new.parent_id),
@@ -112,12 +113,15 @@ fn apply_team_fields(
     today: NaiveDate,
 ) -> Result<(), DomainError> {
     if let Some(v) = f.name {
-        active.name = Set(text::required("name", &v, 100)?);
+        let name = text::required("name", &v, 100)?;
+        active.name_key = Set(Some(text::name_key(&name)));
+        active.name = Set(name);
     }
     if let Some(v) = f.unit_id {
         active.unit_id = Set(v);
     }
     if let Some(v) = f.founded_on {
+        crate::domain::plausible::date("founded_on", v)?;
         if v > today {
             return Err(DomainError::invalid(
                 "founded_on",
@@ -128,7 +132,7 @@ fn apply_team_fields(
         active.founded_on = Set(v);
     }
     if let Some(v) = f.volunteer_count {
-        active.volunteer_count = Set(text::non_negative("volunteer_count", v)?);
+        active.volunteer_count = Set(crate::domain::plausible::count("volunteer_count", v)?);
     }
     if let Some(v) = f.platform_id {
         active.platform_id = Set(text::optional("platform_id", Some(&v), 64)?);

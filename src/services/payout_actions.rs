@@ -70,6 +70,7 @@ pub async fn mark_paid(
     caller.require(&[Role::Finance])?;
     let now = state.now();
     let bank_reference = text::required("bank_reference", &input.bank_reference, 100)?;
+    crate::domain::plausible::date("paid_on", input.paid_on)?;
     if input.paid_on > cst_date(now) {
         return Err(DomainError::invalid(
             "paid_on",
@@ -158,7 +159,7 @@ pub async fn mark_paid(
 pub async fn mark_failed(state: &AppState, caller: &Caller, id: i32, reason: &str) -> AppResult<PayoutView> {
     caller.require(&[Role::Finance])?;
     let now = state.now();
-    let reason = text::required("reason", reason, 500)?;
+    let reason = text::required_multiline("reason", reason, 500)?;
     let txn = state.db.begin().await?;
     let before = read::find(&txn, id).await?;
     let to = payout::transition(before.status, PayoutAction::MarkFailed)?;

@@ -6,7 +6,14 @@ const MAX_CHARS: usize = 200;
 /// characters, trimmed, at most 200 characters; `file` when nothing is left.
 pub fn sanitize_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    // Controls, zero-width and bidi controls go: `gpj.exe` must not show as `exe.jpg`.
+    let cleaned: String = base
+        .chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
     let cut: String = cleaned.trim().chars().take(MAX_CHARS).collect();
     let name = cut.trim();
     if name.is_empty() || name.chars().all(|c| c == '.') {
@@ -16,9 +23,31 @@ pub fn sanitize_filename(raw: &str) -> String {
     }
 }
 
+/// The name a download carries: the sanitised name with the extension of the type its
+/// content was sniffed as (a PDF sent as `evil.html` downloads as `evil.pdf`).
+pub fn with_extension(name: &str, extension: &str) -> String {
+    let name = sanitize_filename(name);
+    let stem = match name.rfind('.') {
+        Some(i) if i > 0 => &name[..i],
+        _ => name.as_str(),
+    };
+    format!("{stem}.{extension}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 20.5
+    #[test]
+    fn the_extension_follows_the_content_and_bidi_tricks_go() {
+        assert_eq!(with_extension("evil.html", "pdf"), "evil.pdf");
+        assert_eq!(with_extension("照片.JPG", "jpg"), "照片.jpg");
+        assert_eq!(with_extension("noext", "png"), "noext.png");
+        assert_eq!(with_extension(".hidden", "pdf"), ".hidden.pdf");
+        assert_eq!(with_extension("report\u{202E}fdp.exe", "pdf"), "reportfdp.pdf");
+        assert_eq!(sanitize_filename("a\u{200B}b\u{FEFF}.png"), "ab.png");
+    }
 
     #[test]
     fn only_the_base_name_is_kept() {

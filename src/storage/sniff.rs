@@ -37,6 +37,22 @@ pub enum FileType {
 impl FileType {
     pub const ALL: [FileType; 5] = [Self::Pdf, Self::Docx, Self::Jpeg, Self::Png, Self::Mp4];
 
+    /// The extension a download of this type carries (whatever name it was uploaded under).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::Mp4 => "mp4",
+        }
+    }
+
+    /// The type stored as `content_type`, if it is one of ours.
+    pub fn from_content_type(ct: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.content_type() == ct)
+    }
+
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Pdf => "application/pdf",
@@ -59,7 +75,7 @@ const NOT_MP4_BRANDS: [&[u8; 4]; 12] = [
 
 /// The type the first bytes of a file announce. A zip archive is reported as `Docx`
 /// provisionally: whether it holds `word/document.xml` can only be told from its central
-/// directory, once the whole file is on disk ([`is_docx`]).
+/// directory, once the whole file is on disk ([`check_docx`]).
 pub fn sniff(head: &[u8]) -> Option<FileType> {
     if head.starts_with(b"%PDF-") {
         Some(FileType::Pdf)
@@ -78,12 +94,48 @@ pub fn sniff(head: &[u8]) -> Option<FileType> {
 }
 
 /// Whether a complete zip file is a Word document (its archive lists `word/document.xml`).
-pub fn is_docx(path: &std::path::Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    zip::ZipArchive::new(std::io::BufReader::new(file))
-        .is_ok_and(|zip| zip.index_for_name("word/document.xml").is_some())
+/// How far an Office file (a zip) may expand when opened (issue 20.5).
+#[derive(Debug, Clone, Copy)]
+pub struct ZipBounds {
+    /// Total uncompressed bytes of all entries.
+    pub max_total: u64,
+    /// Uncompressed bytes per byte of the file.
+    pub max_ratio: u64,
+}
+
+impl Default for ZipBounds {
+    fn default() -> Self {
+        Self {
+            max_total: 100 * 1024 * 1024,
+            max_ratio: 100,
+        }
+    }
+}
+
+/// Opens a .docx as a zip and reads every entry through a bounded reader (the sizes the zip
+/// declares may lie): total uncompressed ≤ `max_total`, at most `max_ratio` times the file's
+/// size, and `word/document.xml` present. `Err` says what is wrong.
+pub fn check_docx(path: &std::path::Path, bounds: &ZipBounds) -> Result<(), &'static str> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|_| "unreadable")?;
+    let compressed = file.metadata().map_err(|_| "unreadable")?.len().max(1);
+    let limit = bounds.max_total.min(compressed.saturating_mul(bounds.max_ratio));
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| "not a zip archive")?;
+    if zip.index_for_name("word/document.xml").is_none() {
+        return Err("no word/document.xml");
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|_| "a broken entry")?;
+        let left = limit - total;
+        let read =
+            std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| "a broken entry")?;
+        total += read;
+        if total > limit {
+            return Err("expands beyond the bounds");
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -153,10 +205,42 @@ mod tests {
             zip.finish().unwrap();
             path
         };
-        assert!(is_docx(&write("a.docx", "word/document.xml")));
-        assert!(!is_docx(&write("b.xlsx", "xl/workbook.xml")));
+        let b = ZipBounds::default();
+        assert!(check_docx(&write("a.docx", "word/document.xml"), &b).is_ok());
+        assert!(check_docx(&write("b.xlsx", "xl/workbook.xml"), &b).is_err());
         let junk = dir.path().join("c.zip");
         std::fs::write(&junk, b"PK\x03\x04 but truncated").unwrap();
-        assert!(!is_docx(&junk));
+        assert!(check_docx(&junk, &b).is_err());
+    }
+
+    /// Issue 20.5: a zip bomb dressed as a .docx is refused by what it expands to, read
+    /// through a bounded reader.
+    #[test]
+    fn a_docx_that_expands_too_far_is_refused() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.docx");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let deflate =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("word/document.xml", deflate).unwrap();
+        zip.write_all(b"<w:document/>").unwrap();
+        zip.start_file("word/media/zeros.bin", deflate).unwrap();
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..8 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+        // 8 MiB of zeros packs to a few KiB: far beyond 100:1.
+        assert_eq!(
+            check_docx(&path, &ZipBounds::default()),
+            Err("expands beyond the bounds")
+        );
+        // Within generous bounds it would pass: the check is the bound, not the content.
+        let loose = ZipBounds {
+            max_total: 1 << 30,
+            max_ratio: 1 << 20,
+        };
+        assert_eq!(check_docx(&path, &loose), Ok(()));
     }
 }

@@ -123,7 +123,8 @@ async fn content_that_does_not_match_the_kind_is_refused() {
         let err = storage.receive(&mut Cursor::new(bytes), photo).await.unwrap_err();
         assert_eq!(domain_code(err), "unsupported_file_type");
     }
-    // A zip that is not a Word document is not a docx, even for a document kind.
+    // A zip that is not a Word document is not a docx, even for a document kind (issue 20.5:
+    // 422 `suspicious_archive`).
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
         .unwrap();
@@ -134,7 +135,7 @@ async fn content_that_does_not_match_the_kind_is_refused() {
         .receive(&mut Cursor::new(xlsx), summary)
         .await
         .unwrap_err();
-    assert_eq!(domain_code(err), "unsupported_file_type");
+    assert_eq!(domain_code(err), "suspicious_archive");
     assert!(files_in(dir.path()).is_empty());
 }
 

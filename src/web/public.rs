@@ -263,6 +263,19 @@ pub async fn lodge_objection(
         contact_name: form.contact_name.clone(),
         contact_phone: form.contact_phone.clone(),
     };
+    // The same per-address limit as the API (issue 20.3), told in Chinese on the page.
+    if let Some(ip) = req.remote_addr().as_socket_addr().map(|a| a.ip())
+        && let Err(wait) = state.objection_limiter.check(ip, state.now())
+    {
+        let e = crate::api::objections::too_many_objections(wait);
+        let errors = FieldErrors::from_error(&e, &[]);
+        let t = results_page(req, &state, id, form, errors, false).await?;
+        let mut resp = html_status(&t, StatusCode::TOO_MANY_REQUESTS);
+        if let Ok(v) = wait.to_string().parse() {
+            resp.headers_mut().insert(poem::http::header::RETRY_AFTER, v);
+        }
+        return Ok(resp);
+    }
     match review::publicity::lodge(&state, id, new).await {
         Ok(_) => Ok(see_other(&format!("/results/{id}?lodged=1#objection"))),
         Err(e) => {

@@ -188,7 +188,8 @@ async fn docx_and_mp4_are_accepted_where_allowed() {
             evidence::zip_with("xl/workbook.xml"),
         )
         .await;
-    assert_error(&r, 415, "unsupported_file_type");
+    // Issue 20.5: a zip without word/document.xml is not a sound .docx.
+    assert_error(&r, 422, "suspicious_archive");
     let (s, v) = app
         .upload(&token, application, "video", "活动视频.mp4", evidence::mp4())
         .await;
@@ -342,7 +343,8 @@ async fn evidence_is_deleted_only_while_the_application_is_editable() {
     assert_eq!(actions.iter().filter(|a| **a == "delete").count(), 3, "{log}");
 }
 
-/// R-ERR: a malformed form is a JSON 400; the parts may come in any order.
+/// R-ERR: a malformed form is a JSON 400; `kind` must come before `file` (issue 20.5: 422
+/// `kind_must_come_first`, the file not read, nothing stored).
 #[tokio::test]
 async fn the_upload_form_is_checked() {
     let app = TestApp::spawn().await;
@@ -351,7 +353,7 @@ async fn the_upload_form_is_checked() {
     let r = app
         .post_multipart(&path, &token, &[], Some(("file", "a.png", evidence::png())))
         .await;
-    assert_error(&r, 400, "invalid_multipart");
+    assert_error(&r, 422, "kind_must_come_first");
     assert_eq!(r.1["field"], "kind");
     let r = app
         .post_multipart(&path, &token, &[("kind", "photo")], None)
@@ -365,7 +367,7 @@ async fn the_upload_form_is_checked() {
     assert_eq!(r.1["field"], "kind");
     assert!(app.stored_files().is_empty(), "{:?}", app.stored_files());
 
-    // File first, kind after: the kind's rules still apply.
+    // File first, kind after: refused before the file is read, whatever it holds.
     let file_first = |kind: &'static str, bytes: Vec<u8>| {
         let form = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::bytes(bytes).file_name("x.png"))
@@ -376,10 +378,13 @@ async fn the_upload_form_is_checked() {
             .multipart(form)
             .send()
     };
-    let resp = file_first("photo", evidence::png()).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    let resp = file_first("photo", evidence::pdf()).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for (kind, bytes) in [("photo", evidence::png()), ("photo", evidence::pdf())] {
+        let resp = file_first(kind, bytes).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let v: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(v["code"], "kind_must_come_first");
+    }
+    assert!(app.stored_files().is_empty(), "{:?}", app.stored_files());
 
     let resp = app
         .client

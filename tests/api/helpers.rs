@@ -60,13 +60,13 @@ impl TestApp {
 
     /// `token_ttl_hours`: `None` keeps tokens valid across the long clock jumps tests make.
     pub async fn spawn_with(upload_limits: UploadLimits, token_ttl_hours: Option<i64>) -> Self {
-        Self::spawn_full(upload_limits, token_ttl_hours, Security::default()).await
+        Self::spawn_tuned(upload_limits, token_ttl_hours, |_| {}).await
     }
 
     /// With security settings of the test's choosing (e.g. 127.0.0.1 as a trusted proxy, so
     /// `X-Forwarded-For` names the client).
     pub async fn spawn_with_security(security: Security) -> Self {
-        Self::spawn_full(UploadLimits::default(), None, security).await
+        Self::spawn_tuned(UploadLimits::default(), None, move |s| s.security = security).await
     }
 
     /// Security settings with this machine as the trusted proxy.
@@ -77,14 +77,15 @@ impl TestApp {
         }
     }
 
-    async fn spawn_full(
+    /// As `spawn_with`, then `tune` may change any setting before the app is built.
+    pub async fn spawn_tuned(
         upload_limits: UploadLimits,
         token_ttl_hours: Option<i64>,
-        security: Security,
+        tune: impl FnOnce(&mut Settings),
     ) -> Self {
         zhihui::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
-        let settings = Settings {
+        let mut settings = Settings {
             bind: "127.0.0.1:0".into(),
             database_url: fresh_database(dir.path()).await,
             storage_dir: dir.path().join("files"),
@@ -94,8 +95,13 @@ impl TestApp {
             token_ttl_hours: token_ttl_hours.unwrap_or(24 * 3650),
             public_url: None,
             statement_header: true,
-            security,
+            security: Security::default(),
+            // Every test client is 127.0.0.1; the rate limit has its own test.
+            objection_rate_per_minute: 100_000,
+            attachments_per_application: 40,
+            attachment_bytes_per_application: 500 * 1024 * 1024,
         };
+        tune(&mut settings);
         let storage_dir = settings.storage_dir.clone();
         let database_url = settings.database_url.clone();
         let clock = Arc::new(OffsetClock::default());
@@ -125,18 +131,9 @@ impl TestApp {
 
     /// A second instance of the service on the same database, storage and clock; its base URL.
     pub async fn another_instance(&self) -> String {
-        let settings = Settings {
-            bind: "127.0.0.1:0".into(),
-            database_url: self.database_url.clone(),
-            storage_dir: self.storage_dir.clone(),
-            admin_username: Some(ADMIN.0.into()),
-            admin_password: Some(ADMIN.1.into()),
-            upload_limits: UploadLimits::default(),
-            token_ttl_hours: 24 * 3650,
-            public_url: None,
-            statement_header: true,
-            security: self.state.settings.security.clone(),
-        };
+        // The same settings (database, storage, limits), another port.
+        let mut settings = (*self.state.settings).clone();
+        settings.bind = "127.0.0.1:0".into();
         let app = Application::build(settings, self.clock.clone())
             .await
             .expect("build a second instance");

@@ -80,7 +80,8 @@ pub struct TierRule {
     pub tier: Tier,
     /// Number of awards, ≥ 0.
     pub quota: i64,
-    /// Subsidy per award in fen, ≥ 0.
+    /// Subsidy per award in fen, 0 … 100,000,000 (¥1,000,000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "100000000")))]
     pub subsidy_fen: i64,
 }
 

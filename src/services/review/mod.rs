@@ -3,6 +3,7 @@
 pub mod assignments;
 pub mod finalize;
 pub mod gate;
+pub mod objections_bulk;
 pub mod publicity;
 pub mod ranking;
 pub mod results;

@@ -56,6 +56,15 @@ pub async fn publish(
     Ok(after)
 }
 
+fn duplicate_objection() -> DomainError {
+    DomainError::conflict(
+        "duplicate_objection",
+        "您对该项目的异议正在处理中，请勿重复提交",
+        "an objection from this mobile about this application is already open",
+    )
+    .field("contact_phone")
+}
+
 pub struct NewObjection {
     pub application_id: i32,
     pub reason: String,
@@ -68,7 +77,7 @@ pub struct NewObjection {
 #[tracing::instrument(skip_all, fields(cycle_id))]
 pub async fn lodge(state: &AppState, cycle_id: i32, new: NewObjection) -> AppResult<objections::Model> {
     let now = state.now();
-    let reason = text::required("reason", &new.reason, 2000)?;
+    let reason = text::required_multiline("reason", &new.reason, 2000)?;
     let contact_name = text::required("contact_name", &new.contact_name, 50)?;
     let phone = Mobile::parse("contact_phone", &new.contact_phone)?;
     let txn = state.db.begin().await?;
@@ -88,6 +97,18 @@ pub async fn lodge(state: &AppState, cycle_id: i32, new: NewObjection) -> AppRes
         )
         .into());
     }
+    // One open objection per application and mobile (issue 20.3); the partial unique index
+    // settles a race between two identical submissions.
+    let open_already = objections::Entity::find()
+        .filter(objections::Column::ApplicationId.eq(new.application_id))
+        .filter(objections::Column::ContactPhone.eq(phone.as_str()))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open))
+        .count(&txn)
+        .await?
+        > 0;
+    if open_already {
+        return Err(duplicate_objection().into());
+    }
     let model = objections::ActiveModel {
         cycle_id: Set(cycle_id),
         application_id: Set(new.application_id),
@@ -99,7 +120,8 @@ pub async fn lodge(state: &AppState, cycle_id: i32, new: NewObjection) -> AppRes
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| AppError::unique_as(e, duplicate_objection))?;
     Change::new("lodge", "objection", model.id)
         .after(&model)
         .record(&txn, &Actor::public(), now)
@@ -162,7 +184,7 @@ pub async fn resolve(
         .into());
     }
     check_resolution(decision, new_tier)?;
-    let note = text::required("note", note, 2000)?;
+    let note = text::required_multiline("note", note, 2000)?;
 
     let mut active: objections::ActiveModel = before.clone().into();
     active.status = Set(decision.status());
@@ -178,28 +200,56 @@ pub async fn resolve(
         .await?;
 
     if let Some(tier) = new_tier {
-        let app = applications::Entity::find_by_id(before.application_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
-        let mut app_active: applications::ActiveModel = app.clone().into();
-        app_active.tier_override = Set(Some(tier));
-        app_active.updated_at = Set(now);
-        let app_after = app_active.update(&txn).await?;
-        Change::new("override_award", "application", app.id)
-            .before(&app)
-            .after(&app_after)
-            .record(&txn, &caller.into(), now)
-            .await?;
-        let cycle = gate::find_cycle(&txn, before.cycle_id).await?;
-        let old = ranking::stored(&txn, cycle.id).await?;
-        let new = ranking::recompute(&txn, &cycle, now).await?;
-        Change::new("rerank", "cycle", cycle.id)
-            .before(&serde_json::json!({"results": old}))
-            .after(&serde_json::json!({"results": new, "objection_id": id}))
-            .record(&txn, &caller.into(), now)
-            .await?;
+        override_award(
+            &txn,
+            caller,
+            before.cycle_id,
+            before.application_id,
+            tier,
+            &[id],
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(after)
+}
+
+/// An upheld objection fixes the application's award and redoes the ranking (both audited);
+/// `objection_ids` are the objections that led to it.
+pub(super) async fn override_award(
+    txn: &impl sea_orm::ConnectionTrait,
+    caller: &Caller,
+    cycle_id: i32,
+    application_id: i32,
+    tier: AwardOverride,
+    objection_ids: &[i32],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let app = applications::Entity::find_by_id(application_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("申报项目", "application"))?;
+    let mut app_active: applications::ActiveModel = app.clone().into();
+    app_active.tier_override = Set(Some(tier));
+    app_active.updated_at = Set(now);
+    let app_after = app_active.update(txn).await?;
+    Change::new("override_award", "application", app.id)
+        .before(&app)
+        .after(&app_after)
+        .record(txn, &caller.into(), now)
+        .await?;
+    let cycle = gate::find_cycle(txn, cycle_id).await?;
+    let old = ranking::stored(txn, cycle.id).await?;
+    let new = ranking::recompute(txn, &cycle, now).await?;
+    let objection = match objection_ids {
+        [one] => serde_json::json!({"results": new, "objection_id": one}),
+        many => serde_json::json!({"results": new, "objection_ids": many}),
+    };
+    Change::new("rerank", "cycle", cycle.id)
+        .before(&serde_json::json!({"results": old}))
+        .after(&objection)
+        .record(txn, &caller.into(), now)
+        .await?;
+    Ok(())
 }

@@ -47,7 +47,7 @@ pub async fn put(
     let cycle = gate::find_cycle(&txn, app.cycle_id).await?;
     let was = gate::require(&cycle, CycleAction::Score)?;
     let sheet = ScoreSheet::parse(&cycle.rubric.0.clone(), points)?;
-    let comment = text::required("comment", comment, 2000)?;
+    let comment = text::required_multiline("comment", comment, 2000)?;
 
     // A score changed after ranking sends the cycle back to `reviewing`: only a ranking that
     // reflects every current score can be published.
