@@ -6,11 +6,13 @@ pub mod activities;
 pub mod admin;
 pub mod application;
 pub mod assets;
+pub mod award_history;
 pub mod evidence;
 pub mod experts;
 pub mod format;
 pub mod forms;
 pub mod page;
+pub mod paging;
 pub mod public;
 pub mod publicity;
 pub mod ranking;
@@ -97,6 +99,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(publicity::resolve),
         )
         .at("/admin/cycles/:id/finalize", post(publicity::finalize))
+        .at("/admin/award-history", get(award_history::list))
+        .at("/admin/award-history/preview", post(award_history::preview))
+        .at("/admin/award-history/import", post(award_history::import))
         // Experts.
         .at("/my-reviews", get(experts::reviews))
         .at(

@@ -143,6 +143,7 @@ async fn the_review_admin_pages_refuse_other_roles() {
         format!("/admin/cycles/{c}/ranking"),
         format!("/admin/cycles/{c}/results.xlsx"),
         format!("/admin/cycles/{c}/publicity"),
+        "/admin/award-history".to_owned(),
     ];
     let posts = [
         format!("/admin/cycles/{c}/rank"),
@@ -159,6 +160,11 @@ async fn the_review_admin_pages_refuse_other_roles() {
         }
         for path in &posts {
             let p = w.post(path, &[]).await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
+        }
+        for path in ["/admin/award-history/preview", "/admin/award-history/import"] {
+            let file = Some(("file", "list.csv", b"year,team,project,prize\n".to_vec()));
+            let p = w.post_multipart(path, &[], file, true).await;
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
         }
     }
@@ -348,4 +354,123 @@ async fn the_publicity_page_publishes_resolves_objections_and_finalizes() {
         .get(&format!("/api/v1/payouts?cycle_id={c}"), &app.admin)
         .await;
     assert_eq!(v["total"], 2, "the two remaining awards are to be paid: {v}");
+}
+
+async fn team_named(app: &TestApp, unit: i64) -> String {
+    let body = app.team_body(unit);
+    let name = body["name"].as_str().unwrap().to_owned();
+    let (st, v) = app.post("/api/v1/teams", &app.admin, body).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    name
+}
+
+/// The hex the preview carries back to the import.
+fn carried(page: &Page) -> String {
+    let marker = "name=\"content\" value=\"";
+    let at = page.body.find(marker).expect("a confirmation form") + marker.len();
+    page.body[at..at + page.body[at..].find('"').unwrap()].to_owned()
+}
+
+/// R-EXCLUDE's history through the 历年获奖名单 page: an upload needs the CSRF token; a list
+/// with bad rows previews every row with its Chinese reason and writes nothing; a good list
+/// previews, then imports on confirmation (the same bytes, all rows); importing it again is
+/// refused row by row, nothing written; the list filters by year.
+#[tokio::test]
+async fn the_award_history_page_previews_then_imports_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let (a, b) = (team_named(&app, unit).await, team_named(&app, unit).await);
+    let mut w = admin_web(&app).await;
+    let page = w.get("/admin/award-history").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<label for=\"award_file\">") && page.body.contains("data-testid=\"no-history\"")
+    );
+    assert!(
+        page.body.contains("href=\"/admin/award-history\""),
+        "in the admin's menu"
+    );
+
+    let bad = format!(
+        "年度,服务队名称,项目名称,奖项\n2023,{a},科技助农,一等奖\n2023,不存在的队,社区科普,二等奖\n2023,{b},乡村振兴,特等奖\n"
+    );
+    let file = |csv: &str| Some(("file", "获奖名单.csv", csv.as_bytes().to_vec()));
+    let p = w
+        .post_multipart("/admin/award-history/preview", &[], file(&bad), false)
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let p = w
+        .post_multipart("/admin/award-history/preview", &[], file(&bad), true)
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(p.body.contains("data-testid=\"bad-rows\">2<"), "{}", p.body);
+    let row = |n: u32| {
+        let at = p.body.find(&format!("data-testid=\"preview-row-{n}\"")).unwrap();
+        p.body[at..at + p.body[at..].find("</tr>").unwrap()].to_owned()
+    };
+    assert!(row(2).contains("可导入") && row(2).contains("科技助农"));
+    assert!(row(3).contains("未找到名为“不存在的队”的服务队"), "{}", row(3));
+    assert!(
+        row(4).contains("奖项“特等奖”无效") && !row(4).contains(" / "),
+        "{}",
+        row(4)
+    );
+    assert!(!p.body.contains("confirm-import"), "nothing to confirm");
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 0, "a preview writes nothing");
+
+    let good = format!("year,team,project,prize\n2023,{a},科技助农,一等奖\n2022,{b},乡村振兴,third\n");
+    let p = w
+        .post_multipart("/admin/award-history/preview", &[], file(&good), true)
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("确认导入 2 条"));
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 0, "still nothing before the confirmation");
+    let content = carried(&p);
+    let p = w
+        .post_multipart(
+            "/admin/award-history/import",
+            &[("content", &content)],
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/admin/award-history?imported=2"));
+    let list = w.get("/admin/award-history?imported=2").await;
+    assert!(list.body.contains("已导入 2 条") && list.body.contains(&a) && list.body.contains(&b));
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 2);
+
+    let p = w
+        .post_multipart(
+            "/admin/award-history/import",
+            &[("content", &content)],
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("该服务队该年度的获奖记录已存在"), "{}", p.body);
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 2, "nothing more written");
+
+    let only_2022 = w.get("/admin/award-history?year=2022").await;
+    assert!(only_2022.body.contains(&b) && !only_2022.body.contains(&a));
+    // What a browser sends when no file was chosen: the part, without a name or bytes.
+    let p = w
+        .post_multipart(
+            "/admin/award-history/preview",
+            &[],
+            Some(("file", "", vec![])),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("data-testid=\"upload-error\">请选择名单文件"),
+        "{}",
+        p.body
+    );
 }
