@@ -6,6 +6,7 @@ pub mod activities;
 pub mod admin;
 pub mod application;
 pub mod assets;
+pub mod audit;
 pub mod award_history;
 pub mod evidence;
 pub mod experts;
@@ -102,6 +103,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/award-history", get(award_history::list))
         .at("/admin/award-history/preview", post(award_history::preview))
         .at("/admin/award-history/import", post(award_history::import))
+        .at("/admin/audit", get(audit::list))
         // Experts.
         .at("/my-reviews", get(experts::reviews))
         .at(

@@ -144,6 +144,7 @@ async fn the_review_admin_pages_refuse_other_roles() {
         format!("/admin/cycles/{c}/results.xlsx"),
         format!("/admin/cycles/{c}/publicity"),
         "/admin/award-history".to_owned(),
+        "/admin/audit".to_owned(),
     ];
     let posts = [
         format!("/admin/cycles/{c}/rank"),
@@ -473,4 +474,67 @@ async fn the_award_history_page_previews_then_imports_all_or_nothing() {
         "{}",
         p.body
     );
+}
+
+/// R-AUDIT through the 审计日志 page: entries filtered by entity, actor and date (CST days),
+/// paged with the filter kept, and an update shown as `field: old → new`.
+#[tokio::test]
+async fn the_audit_page_filters_pages_and_shows_changes_as_a_diff() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    for _ in 0..31 {
+        app.create_unit("other", None).await;
+    }
+    let team = app.create_team(unit).await;
+    let (st, v) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/teams/{team}"),
+            Some(&app.admin),
+            Some(json!({"volunteer_count": 40})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let mut w = admin_web(&app).await;
+    let page = w.get("/admin/audit").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("<label for=\"audit_entity\">") && page.body.contains("<option value=\"team\"")
+    );
+    let update = "<span class=\"k\">volunteer_count</span>：<del>35</del> → <ins>40</ins>";
+    assert!(page.body.contains(update), "{}", page.body);
+
+    let teams = w.get("/admin/audit?entity=team").await;
+    assert!(teams.body.contains(&format!("team #{team}")) && !teams.body.contains("unit #"));
+    assert!(teams.body.contains("共 2 条"), "created and updated");
+    let units = w.get("/admin/audit?entity=unit&actor=admin").await;
+    assert!(units.body.contains("共 32 条") && units.body.contains("第 1 / 2 页"));
+    assert!(
+        units
+            .body
+            .contains("href=\"/admin/audit?entity=unit&#38;actor=admin&#38;page=2\""),
+        "{}",
+        units.body
+    );
+    let second = w.get("/admin/audit?entity=unit&actor=admin&page=2").await;
+    assert!(
+        second.body.contains(&format!("unit #{unit}")),
+        "the oldest on the last page"
+    );
+    let nobody = w.get("/admin/audit?actor=nobody").await;
+    assert!(nobody.body.contains("data-testid=\"no-audit\""));
+
+    let today = zhihui::domain::cst_date(app.now());
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    let before = w.get(&format!("/admin/audit?to={yesterday}")).await;
+    assert!(
+        before.body.contains("data-testid=\"no-audit\""),
+        "nothing before today"
+    );
+    let since = w
+        .get(&format!("/admin/audit?entity=team&from={today}&to={today}"))
+        .await;
+    assert!(since.body.contains("共 2 条"), "{}", since.body);
+    let bad = w.get("/admin/audit?from=yesterday").await;
+    assert!(bad.body.contains("data-testid=\"audit-date-error\""));
 }
