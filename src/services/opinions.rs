@@ -91,17 +91,23 @@ pub fn my_step(caller: &Caller, unit: &units::Model, status: ApplicationStatus) 
 
 /// The applications waiting for `caller`'s opinion, oldest submission first.
 pub async fn pending(state: &AppState, caller: &Caller) -> AppResult<Vec<ApplicationView>> {
-    let filter = || ApplicationFilter {
-        cycle_id: None,
-        status: None,
-        team_id: None,
-    };
-    let (all, _) = crate::services::applications::list(state, caller, filter(), 0, 10_000).await?;
+    // Only the states some opinion step is due in are read (not every application of every
+    // year: the menu's count is on every staff page).
+    let due = ApplicationStatus::ALL
+        .into_iter()
+        .filter(|s| rules::step_due(*s, true).is_some() || rules::step_due(*s, false).is_some());
     let mut out = Vec::new();
-    for v in all {
-        if my_step(caller, &v.unit, v.app.status).is_some() {
-            out.push(v);
-        }
+    for status in due {
+        let filter = ApplicationFilter {
+            cycle_id: None,
+            status: Some(status),
+            team_id: None,
+        };
+        let (all, _) = crate::services::applications::list(state, caller, filter, 0, 10_000).await?;
+        out.extend(
+            all.into_iter()
+                .filter(|v| my_step(caller, &v.unit, v.app.status).is_some()),
+        );
     }
     out.sort_by_key(|v| (v.app.submitted_at, v.app.id));
     Ok(out)
