@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 /// The row of the ranked table for one application (from its opening tag to its end).
-fn row<'a>(page: &'a Page, application: i64) -> &'a str {
+fn row(page: &Page, application: i64) -> &str {
     let start = page
         .body
         .find(&format!("data-testid=\"rank-row-{application}\""))
@@ -188,7 +188,7 @@ async fn object(app: &TestApp, cycle: i64, application: i64, reason: &str) -> i6
 }
 
 /// The part of the page about one objection.
-fn objection<'a>(page: &'a Page, id: i64) -> &'a str {
+fn objection(page: &Page, id: i64) -> &str {
     let start = page
         .body
         .find(&format!("data-testid=\"objection-{id}\""))
