@@ -181,6 +181,7 @@ async fn main() {
         upload_limits: UploadLimits::default(),
         token_ttl_hours: 12,
         public_url: None,
+        statement_header: false,
     };
     let app = Application::build(settings, Arc::new(SystemClock))
         .await

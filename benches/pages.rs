@@ -22,6 +22,12 @@ async fn main() {
     for i in 0..20 {
         app.register_activity(&token, team, Duration::days(i + 1)).await;
     }
+    // The unit's officer, with ten submitted applications waiting for the opinion.
+    for _ in 0..10 {
+        app.submitted_application(cycle, unit).await;
+    }
+    let (_, unit_token) = app.user("unit", Some(unit), None).await;
+    let unit_cookie = format!("zhihui_session={unit_token}");
     let client = reqwest::Client::new();
     let cookie = format!("zhihui_session={token}");
     let get = |path: &'static str| {
@@ -62,15 +68,27 @@ async fn main() {
         html.len()
     );
 
-    for path in ["/home", "/activities", "/application"] {
+    let pages = [
+        ("/home", &cookie),
+        ("/activities", &cookie),
+        ("/application", &cookie),
+        ("/review", &unit_cookie),
+    ];
+    for (path, cookie) in pages {
         for _ in 0..20 {
-            get(path).await;
+            let r = client
+                .get(app.url(path))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "{path}: {}", r.status());
         }
         let started = Instant::now();
         let mut tasks = Vec::new();
         for _ in 0..USERS {
             let client = client.clone();
-            let cookie = cookie.clone();
+            let cookie = cookie.to_string();
             let url = app.url(path);
             tasks.push(tokio::spawn(async move {
                 let mut times = Vec::with_capacity(REQUESTS_PER_USER);

@@ -33,6 +33,9 @@ pub struct Settings {
     /// The address users reach the service at (`ZHIHUI_PUBLIC_URL`); when it starts with
     /// `https`, the page session cookie is marked `Secure`.
     pub public_url: Option<String>,
+    /// `ZHIHUI_STATEMENT_HEADER=1`: each response carries `X-Db-Statements`, the number of
+    /// database statements it took (for tests and profiling; off by default).
+    pub statement_header: bool,
 }
 
 impl Settings {
@@ -58,6 +61,7 @@ impl fmt::Debug for Settings {
             .field("upload_limits", &self.upload_limits)
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("public_url", &self.public_url)
+            .field("statement_header", &self.statement_header)
             .finish()
     }
 }
@@ -121,6 +125,7 @@ impl Settings {
             },
             token_ttl_hours,
             public_url: var("ZHIHUI_PUBLIC_URL"),
+            statement_header: var("ZHIHUI_STATEMENT_HEADER").is_some_and(|v| v.trim() == "1"),
         })
     }
 }

@@ -51,6 +51,27 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, BoxError> {
     Ok(Database::connect(opts).await?)
 }
 
+/// The pool for reads outside a write transaction. SQLite: a few read-only connections beside the
+/// single writer (WAL lets them read while it writes, each seeing the last commit), so pages and
+/// lists do not queue behind one another; `query_only` makes a write on them an error.
+/// PostgreSQL: the same pool as the writes.
+pub async fn connect_reader(url: &str, writer: &DatabaseConnection) -> Result<DatabaseConnection, BoxError> {
+    if !url.starts_with("sqlite:") || sqlite_file(url).is_none() {
+        return Ok(writer.clone());
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .max_connections(4)
+        .min_connections(1);
+    opts.map_sqlx_sqlite_opts(|o| {
+        o.busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("query_only", "ON")
+    });
+    Ok(Database::connect(opts).await?)
+}
+
 fn sqlite_file(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("sqlite://")
@@ -123,6 +144,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
 
 /// The whole route tree with its middleware.
 pub fn routes(state: &AppState) -> impl Endpoint + use<> {
+    let statement_header = state.settings.statement_header;
     let api = openapi(state);
     let spec = api.spec();
     api::poem_errors::set_allowed_methods(&spec);
@@ -137,13 +159,14 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let api = std::sync::Arc::new(api.into_endpoint());
     Route::new()
         .nest_no_strip("/api/v1", api.clone())
-        .at("/healthz", api)
+        .at("/healthz", api.clone())
+        .at("/readyz", api)
         .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
-        .around(telemetry::log_request)
+        .around(move |ep, req| telemetry::log_request(ep, req, statement_header))
 }
 
 /// A built, bound application: tests read its port, `main` runs it.
@@ -155,11 +178,17 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
-        let db = connect(&settings.database_url).await?;
+        let mut db = connect(&settings.database_url).await?;
         Migrator::up(&db, None).await?;
+        crate::services::audit::link_entries_before_the_chain(&db)
+            .await
+            .map_err(|e| format!("audit chain: {e}"))?;
+        db.set_metric_callback(telemetry::count_statement);
         std::fs::create_dir_all(&settings.storage_dir)?;
         let bind = settings.bind.clone();
-        let state = AppState::new(db, settings, clock);
+        let mut read = connect_reader(&settings.database_url, &db).await?;
+        read.set_metric_callback(telemetry::count_statement);
+        let state = AppState::new(db, settings, clock).with_reader(read);
         accounts::bootstrap_admin(&state)
             .await
             .map_err(|e| format!("bootstrap admin: {e}"))?;

@@ -7,7 +7,11 @@ use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// Writes, and reads inside a write (SQLite: the one writer connection).
     pub db: DatabaseConnection,
+    /// Reads outside a write transaction (SQLite: read-only connections beside the writer;
+    /// PostgreSQL: the same pool as `db`). See `startup::connect_reader`.
+    pub read: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub limiter: Arc<LoginLimiter>,
@@ -20,6 +24,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> Self {
         Self {
+            read: db.clone(),
             db,
             storage: Arc::new(Storage::new(settings.storage_dir.clone())),
             settings: Arc::new(settings),
@@ -27,6 +32,10 @@ impl AppState {
             limiter: Arc::new(LoginLimiter::default()),
             hashing: Arc::new(Semaphore::new(2)),
         }
+    }
+    pub fn with_reader(mut self, read: DatabaseConnection) -> Self {
+        self.read = read;
+        self
     }
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()

@@ -17,6 +17,10 @@ pub struct Model {
     pub before: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub after: Option<String>,
+    /// Place in the hash chain (1, 2, …); see `domain::audit_chain`.
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

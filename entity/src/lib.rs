@@ -6,6 +6,7 @@ pub mod application_activities;
 pub mod applications;
 pub mod assignments;
 pub mod attachments;
+pub mod audit_head;
 pub mod audit_log;
 pub mod award_history;
 pub mod awards;

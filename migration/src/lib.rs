@@ -10,6 +10,7 @@ mod m20261123_000005_applications;
 mod m20261123_000006_review;
 mod m20261123_000007_payouts;
 mod m20261202_000001_cycle_form_instructions;
+mod m20261206_000001_audit_chain;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_review::Migration),
             Box::new(m20261123_000007_payouts::Migration),
             Box::new(m20261202_000001_cycle_form_instructions::Migration),
+            Box::new(m20261206_000001_audit_chain::Migration),
         ]
     }
 }

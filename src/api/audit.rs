@@ -27,8 +27,61 @@ pub struct AuditEntryOut {
     pub after: Option<serde_json::Value>,
 }
 
+/// The first broken link of the audit chain.
+#[derive(Object)]
+pub struct ChainBreakOut {
+    /// The entry at which the chain breaks (null: at its end, the last entries deleted).
+    #[oai(nullable)]
+    pub entry_id: Option<i32>,
+    #[oai(nullable)]
+    pub seq: Option<i64>,
+    /// `content_changed`, `entry_missing`, `entry_inserted` or `tail_missing`.
+    pub problem: String,
+    /// What differs, in Chinese and English.
+    pub detail: String,
+}
+
+/// The audit chain's check.
+#[derive(Object)]
+pub struct ChainVerdictOut {
+    /// True when every entry links to the one before and the head is at the last entry.
+    pub ok: bool,
+    /// Entries checked before the first broken link (all of them when `ok`).
+    pub count: u64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    #[oai(nullable)]
+    pub broken: Option<ChainBreakOut>,
+}
+
 #[OpenApi]
 impl AuditApi {
+    /// 审计日志校验 / Verify the audit log's hash chain (admin): `ok` with the count and the
+    /// head's hash, or the first broken link (an entry changed, deleted or inserted outside the
+    /// service)
+    #[oai(
+        path = "/api/v1/audit/verify",
+        method = "get",
+        operation_id = "verify_audit",
+        tag = "ApiTags::Audit"
+    )]
+    async fn verify(&self, auth: BearerAuth) -> ApiResult<Json<ChainVerdictOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let v = audit::verify_for(&self.state, &caller).await?;
+        Ok(Json(ChainVerdictOut {
+            ok: v.ok,
+            count: v.count,
+            head_seq: v.head_seq,
+            head_hash: v.head_hash,
+            broken: v.broken.map(|b| ChainBreakOut {
+                entry_id: b.entry_id,
+                seq: b.seq,
+                problem: b.problem.into(),
+                detail: b.detail,
+            }),
+        }))
+    }
+
     /// 审计日志 / The audit log (admin), newest first
     #[oai(
         path = "/api/v1/audit",

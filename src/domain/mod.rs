@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod application;
 pub mod assignment;
+pub mod audit_chain;
 pub mod award_import;
 pub mod bank;
 pub mod cycle;

@@ -9,7 +9,7 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::audit::Change,
+    services::{audit::Change, chunks::fetch_in},
     state::AppState,
 };
 use chrono::{DateTime, Utc};
@@ -199,12 +199,30 @@ async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<ActivityRecord> {
-    let a = find(&state.db, caller, id).await?;
-    let mut tasks = load_tasks(&state.db, &[a.id]).await?;
+    let a = find(&state.read, caller, id).await?;
+    let mut tasks = load_tasks(&state.read, &[a.id]).await?;
     Ok(ActivityRecord {
         tasks: tasks.remove(&a.id).unwrap_or_default(),
         activity: a,
     })
+}
+
+/// The activities among `ids` the caller may see, in `ids`' order, in one statement (and one
+/// for the caller's scope of teams where it is a unit's or a district's): the activities an
+/// application lists, say.
+pub async fn get_many(state: &AppState, caller: &Caller, ids: &[i32]) -> AppResult<Vec<activities::Model>> {
+    let scope = authz::team_scope(&state.read, caller).await?;
+    let found = fetch_in(ids.to_vec(), |c| {
+        let mut q = activities::Entity::find().filter(activities::Column::Id.is_in(c));
+        if let Some(cond) = scope.condition(activities::Column::TeamId) {
+            q = q.filter(cond);
+        }
+        q.all(&state.read)
+    })
+    .await?;
+    let mut by_id: std::collections::HashMap<i32, activities::Model> =
+        found.into_iter().map(|a| (a.id, a)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 pub struct ActivityFilter {
@@ -221,7 +239,7 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> AppResult<(Vec<ActivityRecord>, u64)> {
-    let scope = authz::team_scope(&state.db, caller).await?;
+    let scope = authz::team_scope(&state.read, caller).await?;
     let mut q = activities::Entity::find()
         .order_by_asc(activities::Column::PlannedStart)
         .order_by_asc(activities::Column::Id);
@@ -240,10 +258,10 @@ pub async fn list(
     if let Some(to) = filter.to {
         q = q.filter(activities::Column::PlannedStart.lte(to));
     }
-    let total = q.clone().count(&state.db).await?;
-    let items = q.offset(offset).limit(limit).all(&state.db).await?;
+    let total = q.clone().count(&state.read).await?;
+    let items = q.offset(offset).limit(limit).all(&state.read).await?;
     let ids: Vec<i32> = items.iter().map(|a| a.id).collect();
-    let mut tasks = load_tasks(&state.db, &ids).await?;
+    let mut tasks = load_tasks(&state.read, &ids).await?;
     let records = items
         .into_iter()
         .map(|a| ActivityRecord {

@@ -13,13 +13,11 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{
-        application_lookup::{self, won_previous_year},
-        audit::Change,
-        cycles, figures,
-    },
+    services::{application_lookup::won_previous_year, audit::Change, chunks::fetch_in, cycles, figures},
     state::AppState,
 };
+
+use std::collections::HashMap;
 
 use entity::{activities, application_activities, applications, assignments, opinions, teams, units};
 use sea_orm::{
@@ -236,45 +234,89 @@ pub struct ApplicationView {
 }
 
 pub async fn view(db: &impl ConnectionTrait, app: applications::Model) -> AppResult<ApplicationView> {
-    let (team, unit) = application_lookup::team_and_unit(db, app.team_id).await?;
-    let activity_ids = application_activities::Entity::find()
-        .filter(application_activities::Column::ApplicationId.eq(app.id))
-        .order_by_asc(application_activities::Column::Id)
-        .all(db)
+    views(db, vec![app])
         .await?
-        .into_iter()
-        .map(|l| l.activity_id)
-        .collect();
-    let figures = figures::for_applications(db, &[app.id])
-        .await?
-        .remove(&app.id)
-        .unwrap_or_default();
-    // Each opinion with its author's name, in one query (the `opinions → users` relation).
-    let named = opinions::Entity::find()
-        .filter(opinions::Column::ApplicationId.eq(app.id))
-        .order_by_asc(opinions::Column::Id)
-        .find_also_related(entity::users::Entity)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(o, u)| match u {
-            Some(u) => Ok((o, u.display_name)),
-            None => Err(AppError::internal("opinion without its author")),
-        })
-        .collect::<AppResult<_>>()?;
-    Ok(ApplicationView {
-        app,
-        team,
-        unit,
-        activity_ids,
-        figures,
-        opinions: named,
+        .pop()
+        .ok_or_else(|| AppError::internal("application view missing"))
+}
+
+/// The views of many applications in a fixed number of statements (teams with their units, the
+/// activity links, the figures, the opinions with their authors), whatever the number of rows.
+pub async fn views(
+    db: &impl ConnectionTrait,
+    apps: Vec<applications::Model>,
+) -> AppResult<Vec<ApplicationView>> {
+    if apps.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i32> = apps.iter().map(|a| a.id).collect();
+    let team_ids: Vec<i32> = apps.iter().map(|a| a.team_id).collect();
+    let mut teams: HashMap<i32, (teams::Model, units::Model)> = HashMap::new();
+    for (team, unit) in fetch_in(team_ids, |c| {
+        teams::Entity::find()
+            .filter(teams::Column::Id.is_in(c))
+            .find_also_related(units::Entity)
+            .all(db)
     })
+    .await?
+    {
+        let unit = unit.ok_or_else(|| AppError::internal("unit missing"))?;
+        teams.insert(team.id, (team, unit));
+    }
+    let link_rows: Vec<(i32, i32)> = fetch_in(ids.clone(), |c| {
+        application_activities::Entity::find()
+            .filter(application_activities::Column::ApplicationId.is_in(c))
+            .order_by_asc(application_activities::Column::Id)
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|l| (l.application_id, l.activity_id))
+    .collect();
+    let mut figures = figures::for_loaded(db, &apps.iter().collect::<Vec<_>>(), &link_rows).await?;
+    let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
+    for (application_id, activity_id) in link_rows {
+        links.entry(application_id).or_default().push(activity_id);
+    }
+    // Each opinion with its author's name (the `opinions → users` relation), in id order
+    // within each application (chunks ascend by application id).
+    let mut named: HashMap<i32, Vec<(opinions::Model, String)>> = HashMap::new();
+    for (o, u) in fetch_in(ids, |c| {
+        opinions::Entity::find()
+            .filter(opinions::Column::ApplicationId.is_in(c))
+            .order_by_asc(opinions::Column::Id)
+            .find_also_related(entity::users::Entity)
+            .all(db)
+    })
+    .await?
+    {
+        let u = u.ok_or_else(|| AppError::internal("opinion without its author"))?;
+        named
+            .entry(o.application_id)
+            .or_default()
+            .push((o, u.display_name));
+    }
+    apps.into_iter()
+        .map(|app| {
+            let (team, unit) = teams
+                .get(&app.team_id)
+                .cloned()
+                .ok_or_else(|| AppError::internal("team missing"))?;
+            Ok(ApplicationView {
+                team,
+                unit,
+                activity_ids: links.remove(&app.id).unwrap_or_default(),
+                figures: figures.remove(&app.id).unwrap_or_default(),
+                opinions: named.remove(&app.id).unwrap_or_default(),
+                app,
+            })
+        })
+        .collect()
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<ApplicationView> {
-    let app = find_visible(&state.db, caller, id).await?;
-    view(&state.db, app).await
+    let app = find_visible(&state.read, caller, id).await?;
+    view(&state.read, app).await
 }
 
 pub struct ApplicationFilter {
@@ -297,11 +339,11 @@ pub async fn list(
             .column(assignments::Column::ApplicationId)
             .filter(assignments::Column::ExpertId.eq(caller.user_id))
             .into_tuple()
-            .all(&state.db)
+            .all(&state.read)
             .await?;
         q = q.filter(applications::Column::Id.is_in(mine));
     } else {
-        let scope = authz::team_scope(&state.db, caller).await?;
+        let scope = authz::team_scope(&state.read, caller).await?;
         if let TeamScope::Only(ids) = scope {
             q = q.filter(applications::Column::TeamId.is_in(ids));
         }
@@ -315,10 +357,7 @@ pub async fn list(
     if let Some(t) = filter.team_id {
         q = q.filter(applications::Column::TeamId.eq(t));
     }
-    let total = q.clone().count(&state.db).await?;
-    let mut out = Vec::new();
-    for app in q.offset(offset).limit(limit).all(&state.db).await? {
-        out.push(view(&state.db, app).await?);
-    }
-    Ok((out, total))
+    let total = q.clone().count(&state.read).await?;
+    let page = q.offset(offset).limit(limit).all(&state.read).await?;
+    Ok((views(&state.read, page).await?, total))
 }

@@ -4,16 +4,17 @@
 
 use crate::{
     authz::Caller,
+    domain::audit_chain as chain,
     domain::pii::redact,
     domain::roles::Role,
     error::{AppError, AppResult},
     state::AppState,
 };
 use chrono::{DateTime, Utc};
-use entity::audit_log;
+use entity::{audit_head, audit_log};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -84,10 +85,33 @@ impl Change {
         self
     }
 
-    /// Writes the audit row, inside the caller's transaction.
+    /// Writes the audit row, inside the caller's transaction, as the next link of the chain
+    /// (R-AUDIT): the head row is locked (`FOR UPDATE` on PostgreSQL; SQLite has one writer), so
+    /// concurrent writers append in one order.
     pub async fn record(self, db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>) -> AppResult<()> {
+        let head = audit_head::Entity::find_by_id(HEAD)
+            .lock_exclusive()
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::internal("audit head missing"))?;
+        let at = chain::stored_instant(now);
+        let seq = head.seq + 1;
+        let hash = chain::link_hash(
+            &head.hash,
+            &chain::Entry {
+                seq,
+                at: chain::instant_text(at),
+                actor_id: actor.id,
+                actor: &actor.name,
+                action: &self.action,
+                entity: self.entity,
+                entity_id: &self.entity_id,
+                before: self.before.as_deref(),
+                after: self.after.as_deref(),
+            },
+        );
         audit_log::ActiveModel {
-            at: Set(now),
+            at: Set(at),
             actor_id: Set(actor.id),
             actor: Set(actor.name.clone()),
             action: Set(self.action),
@@ -95,12 +119,160 @@ impl Change {
             entity_id: Set(self.entity_id),
             before: Set(self.before),
             after: Set(self.after),
+            seq: Set(Some(seq)),
+            prev_hash: Set(Some(head.hash)),
+            hash: Set(Some(hash.clone())),
             ..Default::default()
         }
         .insert(db)
         .await?;
+        audit_head::ActiveModel {
+            id: Set(HEAD),
+            seq: Set(seq),
+            hash: Set(hash),
+        }
+        .update(db)
+        .await?;
         Ok(())
     }
+}
+
+/// The id of the one `audit_head` row.
+const HEAD: i32 = 1;
+
+fn stored(row: &audit_log::Model) -> chain::Stored<'_> {
+    chain::Stored {
+        id: row.id,
+        seq: row.seq,
+        prev_hash: row.prev_hash.as_deref(),
+        hash: row.hash.as_deref(),
+        entry: chain::Entry {
+            seq: row.seq.unwrap_or_default(),
+            at: chain::instant_text(row.at),
+            actor_id: row.actor_id,
+            actor: &row.actor,
+            action: &row.action,
+            entity: &row.entity,
+            entity_id: &row.entity_id,
+            before: row.before.as_deref(),
+            after: row.after.as_deref(),
+        },
+    }
+}
+
+/// Links the entries written before the chain existed (the head still at 0), in id order, once.
+/// After that, an entry without a link is one written behind the service's back, and stays so.
+pub async fn link_entries_before_the_chain(db: &DatabaseConnection) -> AppResult<u64> {
+    let txn = db.begin().await?;
+    let head = audit_head::Entity::find_by_id(HEAD)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("audit head missing"))?;
+    if head.seq != 0 {
+        return Ok(0);
+    }
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.is_null())
+        .order_by_asc(audit_log::Column::Id)
+        .all(&txn)
+        .await?;
+    let (mut prev, mut seq) = (head.hash, 0i64);
+    for row in &rows {
+        seq += 1;
+        let mut s = stored(row);
+        s.entry.seq = seq;
+        let hash = chain::link_hash(&prev, &s.entry);
+        audit_log::ActiveModel {
+            id: Set(row.id),
+            seq: Set(Some(seq)),
+            prev_hash: Set(Some(prev.clone())),
+            hash: Set(Some(hash.clone())),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        prev = hash;
+    }
+    if seq > 0 {
+        audit_head::ActiveModel {
+            id: Set(HEAD),
+            seq: Set(seq),
+            hash: Set(prev),
+        }
+        .update(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(seq as u64)
+}
+
+/// The chain's state: intact (`broken` none) with the number of entries and the head's hash,
+/// or the first broken link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub ok: bool,
+    pub count: u64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub broken: Option<chain::Break>,
+}
+
+/// Walks the whole chain (R-AUDIT) up to the head read first, a page of entries at a time;
+/// entries appended meanwhile lie beyond that head and wait for the next check.
+pub async fn verify(db: &impl TransactionTrait) -> AppResult<Verdict> {
+    const PAGE: u64 = 5_000;
+    let txn = db.begin().await?;
+    let head = audit_head::Entity::find_by_id(HEAD)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("audit head missing"))?;
+    let mut walker = chain::Walker::default();
+    let verdict = |walker: &chain::Walker, broken: Option<chain::Break>| Verdict {
+        ok: broken.is_none(),
+        count: walker.count,
+        head_seq: head.seq,
+        head_hash: head.hash.clone(),
+        broken,
+    };
+    loop {
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::Seq.gt(walker.seq))
+            .filter(audit_log::Column::Seq.lte(head.seq))
+            .order_by_asc(audit_log::Column::Seq)
+            .limit(PAGE)
+            .all(&txn)
+            .await?;
+        for row in &rows {
+            if let Err(b) = walker.step(&stored(row)) {
+                return Ok(verdict(&walker, Some(b)));
+            }
+        }
+        if (rows.len() as u64) < PAGE {
+            break;
+        }
+    }
+    if let Some(row) = audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.is_null())
+        .order_by_asc(audit_log::Column::Id)
+        .one(&txn)
+        .await?
+    {
+        let b = walker.step(&stored(&row)).err();
+        return Ok(verdict(&walker, b));
+    }
+    let b = walker.finish(head.seq, &head.hash).err();
+    Ok(verdict(&walker, b))
+}
+
+/// The admin's check of the chain (`GET /api/v1/audit/verify`).
+pub async fn verify_for(state: &AppState, caller: &Caller) -> AppResult<Verdict> {
+    caller.require(&[Role::Admin])?;
+    let v = verify(&state.db).await?;
+    if !v.ok {
+        tracing::error!(event = "audit_chain_broken", broken = ?v.broken, "the audit chain is broken");
+    }
+    Ok(v)
 }
 
 /// One audit entry as the admin reads it, the snapshots as JSON.

@@ -190,8 +190,8 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> AppResult<cycles::Model
 
 pub async fn list(state: &AppState, offset: u64, limit: u64) -> AppResult<(Vec<cycles::Model>, u64)> {
     let q = cycles::Entity::find().order_by_desc(cycles::Column::Year);
-    let total = q.clone().count(&state.db).await?;
-    Ok((q.offset(offset).limit(limit).all(&state.db).await?, total))
+    let total = q.clone().count(&state.read).await?;
+    Ok((q.offset(offset).limit(limit).all(&state.read).await?, total))
 }
 
 pub async fn update(state: &AppState, caller: &Caller, id: i32, f: CycleFields) -> AppResult<cycles::Model> {

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod award_history;
+pub mod chunks;
 pub mod cycles;
 pub mod figures;
 pub mod forms;

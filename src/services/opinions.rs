@@ -1,7 +1,7 @@
 //! The opinion chain: unit → district (skipped without a parent district) → municipal.
 
 use crate::{
-    authz::Caller,
+    authz::{self, Caller, TeamScope},
     domain::{
         application::{self as rules, ApplicationAction, ApplicationStatus, Decision, OpinionStep},
         roles::{Role, UnitKind},
@@ -10,13 +10,16 @@ use crate::{
     error::{AppResult, DomainError},
     services::{
         application_lookup::{find_visible, team_and_unit},
-        applications::{ApplicationFilter, ApplicationView},
+        applications::ApplicationView,
         audit::Change,
     },
     state::AppState,
 };
-use entity::{applications, opinions, units};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use entity::{applications, opinions, teams, units};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use std::collections::HashMap;
 
 /// The opinion chain: unit → district (skipped without a parent district) → municipal; only
 /// the holder of the due step acts (409 `not_your_turn`).
@@ -89,26 +92,49 @@ pub fn my_step(caller: &Caller, unit: &units::Model, status: ApplicationStatus) 
     mine.then_some(step)
 }
 
+/// The applications in `caller`'s scope whose opinion step is `caller`'s now: only applications
+/// in a status that waits for an opinion are read, with their teams' units, in three statements.
+async fn due_for(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Vec<applications::Model>> {
+    let waiting = [
+        ApplicationStatus::Submitted,
+        ApplicationStatus::UnitApproved,
+        ApplicationStatus::DistrictApproved,
+    ];
+    let mut q = applications::Entity::find().filter(applications::Column::Status.is_in(waiting));
+    if let TeamScope::Only(ids) = authz::team_scope(db, caller).await? {
+        q = q.filter(applications::Column::TeamId.is_in(ids));
+    }
+    let apps = q.all(db).await?;
+    let team_ids: Vec<i32> = apps.iter().map(|a| a.team_id).collect();
+    let units: HashMap<i32, units::Model> = teams::Entity::find()
+        .filter(teams::Column::Id.is_in(team_ids))
+        .find_also_related(units::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(t, u)| Some((t.id, u?)))
+        .collect();
+    Ok(apps
+        .into_iter()
+        .filter(|a| {
+            units
+                .get(&a.team_id)
+                .is_some_and(|u| my_step(caller, u, a.status).is_some())
+        })
+        .collect())
+}
+
+/// How many applications wait for `caller`'s opinion (the menu's badge).
+pub async fn pending_count(state: &AppState, caller: &Caller) -> AppResult<u64> {
+    if !matches!(caller.role, Role::Unit | Role::District | Role::Admin) {
+        return Ok(0);
+    }
+    Ok(due_for(&state.read, caller).await?.len() as u64)
+}
+
 /// The applications waiting for `caller`'s opinion, oldest submission first.
 pub async fn pending(state: &AppState, caller: &Caller) -> AppResult<Vec<ApplicationView>> {
-    // Only the states some opinion step is due in are read (not every application of every
-    // year: the menu's count is on every staff page).
-    let due = ApplicationStatus::ALL
-        .into_iter()
-        .filter(|s| rules::step_due(*s, true).is_some() || rules::step_due(*s, false).is_some());
-    let mut out = Vec::new();
-    for status in due {
-        let filter = ApplicationFilter {
-            cycle_id: None,
-            status: Some(status),
-            team_id: None,
-        };
-        let (all, _) = crate::services::applications::list(state, caller, filter, 0, 10_000).await?;
-        out.extend(
-            all.into_iter()
-                .filter(|v| my_step(caller, &v.unit, v.app.status).is_some()),
-        );
-    }
-    out.sort_by_key(|v| (v.app.submitted_at, v.app.id));
-    Ok(out)
+    let mut due = due_for(&state.read, caller).await?;
+    due.sort_by_key(|a| (a.submitted_at, a.id));
+    crate::services::applications::views(&state.read, due).await
 }

@@ -258,7 +258,7 @@ pub async fn search_teams(
 }
 
 pub async fn get_team(state: &AppState, caller: &Caller, id: i32) -> AppResult<teams::Model> {
-    authz::find_team(&state.db, caller, id).await
+    authz::find_team(&state.read, caller, id).await
 }
 
 /// Unit names by id, for pages that show them beside teams.

@@ -10,6 +10,7 @@ use crate::{
         roles::Role,
     },
     error::{AppError, AppResult, DomainError},
+    services::chunks::fetch_in,
     state::AppState,
 };
 use chrono::{DateTime, NaiveDate, Utc};
@@ -79,38 +80,42 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<payouts::Model>) -> AppR
     let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
     let team_ids: Vec<i32> = rows.iter().map(|p| p.team_id).collect();
     let app_ids: Vec<i32> = rows.iter().map(|p| p.application_id).collect();
-    let teams: HashMap<i32, teams::Model> = teams::Entity::find()
-        .filter(teams::Column::Id.is_in(team_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
+    let teams: HashMap<i32, teams::Model> = fetch_in(team_ids, |c| {
+        teams::Entity::find().filter(teams::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|t| (t.id, t))
+    .collect();
     let unit_ids: Vec<i32> = teams.values().map(|t| t.unit_id).collect();
-    let units: HashMap<i32, String> = units::Entity::find()
-        .filter(units::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let projects: HashMap<i32, String> = applications::Entity::find()
-        .select_only()
-        .column(applications::Column::Id)
-        .column(applications::Column::ProjectName)
-        .filter(applications::Column::Id.is_in(app_ids))
-        .into_tuple::<(i32, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let reissues: HashMap<i32, i32> = payouts::Entity::find()
-        .filter(payouts::Column::ReissueOf.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| p.reissue_of.map(|of| (of, p.id)))
-        .collect();
+    let units: HashMap<i32, String> = fetch_in(unit_ids, |c| {
+        units::Entity::find().filter(units::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|u| (u.id, u.name))
+    .collect();
+    let projects: HashMap<i32, String> = fetch_in(app_ids, |c| {
+        applications::Entity::find()
+            .select_only()
+            .column(applications::Column::Id)
+            .column(applications::Column::ProjectName)
+            .filter(applications::Column::Id.is_in(c))
+            .into_tuple::<(i32, String)>()
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .collect();
+    let reissues: HashMap<i32, i32> = fetch_in(ids, |c| {
+        payouts::Entity::find()
+            .filter(payouts::Column::ReissueOf.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .filter_map(|p| p.reissue_of.map(|of| (of, p.id)))
+    .collect();
     rows.into_iter()
         .map(|p| {
             let team = teams.get(&p.team_id);

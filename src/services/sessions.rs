@@ -91,18 +91,17 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> AppResul
 /// Resolves a bearer token to its caller, or 401.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Caller> {
     let now = state.now();
-    let session = sessions::Entity::find()
+    // The session and its user in one statement (the `sessions → users` relation).
+    let (_session, user) = sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(hash_token(token)))
-        .one(&state.db)
+        .find_also_related(users::Entity)
+        .one(&state.read)
         .await?
-        .filter(|s| s.revoked_at.is_none() && s.expires_at > now)
-        .ok_or_else(DomainError::unauthorized)?;
-    let user = users::Entity::find_by_id(session.user_id)
-        .one(&state.db)
-        .await?
+        .filter(|(s, _)| s.revoked_at.is_none() && s.expires_at > now)
+        .and_then(|(s, u)| Some((s, u?)))
         .ok_or_else(DomainError::unauthorized)?;
     let role = user.role;
-    let units_in_scope = units_in_scope(&state.db, role, user.unit_id).await?;
+    let units_in_scope = units_in_scope(&state.read, role, user.unit_id).await?;
     Ok(Caller {
         user_id: user.id,
         username: user.username,

@@ -483,9 +483,7 @@ pub async fn render_page(
     }
     let ready = !checks.is_empty() && checks.iter().all(|c| c.met);
     let mut counted = vec![];
-    for aid in &v.activity_ids {
-        let r = activities::get(state, &s.caller, *aid).await?;
-        let a = &r.activity;
+    for a in &activities::get_many(state, &s.caller, &v.activity_ids).await? {
         counted.push(CountedRow {
             id: a.id,
             name: a.name.clone(),

@@ -319,7 +319,7 @@ pub async fn layout_for(
 ) -> Result<Layout, PageError> {
     let pending = match s.caller.role {
         Role::Unit | Role::District | Role::Admin => {
-            Some(crate::services::opinions::pending(state, &s.caller).await?.len() as u64)
+            Some(crate::services::opinions::pending_count(state, &s.caller).await?)
         }
         _ => None,
     };

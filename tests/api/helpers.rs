@@ -67,6 +67,7 @@ impl TestApp {
             upload_limits,
             token_ttl_hours: token_ttl_hours.unwrap_or(24 * 3650),
             public_url: None,
+            statement_header: true,
         };
         let storage_dir = settings.storage_dir.clone();
         let clock = Arc::new(OffsetClock::default());

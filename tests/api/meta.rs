@@ -12,6 +12,28 @@ async fn healthz_answers_ok() {
     assert_eq!(v, json!({"status": "ok"}));
 }
 
+/// Readiness: ready on a migrated database; a pending migration (its row removed from the
+/// migration table) makes it 503 `not_ready` with the reason, while liveness stays ok.
+#[tokio::test]
+async fn readyz_reports_pending_migrations() {
+    let app = TestApp::spawn().await;
+    let (s, v) = app.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v, json!({"status": "ok"}));
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared(
+            "DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)",
+        )
+        .await
+        .unwrap();
+    let (s, v) = app.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(v, json!({"status": "not_ready", "reason": "migrations pending"}));
+    let (s, _) = app.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
 /// The committed `openapi/openapi.json` is exactly what the service serves.
 /// Regenerate with `UPDATE_OPENAPI=1 cargo test --test api committed_spec`.
 #[tokio::test]
