@@ -27,6 +27,9 @@ pub struct SheetRow {
 pub struct RowProblem {
     pub row: u32,
     pub reason: String,
+    /// The Chinese half of `reason`, for the pages.
+    #[serde(skip)]
+    pub zh: String,
 }
 
 impl RowProblem {
@@ -34,8 +37,19 @@ impl RowProblem {
         Self {
             row,
             reason: format!("{zh} / {en}"),
+            zh: zh.to_owned(),
         }
     }
+}
+
+/// A data row's cells as written (trimmed), good or bad, for a preview of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    pub row: u32,
+    pub year: String,
+    pub team_name: String,
+    pub project_name: String,
+    pub prize: String,
 }
 
 /// The year (when valid) and team name of every data row that names a team, good or bad:
@@ -52,6 +66,8 @@ pub struct ParsedSheet {
     /// The good rows.
     pub rows: Vec<SheetRow>,
     pub keys: Vec<RowKey>,
+    /// Every data row below the header as written, in row order.
+    pub raw: Vec<RawRow>,
     /// Every problem found, in row order.
     pub problems: Vec<RowProblem>,
 }
@@ -251,6 +267,13 @@ fn interpret(table: Table) -> ParsedSheet {
     let mut seen: HashMap<(i32, String), u32> = HashMap::new();
     for (row, cells) in rows {
         let cell = |c: Column| cells.get(index[&c]).map(|s| s.trim()).unwrap_or_default();
+        sheet.raw.push(RawRow {
+            row,
+            year: cell(Column::Year).to_owned(),
+            team_name: cell(Column::Team).to_owned(),
+            project_name: cell(Column::Project).to_owned(),
+            prize: cell(Column::Prize).to_owned(),
+        });
         let mut reasons: Vec<RowProblem> = vec![];
         let year = parse_year(cell(Column::Year));
         if year.is_none() {

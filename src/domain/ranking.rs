@@ -628,7 +628,7 @@ mod tests {
                 let b = &inputs[w[1].application_id as usize];
                 prop_assert_eq!(compare(a, b, agg), Ordering::Less);
                 prop_assert_eq!(decided_by(a, b, agg).is_some(), w[0].final_score == w[1].final_score
-                    && !a.totals_tenths.is_empty() == !b.totals_tenths.is_empty());
+                    && a.totals_tenths.is_empty() == b.totals_tenths.is_empty());
             }
         }
 

@@ -363,13 +363,51 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> AppResult<(Vec<AuditEntry>, u64)> {
+    let filter = AuditFilter {
+        entity,
+        entity_id,
+        ..Default::default()
+    };
+    search(state, caller, &filter, offset, limit).await
+}
+
+/// Which entries of the log to read; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    /// The actor's username (`system`, `public` for those without an account).
+    pub actor: Option<String>,
+    /// From this instant on (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant (exclusive).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The audit log for the admin, newest first, filtered by entity, actor and time.
+pub async fn search(
+    state: &AppState,
+    caller: &Caller,
+    filter: &AuditFilter,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<AuditEntry>, u64)> {
     caller.require(&[Role::Admin])?;
     let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-    if let Some(e) = entity {
-        q = q.filter(audit_log::Column::Entity.eq(e));
+    if let Some(e) = &filter.entity {
+        q = q.filter(audit_log::Column::Entity.eq(e.as_str()));
     }
-    if let Some(id) = entity_id {
-        q = q.filter(audit_log::Column::EntityId.eq(id));
+    if let Some(id) = &filter.entity_id {
+        q = q.filter(audit_log::Column::EntityId.eq(id.as_str()));
+    }
+    if let Some(a) = &filter.actor {
+        q = q.filter(audit_log::Column::Actor.eq(a.as_str()));
+    }
+    if let Some(t) = filter.from {
+        q = q.filter(audit_log::Column::At.gte(t));
+    }
+    if let Some(t) = filter.until {
+        q = q.filter(audit_log::Column::At.lt(t));
     }
     let total = q.clone().count(&state.db).await?;
     let rows = q.offset(offset).limit(limit).all(&state.db).await?;
@@ -388,4 +426,17 @@ pub async fn list(
         })
         .collect::<AppResult<_>>()?;
     Ok((items, total))
+}
+
+/// The kinds of entity the log has entries for, by name (for the filter).
+pub async fn entities(state: &AppState, caller: &Caller) -> AppResult<Vec<String>> {
+    caller.require(&[Role::Admin])?;
+    Ok(audit_log::Entity::find()
+        .select_only()
+        .column(audit_log::Column::Entity)
+        .distinct()
+        .order_by_asc(audit_log::Column::Entity)
+        .into_tuple()
+        .all(&state.db)
+        .await?)
 }

@@ -99,21 +99,25 @@ pub enum ImportOutcome {
     Rejected(Vec<RowProblem>),
 }
 
-/// Imports the association's list (admin): every row matched to a team by its exact name, or
-/// nothing imported and every bad row reported.
-#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
-pub async fn import(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppResult<ImportOutcome> {
-    caller.require(&[Role::Admin])?;
-    let sheet = tokio::task::spawn_blocking(move || award_import::parse(&bytes))
+/// A list read and checked against the stored teams and history: the sheet, the team id of
+/// every name found, and every problem (the sheet's own and the database's), in row order.
+struct Checked {
+    sheet: award_import::ParsedSheet,
+    teams: HashMap<String, i32>,
+    problems: Vec<RowProblem>,
+}
+
+/// Parses the list and checks every row against the teams and the recorded history — the
+/// one check both the import and its preview make.
+async fn check(db: &impl ConnectionTrait, bytes: Vec<u8>) -> AppResult<Checked> {
+    let mut sheet = tokio::task::spawn_blocking(move || award_import::parse(&bytes))
         .await
         .map_err(AppError::internal)?;
-    let mut problems = sheet.problems;
-    let now = state.now();
-    let txn = state.db.begin().await?;
+    let mut problems = std::mem::take(&mut sheet.problems);
     let names: HashSet<&str> = sheet.keys.iter().map(|k| k.team_name.as_str()).collect();
     let teams: HashMap<String, i32> = teams::Entity::find()
         .filter(teams::Column::Name.is_in(names))
-        .all(&txn)
+        .all(db)
         .await?
         .into_iter()
         .map(|t| (t.name, t.id))
@@ -124,7 +128,7 @@ pub async fn import(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppRes
         .column(award_history::Column::TeamId)
         .filter(award_history::Column::TeamId.is_in(teams.values().copied()))
         .into_tuple()
-        .all(&txn)
+        .all(db)
         .await?
         .into_iter()
         .collect();
@@ -145,8 +149,88 @@ pub async fn import(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppRes
             Some(_) => {}
         }
     }
+    // Stable: a row's own problems keep their order.
+    problems.sort_by_key(|p| p.row);
+    Ok(Checked {
+        sheet,
+        teams,
+        problems,
+    })
+}
+
+/// One row of the list as the preview shows it: the cells as written and what is wrong.
+#[derive(Debug, Clone)]
+pub struct PreviewRow {
+    pub row: u32,
+    pub year: String,
+    pub team_name: String,
+    pub project_name: String,
+    pub prize: String,
+    /// Chinese reasons; empty when the row would be imported.
+    pub problems: Vec<String>,
+}
+
+/// What an import of the list would do, without writing anything.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub rows: Vec<PreviewRow>,
+    /// Problems of the file itself (unreadable, no header, no rows), not of one data row.
+    pub general: Vec<String>,
+    /// Records the import would write (only when nothing is wrong: all or nothing).
+    pub importable: u64,
+}
+
+/// The dry run of [`import`] (admin): the same parsing and the same checks, every data row
+/// with its problems, nothing written.
+#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
+pub async fn preview(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppResult<Preview> {
+    caller.require(&[Role::Admin])?;
+    let Checked { sheet, problems, .. } = check(&state.db, bytes).await?;
+    let mut rows: Vec<PreviewRow> = sheet
+        .raw
+        .into_iter()
+        .map(|r| PreviewRow {
+            row: r.row,
+            year: r.year,
+            team_name: r.team_name,
+            project_name: r.project_name,
+            prize: r.prize,
+            problems: vec![],
+        })
+        .collect();
+    let mut general = vec![];
+    for p in &problems {
+        match rows.iter_mut().find(|r| r.row == p.row) {
+            Some(r) => r.problems.push(p.zh.clone()),
+            None => general.push(p.zh.clone()),
+        }
+    }
+    let importable = if problems.is_empty() {
+        sheet.rows.len() as u64
+    } else {
+        0
+    };
+    rows.sort_by_key(|r| r.row);
+    Ok(Preview {
+        rows,
+        general,
+        importable,
+    })
+}
+
+/// Imports the association's list (admin): every row matched to a team by its exact name, or
+/// nothing imported and every bad row reported.
+#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
+pub async fn import(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppResult<ImportOutcome> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let Checked {
+        sheet,
+        teams,
+        problems,
+    } = check(&txn, bytes).await?;
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
         return Ok(ImportOutcome::Rejected(problems));
     }
     let mut imported = 0;

@@ -7,11 +7,14 @@ pub mod activities;
 pub mod admin;
 pub mod application;
 pub mod assets;
+pub mod audit;
+pub mod award_history;
 pub mod evidence;
 pub mod experts;
 pub mod format;
 pub mod forms;
 pub mod page;
+pub mod paging;
 pub mod payout_actions;
 pub mod payout_batches;
 pub mod payout_summary;
@@ -110,6 +113,10 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(publicity::resolve),
         )
         .at("/admin/cycles/:id/finalize", post(publicity::finalize))
+        .at("/admin/award-history", get(award_history::list))
+        .at("/admin/award-history/preview", post(award_history::preview))
+        .at("/admin/award-history/import", post(award_history::import))
+        .at("/admin/audit", get(audit::list))
         // Finance: payouts, batches and their sheet, recording payments, the summary.
         .at("/finance/payouts", get(payouts::list))
         .at("/finance/payouts/:id", get(payout_actions::show))

@@ -126,6 +126,44 @@ impl<'a> Web<'a> {
             .find(|(k, _)| k == "zhihui_session")
             .map(|(_, v)| v.clone())
     }
+
+    /// A multipart POST from this host, the CSRF token in `?csrf=` (as upload forms carry it)
+    /// unless `csrf` is false; `file` is `(field, file name, bytes)`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        texts: &[(&str, &str)],
+        file: Option<(&str, &str, Vec<u8>)>,
+        csrf: bool,
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in texts {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, filename, bytes)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(filename.to_owned())
+                .mime_str("application/octet-stream")
+                .unwrap();
+            form = form.part(name.to_owned(), part);
+        }
+        let url = if csrf {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{sep}csrf={}", self.csrf)
+        } else {
+            path.to_owned()
+        };
+        let resp = self
+            .client
+            .post(self.app.url(&url))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ORIGIN, self.app.base.clone())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(resp).await
+    }
 }
 
 pub async fn user(app: &TestApp, name: &str, role: &str, unit: Option<i64>, team: Option<i64>) {

@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 /// The row of the ranked table for one application (from its opening tag to its end).
-fn row<'a>(page: &'a Page, application: i64) -> &'a str {
+fn row(page: &Page, application: i64) -> &str {
     let start = page
         .body
         .find(&format!("data-testid=\"rank-row-{application}\""))
@@ -143,6 +143,8 @@ async fn the_review_admin_pages_refuse_other_roles() {
         format!("/admin/cycles/{c}/ranking"),
         format!("/admin/cycles/{c}/results.xlsx"),
         format!("/admin/cycles/{c}/publicity"),
+        "/admin/award-history".to_owned(),
+        "/admin/audit".to_owned(),
     ];
     let posts = [
         format!("/admin/cycles/{c}/rank"),
@@ -159,6 +161,11 @@ async fn the_review_admin_pages_refuse_other_roles() {
         }
         for path in &posts {
             let p = w.post(path, &[]).await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
+        }
+        for path in ["/admin/award-history/preview", "/admin/award-history/import"] {
+            let file = Some(("file", "list.csv", b"year,team,project,prize\n".to_vec()));
+            let p = w.post_multipart(path, &[], file, true).await;
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{who} {path}");
         }
     }
@@ -181,7 +188,7 @@ async fn object(app: &TestApp, cycle: i64, application: i64, reason: &str) -> i6
 }
 
 /// The part of the page about one objection.
-fn objection<'a>(page: &'a Page, id: i64) -> &'a str {
+fn objection(page: &Page, id: i64) -> &str {
     let start = page
         .body
         .find(&format!("data-testid=\"objection-{id}\""))
@@ -348,4 +355,186 @@ async fn the_publicity_page_publishes_resolves_objections_and_finalizes() {
         .get(&format!("/api/v1/payouts?cycle_id={c}"), &app.admin)
         .await;
     assert_eq!(v["total"], 2, "the two remaining awards are to be paid: {v}");
+}
+
+async fn team_named(app: &TestApp, unit: i64) -> String {
+    let body = app.team_body(unit);
+    let name = body["name"].as_str().unwrap().to_owned();
+    let (st, v) = app.post("/api/v1/teams", &app.admin, body).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    name
+}
+
+/// The hex the preview carries back to the import.
+fn carried(page: &Page) -> String {
+    let marker = "name=\"content\" value=\"";
+    let at = page.body.find(marker).expect("a confirmation form") + marker.len();
+    page.body[at..at + page.body[at..].find('"').unwrap()].to_owned()
+}
+
+/// R-EXCLUDE's history through the 历年获奖名单 page: an upload needs the CSRF token; a list
+/// with bad rows previews every row with its Chinese reason and writes nothing; a good list
+/// previews, then imports on confirmation (the same bytes, all rows); importing it again is
+/// refused row by row, nothing written; the list filters by year.
+#[tokio::test]
+async fn the_award_history_page_previews_then_imports_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let (a, b) = (team_named(&app, unit).await, team_named(&app, unit).await);
+    let mut w = admin_web(&app).await;
+    let page = w.get("/admin/award-history").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<label for=\"award_file\">") && page.body.contains("data-testid=\"no-history\"")
+    );
+    assert!(
+        page.body.contains("href=\"/admin/award-history\""),
+        "in the admin's menu"
+    );
+
+    let bad = format!(
+        "年度,服务队名称,项目名称,奖项\n2023,{a},科技助农,一等奖\n2023,不存在的队,社区科普,二等奖\n2023,{b},乡村振兴,特等奖\n"
+    );
+    let file = |csv: &str| Some(("file", "获奖名单.csv", csv.as_bytes().to_vec()));
+    let p = w
+        .post_multipart("/admin/award-history/preview", &[], file(&bad), false)
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let p = w
+        .post_multipart("/admin/award-history/preview", &[], file(&bad), true)
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(p.body.contains("data-testid=\"bad-rows\">2<"), "{}", p.body);
+    let row = |n: u32| {
+        let at = p.body.find(&format!("data-testid=\"preview-row-{n}\"")).unwrap();
+        p.body[at..at + p.body[at..].find("</tr>").unwrap()].to_owned()
+    };
+    assert!(row(2).contains("可导入") && row(2).contains("科技助农"));
+    assert!(row(3).contains("未找到名为“不存在的队”的服务队"), "{}", row(3));
+    assert!(
+        row(4).contains("奖项“特等奖”无效") && !row(4).contains(" / "),
+        "{}",
+        row(4)
+    );
+    assert!(!p.body.contains("confirm-import"), "nothing to confirm");
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 0, "a preview writes nothing");
+
+    let good = format!("year,team,project,prize\n2023,{a},科技助农,一等奖\n2022,{b},乡村振兴,third\n");
+    let p = w
+        .post_multipart("/admin/award-history/preview", &[], file(&good), true)
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("确认导入 2 条"));
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 0, "still nothing before the confirmation");
+    let content = carried(&p);
+    let p = w
+        .post_multipart(
+            "/admin/award-history/import",
+            &[("content", &content)],
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/admin/award-history?imported=2"));
+    let list = w.get("/admin/award-history?imported=2").await;
+    assert!(list.body.contains("已导入 2 条") && list.body.contains(&a) && list.body.contains(&b));
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 2);
+
+    let p = w
+        .post_multipart(
+            "/admin/award-history/import",
+            &[("content", &content)],
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("该服务队该年度的获奖记录已存在"), "{}", p.body);
+    let (_, v) = app.get("/api/v1/award-history", &app.admin).await;
+    assert_eq!(v["total"], 2, "nothing more written");
+
+    let only_2022 = w.get("/admin/award-history?year=2022").await;
+    assert!(only_2022.body.contains(&b) && !only_2022.body.contains(&a));
+    // What a browser sends when no file was chosen: the part, without a name or bytes.
+    let p = w
+        .post_multipart(
+            "/admin/award-history/preview",
+            &[],
+            Some(("file", "", vec![])),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("data-testid=\"upload-error\">请选择名单文件"),
+        "{}",
+        p.body
+    );
+}
+
+/// R-AUDIT through the 审计日志 page: entries filtered by entity, actor and date (CST days),
+/// paged with the filter kept, and an update shown as `field: old → new`.
+#[tokio::test]
+async fn the_audit_page_filters_pages_and_shows_changes_as_a_diff() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    for _ in 0..31 {
+        app.create_unit("other", None).await;
+    }
+    let team = app.create_team(unit).await;
+    let (st, v) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/teams/{team}"),
+            Some(&app.admin),
+            Some(json!({"volunteer_count": 40})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let mut w = admin_web(&app).await;
+    let page = w.get("/admin/audit").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("<label for=\"audit_entity\">") && page.body.contains("<option value=\"team\"")
+    );
+    let update = "<span class=\"k\">volunteer_count</span>：<del>35</del> → <ins>40</ins>";
+    assert!(page.body.contains(update), "{}", page.body);
+
+    let teams = w.get("/admin/audit?entity=team").await;
+    assert!(teams.body.contains(&format!("team #{team}")) && !teams.body.contains("unit #"));
+    assert!(teams.body.contains("共 2 条"), "created and updated");
+    let units = w.get("/admin/audit?entity=unit&actor=admin").await;
+    assert!(units.body.contains("共 32 条") && units.body.contains("第 1 / 2 页"));
+    assert!(
+        units
+            .body
+            .contains("href=\"/admin/audit?entity=unit&#38;actor=admin&#38;page=2\""),
+        "{}",
+        units.body
+    );
+    let second = w.get("/admin/audit?entity=unit&actor=admin&page=2").await;
+    assert!(
+        second.body.contains(&format!("unit #{unit}")),
+        "the oldest on the last page"
+    );
+    let nobody = w.get("/admin/audit?actor=nobody").await;
+    assert!(nobody.body.contains("data-testid=\"no-audit\""));
+
+    let today = zhihui::domain::cst_date(app.now());
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    let before = w.get(&format!("/admin/audit?to={yesterday}")).await;
+    assert!(
+        before.body.contains("data-testid=\"no-audit\""),
+        "nothing before today"
+    );
+    let since = w
+        .get(&format!("/admin/audit?entity=team&from={today}&to={today}"))
+        .await;
+    assert!(since.body.contains("共 2 条"), "{}", since.body);
+    let bad = w.get("/admin/audit?from=yesterday").await;
+    assert!(bad.body.contains("data-testid=\"audit-date-error\""));
 }

@@ -13,3 +13,4 @@ mod review_seed;
 mod flows;
 mod harness;
 mod png;
+mod review_admin;

@@ -167,3 +167,24 @@ fn prizes_and_years_parse() {
     assert_eq!(parse_year("2101"), None);
     assert_eq!(parse_year("二〇二三"), None);
 }
+
+/// R-EXCLUDE: the preview shows every data row as written, bad ones too, with the Chinese
+/// reason beside it.
+#[test]
+fn every_data_row_is_kept_as_written_for_the_preview() {
+    let csv = "年度,服务队名称,项目名称,奖项\n2023, 甲队 ,科技助农,一等奖\n20x3,乙队,社区科普,特等奖\n";
+    let sheet = parse(csv.as_bytes());
+    let raw: Vec<(u32, &str, &str, &str)> = sheet
+        .raw
+        .iter()
+        .map(|r| (r.row, r.year.as_str(), r.team_name.as_str(), r.prize.as_str()))
+        .collect();
+    assert_eq!(
+        raw,
+        vec![(2, "2023", "甲队", "一等奖"), (3, "20x3", "乙队", "特等奖")]
+    );
+    assert_eq!(sheet.raw[1].project_name, "社区科普");
+    assert_eq!(sheet.problems.len(), 2);
+    assert!(sheet.problems.iter().all(|p| p.row == 3 && !p.zh.contains(" / ")));
+    assert!(sheet.problems[0].reason.starts_with(&sheet.problems[0].zh));
+}

@@ -112,16 +112,22 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
         .collect();
     let figures = figures::for_applications(db, &app_ids).await?;
 
+    // Each application's assignments, in expert order (one pass, not one scan per line).
+    let mut by_app: HashMap<i32, Vec<&assignments::Model>> = HashMap::new();
+    for a in &assigned {
+        by_app.entry(a.application_id).or_default().push(a);
+    }
     let mut inputs: Vec<RankInput> = Vec::with_capacity(rows.len());
     let mut lines: Vec<ResultLine> = rows
         .into_iter()
         .map(|r| {
             let app = apps.get(&r.application_id);
             let team = app.and_then(|a| teams.get(&a.team_id));
-            let scored: Vec<(&assignments::Model, &scores::Model)> = assigned
-                .iter()
-                .filter(|a| a.application_id == r.application_id)
-                .filter_map(|a| scores.get(&a.id).map(|s| (a, s)))
+            let scored: Vec<(&assignments::Model, &scores::Model)> = by_app
+                .get(&r.application_id)
+                .into_iter()
+                .flatten()
+                .filter_map(|a| scores.get(&a.id).map(|s| (*a, s)))
                 .collect();
             let sheets: Vec<Vec<(String, i64)>> = scored
                 .iter()
