@@ -14,7 +14,11 @@ pub struct Migration;
 
 /// The same rule as `zhihui::domain::text::name_key` (the migration crate cannot depend on it).
 fn name_key(name: &str) -> String {
-    name.nfkc().flat_map(char::to_lowercase).collect::<String>().nfkc().collect()
+    name.nfkc()
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .nfkc()
+        .collect()
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -29,14 +33,27 @@ enum Teams {
     NameKey,
 }
 
-async fn add_key(manager: &SchemaManager<'_>, table: &str, t: impl Iden + Copy + 'static, col: impl Iden + Copy + 'static) -> Result<(), DbErr> {
+async fn add_key(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    t: impl Iden + Copy + 'static,
+    col: impl Iden + Copy + 'static,
+) -> Result<(), DbErr> {
     manager
-        .alter_table(Table::alter().table(t).add_column(ColumnDef::new(col).string().null()).to_owned())
+        .alter_table(
+            Table::alter()
+                .table(t)
+                .add_column(ColumnDef::new(col).string().null())
+                .to_owned(),
+        )
         .await?;
     let db = manager.get_connection();
     let backend = db.get_database_backend();
     let rows = db
-        .query_all_raw(Statement::from_string(backend, format!("SELECT id, name FROM {table} ORDER BY id")))
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!("SELECT id, name FROM {table} ORDER BY id"),
+        ))
         .await?;
     let mut seen = std::collections::HashSet::new();
     for row in rows {
@@ -74,9 +91,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, t, c) in [("units", Alias::new("units"), Alias::new("name_key")), ("teams", Alias::new("teams"), Alias::new("name_key"))] {
+        for (table, t, c) in [
+            ("units", Alias::new("units"), Alias::new("name_key")),
+            ("teams", Alias::new("teams"), Alias::new("name_key")),
+        ] {
             manager
-                .drop_index(Index::drop().name(format!("idx_{table}_name_key")).table(t.clone()).to_owned())
+                .drop_index(
+                    Index::drop()
+                        .name(format!("idx_{table}_name_key"))
+                        .table(t.clone())
+                        .to_owned(),
+                )
                 .await?;
             manager
                 .alter_table(Table::alter().table(t).drop_column(c).to_owned())
