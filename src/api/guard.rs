@@ -29,6 +29,9 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("create_team", ADMIN),
     ("create_user", ADMIN),
     ("list_users", ADMIN),
+    ("disable_user", ADMIN),
+    ("enable_user", ADMIN),
+    ("reset_password", ADMIN),
     ("create_cycle", ADMIN),
     ("update_cycle", ADMIN),
     ("open_cycle", ADMIN),
@@ -47,6 +50,7 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("create_award_history", ADMIN),
     ("import_award_history", ADMIN),
     ("list_audit", ADMIN),
+    ("verify_audit", ADMIN),
     ("put_scores", &[Role::Expert]),
     ("give_opinion", &[Role::Unit, Role::District, Role::Admin]),
 ];

@@ -322,6 +322,22 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> AppResult<Applic
     view(&state.read, app).await
 }
 
+/// The caller's own team's application in `cycle_id`, if any: one statement (the team's home).
+pub async fn own_in_cycle(
+    state: &AppState,
+    caller: &Caller,
+    cycle_id: i32,
+) -> AppResult<Option<applications::Model>> {
+    let Some(team_id) = caller.team_id.filter(|_| caller.is(Role::Team)) else {
+        return Ok(None);
+    };
+    Ok(applications::Entity::find()
+        .filter(applications::Column::TeamId.eq(team_id))
+        .filter(applications::Column::CycleId.eq(cycle_id))
+        .one(&state.read)
+        .await?)
+}
+
 pub struct ApplicationFilter {
     pub cycle_id: Option<i32>,
     pub status: Option<ApplicationStatus>,

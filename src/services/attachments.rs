@@ -12,7 +12,7 @@ use crate::{
     state::AppState,
     storage::{EvidenceKind, FileType, Policy, Received, with_extension},
 };
-use entity::attachments;
+use entity::{applications, attachments};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -145,6 +145,19 @@ pub async fn list(
         .filter(attachments::Column::ApplicationId.eq(application_id))
         .order_by_asc(attachments::Column::Id)
         .all(&state.db)
+        .await?)
+}
+
+/// The attachments of an application the caller has already read through
+/// `application_lookup::find_visible` (a page showing the application and its evidence).
+pub async fn list_of_visible(
+    state: &AppState,
+    app: &applications::Model,
+) -> AppResult<Vec<attachments::Model>> {
+    Ok(attachments::Entity::find()
+        .filter(attachments::Column::ApplicationId.eq(app.id))
+        .order_by_asc(attachments::Column::Id)
+        .all(&state.read)
         .await?)
 }
 

@@ -16,8 +16,8 @@ use crate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::cycles;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 /// Cycle fields; on create all but `rubric` are required, on PATCH any subset.
@@ -186,6 +186,19 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> AppResult<cycles::Model
         .one(db)
         .await?
         .ok_or_else(|| DomainError::not_found("评审周期", "cycle").into())
+}
+
+/// Every cycle whose application window is open at `now` (in one statement: only cycles in
+/// the open state are read), newest year first.
+pub async fn open_for_applications(state: &AppState, now: DateTime<Utc>) -> AppResult<Vec<cycles::Model>> {
+    Ok(cycles::Entity::find()
+        .filter(cycles::Column::Status.eq(CycleStatus::Open))
+        .order_by_desc(cycles::Column::Year)
+        .all(&state.read)
+        .await?
+        .into_iter()
+        .filter(|c| cycle::window_is_open(c.status, c.applications_open_at, c.applications_close_at, now))
+        .collect())
 }
 
 pub async fn list(state: &AppState, offset: u64, limit: u64) -> AppResult<(Vec<cycles::Model>, u64)> {

@@ -15,7 +15,6 @@ use crate::{
     domain::{
         application::{self, ApplicationStatus, Decision, OpinionStep},
         bank::BankFields,
-        cycle::window_is_open,
         pii,
         roles::Role,
     },
@@ -55,15 +54,7 @@ fn status_of(app: &entity::applications::Model) -> Result<ApplicationStatus, Pag
 
 /// The cycles whose application window is open now.
 async fn open_cycles(state: &AppState) -> Result<Vec<entity::cycles::Model>, PageError> {
-    let (all, _) = cycles::list(state, 0, 100).await?;
-    let now = state.now();
-    let mut out = vec![];
-    for c in all {
-        if window_is_open(c.status, c.applications_open_at, c.applications_close_at, now) {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    Ok(cycles::open_for_applications(state, state.now()).await?)
 }
 
 /// One of the team's activities in the counted-activities checklist.
@@ -516,7 +507,7 @@ pub async fn render_page(
     let account_no = pii::account_for(Some(s.caller.role), v.app.account_no.clone());
     let opinion_step = opinions::my_step(&s.caller, &v.unit, st).map(step_label);
     let (label, class) = status_label(st);
-    let ev = evidence::view(state, s, id, ev_error).await?;
+    let ev = evidence::view_of(state, s, &v.app, ev_error).await?;
     let active = if is_team { "/application" } else { "/review" };
     Ok(html_status(
         &PageTpl {

@@ -11,7 +11,7 @@ use super::{
 use crate::{
     domain::roles::Role,
     error::{AppError, DomainError},
-    services::{applications, attachments},
+    services::attachments,
     state::AppState,
     storage::{EvidenceKind, FileType, Policy},
 };
@@ -82,9 +82,20 @@ pub async fn view(
     app_id: i32,
     error: Option<String>,
 ) -> Result<EvidenceView, PageError> {
-    let app = applications::find_visible(&state.db, &s.caller, app_id).await?;
+    let app = crate::services::applications::find_visible(&state.read, &s.caller, app_id).await?;
+    view_of(state, s, &app, error).await
+}
+
+/// As [`view`], for an application the page has already read through `find_visible`.
+pub async fn view_of(
+    state: &AppState,
+    s: &Session,
+    app: &entity::applications::Model,
+    error: Option<String>,
+) -> Result<EvidenceView, PageError> {
+    let app_id = app.id;
     let editable = s.caller.is(Role::Team) && crate::domain::application::is_editable(app.status);
-    let files = attachments::list(state, &s.caller, app_id)
+    let files = attachments::list_of_visible(state, app)
         .await?
         .into_iter()
         .map(|a| FileRow {

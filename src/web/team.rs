@@ -8,11 +8,9 @@ use super::{
     session::Session,
 };
 use crate::{
-    domain::cycle::window_is_open,
     services::{
         activities::{self, ActivityFilter},
-        applications::{self, ApplicationFilter},
-        cycles, orgs, submission,
+        applications, cycles, orgs, submission,
     },
     state::AppState,
 };
@@ -59,25 +57,16 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
         }
     }
     upcoming.truncate(5);
-    let (all_cycles, _) = cycles::list(state, 0, 100).await?;
-    let mut open = None;
-    for c in all_cycles {
-        if window_is_open(c.status, c.applications_open_at, c.applications_close_at, now) {
-            open = Some(c);
-        }
-    }
+    let open = cycles::open_for_applications(state, now)
+        .await?
+        .into_iter()
+        .next();
     let mut app = None;
     if let Some(cycle) = &open {
-        let f = ApplicationFilter {
-            cycle_id: Some(cycle.id),
-            status: None,
-            team_id: Some(team_id),
-        };
-        let (mine, _) = applications::list(state, &s.caller, f, 0, 1).await?;
-        if let Some(v) = mine.into_iter().next() {
-            let st = v.app.status;
+        if let Some(mine) = applications::own_in_cycle(state, &s.caller, cycle.id).await? {
+            let st = mine.status;
             let missing = if crate::domain::application::is_editable(st) {
-                submission::readiness(&state.db, &v.app, cycle, &v.team, now)
+                submission::readiness(&state.read, &mine, cycle, &team, now)
                     .await?
                     .into_iter()
                     .filter(|c| !c.met)
@@ -88,8 +77,8 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
             };
             let (label, class) = status_label(st);
             app = Some(AppSummary {
-                id: v.app.id,
-                project_name: v.app.project_name.clone(),
+                id: mine.id,
+                project_name: mine.project_name.clone(),
                 cycle_title: cycle.title.clone(),
                 status: label,
                 status_class: class,

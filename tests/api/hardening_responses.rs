@@ -73,6 +73,30 @@ async fn team_sending_anything_to_a_finance_action_is_forbidden_before_validatio
     .await;
     assert_error(&r, 403, "forbidden");
 
+    // The account commands and the audit check are the admin's: a team with a malformed id
+    // hears 403 too.
+    for path in [
+        "/api/v1/users/abc/disable",
+        "/api/v1/users/abc/enable",
+        "/api/v1/users/abc/reset-password",
+    ] {
+        let r = pair(raw(&app, Method::POST, path, Some(&team), &[], Some("{ nope")).await).await;
+        assert_error(&r, 403, "forbidden");
+    }
+    let r = pair(
+        raw(
+            &app,
+            Method::GET,
+            "/api/v1/audit/verify?x=1",
+            Some(&team),
+            &[],
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_error(&r, 403, "forbidden");
+
     // Finance is allowed: the same malformed requests are validation errors.
     let r = pair(
         raw(
