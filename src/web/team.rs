@@ -61,30 +61,32 @@ pub async fn home(state: &AppState, s: &Session) -> PageResult {
         .await?
         .into_iter()
         .next();
+    let mine = match &open {
+        Some(cycle) => applications::own_in_cycle(state, &s.caller, cycle.id).await?,
+        None => None,
+    };
     let mut app = None;
-    if let Some(cycle) = &open {
-        if let Some(mine) = applications::own_in_cycle(state, &s.caller, cycle.id).await? {
-            let st = mine.status;
-            let missing = if crate::domain::application::is_editable(st) {
-                submission::readiness(&state.read, &mine, cycle, &team, now)
-                    .await?
-                    .into_iter()
-                    .filter(|c| !c.met)
-                    .map(|c| c.label)
-                    .collect()
-            } else {
-                vec![]
-            };
-            let (label, class) = status_label(st);
-            app = Some(AppSummary {
-                id: mine.id,
-                project_name: mine.project_name.clone(),
-                cycle_title: cycle.title.clone(),
-                status: label,
-                status_class: class,
-                missing,
-            });
-        }
+    if let (Some(cycle), Some(mine)) = (&open, mine) {
+        let st = mine.status;
+        let missing = if crate::domain::application::is_editable(st) {
+            submission::readiness(&state.read, &mine, cycle, &team, now)
+                .await?
+                .into_iter()
+                .filter(|c| !c.met)
+                .map(|c| c.label)
+                .collect()
+        } else {
+            vec![]
+        };
+        let (label, class) = status_label(st);
+        app = Some(AppSummary {
+            id: mine.id,
+            project_name: mine.project_name,
+            cycle_title: cycle.title.clone(),
+            status: label,
+            status_class: class,
+            missing,
+        });
     }
     Ok(html(&HomeTpl {
         l: layout_for(state, s, "首页", "/home").await?,
