@@ -9,6 +9,10 @@ use chrono::Duration;
 use helpers::TestApp;
 use std::time::Instant;
 
+/// The service's allocator (see `src/main.rs`), so the figures are the shipped binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USERS: usize = 16;
 const REQUESTS_PER_USER: usize = 100;
 
