@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod rate_limit;
+pub mod request_info;
 pub mod security;
 pub mod services;
 pub mod startup;

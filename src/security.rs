@@ -52,7 +52,7 @@ impl Event {
 /// Logs one security event. `username` is the acting (or trying) user as typed; `target` the
 /// user acted on, where there is one; `detail` a fixed, non-secret word (a path, a role).
 pub fn event(event: Event, username: &str, target: Option<&str>, detail: Option<&str>) {
-    let req = crate::telemetry::current_request();
+    let req = crate::request_info::current_request();
     let client = req.as_ref().and_then(|r| r.client).map(|a: IpAddr| a.to_string());
     let request_id = req.as_ref().map(|r| r.id.clone());
     tracing::warn!(
@@ -101,7 +101,7 @@ mod tests {
             .with_writer(buf.clone())
             .with_ansi(false)
             .finish();
-        let info = std::sync::Arc::new(crate::telemetry::RequestInfo {
+        let info = std::sync::Arc::new(crate::request_info::RequestInfo {
             id: "0123abcd".into(),
             client: Some("198.51.100.7".parse().unwrap()),
             username: Default::default(),
@@ -109,7 +109,7 @@ mod tests {
         });
         let long = format!("admin{}", "z".repeat(200));
         tracing::subscriber::with_default(subscriber, || {
-            crate::telemetry::with_request(info, || event(Event::LoginFailed, &long, None, None));
+            crate::request_info::with_request(info, || event(Event::LoginFailed, &long, None, None));
             event(Event::UserDisabled, "admin", Some("cashier_1"), None);
         });
         let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();

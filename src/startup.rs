@@ -244,7 +244,7 @@ impl Application {
             )
         };
         let mut db = connect(&url).await.map_err(cannot_open)?;
-        db.set_metric_callback(telemetry::count_statement);
+        db.set_metric_callback(crate::request_info::count_statement);
         std::fs::create_dir_all(&settings.storage_dir).map_err(|e| {
             format!(
                 "cannot create the storage folder {}: {e}",
@@ -252,7 +252,7 @@ impl Application {
             )
         })?;
         let mut read = connect_reader(&url, &db).await.map_err(cannot_open)?;
-        read.set_metric_callback(telemetry::count_statement);
+        read.set_metric_callback(crate::request_info::count_statement);
         let state = AppState::new(db, settings, clock).with_reader(read);
         let setup = async {
             Migrator::up(&state.db, None)

@@ -1,6 +1,7 @@
 //! Logging set-up and the request log line. Never logs bodies, tokens, passwords, full mobiles
 //! or account numbers: the request line carries method, path (no query), status and latency.
 
+use crate::request_info::{self, RequestInfo};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use std::{
     sync::atomic::{AtomicU32, Ordering},
@@ -19,46 +20,6 @@ pub fn init_for_tests() {
     if std::env::var_os("TEST_LOG").is_some() {
         init();
     }
-}
-
-/// What the request log and the security events know of the request being served.
-#[derive(Debug)]
-pub struct RequestInfo {
-    /// A short random id, in the request line and every security event of the request.
-    pub id: String,
-    /// The client's address (`crate::client_addr`).
-    pub client: Option<std::net::IpAddr>,
-    /// The authenticated user, once a token or session cookie was accepted.
-    pub username: std::sync::Mutex<Option<String>>,
-    /// Database statements issued while serving it (`count_statement`).
-    pub statements: AtomicU32,
-}
-
-tokio::task_local! {
-    static REQUEST: std::sync::Arc<RequestInfo>;
-}
-
-/// The request being served on this task, if any.
-pub fn current_request() -> Option<std::sync::Arc<RequestInfo>> {
-    REQUEST.try_with(|r| r.clone()).ok()
-}
-
-/// Runs `f` as if serving the request `info` (for tests of what a request logs).
-pub fn with_request<R>(info: std::sync::Arc<RequestInfo>, f: impl FnOnce() -> R) -> R {
-    REQUEST.sync_scope(info, f)
-}
-
-/// Notes who the request's caller is (for the refusal events).
-pub fn set_caller(username: &str) {
-    if let Some(r) = current_request() {
-        *r.username.lock().unwrap_or_else(|e| e.into_inner()) = Some(username.to_owned());
-    }
-}
-
-/// The databases' metric callback: one more statement for the request being served (none
-/// outside a request, e.g. at start-up).
-pub fn count_statement(_: &sea_orm::metric::Info<'_>) {
-    let _ = REQUEST.try_with(|r| r.statements.fetch_add(1, Ordering::Relaxed));
 }
 
 /// The response header carrying the statement count when `ZHIHUI_STATEMENT_HEADER=1`.
@@ -84,7 +45,7 @@ pub async fn log_request<E: Endpoint>(
         username: Default::default(),
         statements: AtomicU32::new(0),
     });
-    let result = REQUEST.scope(info.clone(), next.call(req)).await;
+    let result = request_info::scope(info.clone(), next.call(req)).await;
     let statements = info.statements.load(Ordering::Relaxed);
     let (status, resp) = match result {
         Ok(r) => {
@@ -113,7 +74,7 @@ pub async fn log_request<E: Endpoint>(
             _ => None,
         };
         if let Some(event) = event {
-            REQUEST.sync_scope(info.clone(), || {
+            request_info::with_request(info.clone(), || {
                 crate::security::event(event, &caller, None, Some(&format!("{method} {path}")))
             });
         }

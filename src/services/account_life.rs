@@ -47,7 +47,7 @@ pub async fn change_password(
     }
     // Guessing the current password with a stolen session is throttled like a login.
     let limits = &state.settings.security.login;
-    let address = crate::telemetry::current_request()
+    let address = crate::request_info::current_request()
         .and_then(|r| r.client)
         .map(|a| a.to_string())
         .unwrap_or_else(|| "unknown".into());

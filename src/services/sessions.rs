@@ -159,7 +159,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Caller> {
         // A disabled user's tokens stop at once (R-ACCOUNT).
         .filter(|(_, u)| u.disabled_at.is_none())
         .ok_or_else(DomainError::unauthorized)?;
-    crate::telemetry::set_caller(&user.username);
+    crate::request_info::set_caller(&user.username);
     let role = user.role;
     let units_in_scope = units_in_scope(&state.read, role, user.unit_id).await?;
     Ok(Caller {
