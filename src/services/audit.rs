@@ -89,51 +89,7 @@ impl Change {
     /// (R-AUDIT): the head row is locked (`FOR UPDATE` on PostgreSQL; SQLite has one writer), so
     /// concurrent writers append in one order.
     pub async fn record(self, db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>) -> AppResult<()> {
-        let head = audit_head::Entity::find_by_id(HEAD)
-            .lock_exclusive()
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::internal("audit head missing"))?;
-        let at = chain::stored_instant(now);
-        let seq = head.seq + 1;
-        let hash = chain::link_hash(
-            &head.hash,
-            &chain::Entry {
-                seq,
-                at: chain::instant_text(at),
-                actor_id: actor.id,
-                actor: &actor.name,
-                action: &self.action,
-                entity: self.entity,
-                entity_id: &self.entity_id,
-                before: self.before.as_deref(),
-                after: self.after.as_deref(),
-            },
-        );
-        audit_log::ActiveModel {
-            at: Set(at),
-            actor_id: Set(actor.id),
-            actor: Set(actor.name.clone()),
-            action: Set(self.action),
-            entity: Set(self.entity.to_owned()),
-            entity_id: Set(self.entity_id),
-            before: Set(self.before),
-            after: Set(self.after),
-            seq: Set(Some(seq)),
-            prev_hash: Set(Some(head.hash)),
-            hash: Set(Some(hash.clone())),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        audit_head::ActiveModel {
-            id: Set(HEAD),
-            seq: Set(seq),
-            hash: Set(hash),
-        }
-        .update(db)
-        .await?;
-        Ok(())
+        record_many(db, actor, now, vec![self]).await
     }
 }
 
