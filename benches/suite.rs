@@ -20,10 +20,12 @@
 //! `BENCH_ACTIVITIES` size them (e.g. a quick check: `BENCH_SECONDS=2 BENCH_ACTIVITIES=20000
 //! cargo bench --bench suite --profile dev`).
 
-#[path = "../tests/api/helpers.rs"]
-mod helpers;
 #[path = "suite/bare.rs"]
 mod bare;
+#[path = "suite/domain.rs"]
+mod domain;
+#[path = "../tests/api/helpers.rs"]
+mod helpers;
 #[path = "suite/load.rs"]
 mod load;
 #[path = "suite/scale.rs"]
@@ -40,8 +42,19 @@ use std::{sync::Arc, time::Instant};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub const DISTRICTS: [&str; 13] = [
-    "和平区", "沈河区", "大东区", "皇姑区", "铁西区", "苏家屯区", "浑南区", "沈北新区", "于洪区", "辽中区", "康平县",
-    "法库县", "新民市",
+    "和平区",
+    "沈河区",
+    "大东区",
+    "皇姑区",
+    "铁西区",
+    "苏家屯区",
+    "浑南区",
+    "沈北新区",
+    "于洪区",
+    "辽中区",
+    "康平县",
+    "法库县",
+    "新民市",
 ];
 
 fn runtime(name: &str) -> tokio::runtime::Runtime {
@@ -79,7 +92,7 @@ fn row(what: &str, o: &Outcome) -> String {
 }
 
 fn main() {
-    let sections = std::env::var("BENCH_SECTIONS").unwrap_or_else(|_| "http,memory,scale".into());
+    let sections = std::env::var("BENCH_SECTIONS").unwrap_or_else(|_| "http,memory,review,scale".into());
     let server = runtime("server");
     let client = runtime("load");
     println!(
@@ -94,9 +107,143 @@ fn main() {
     if sections.contains("memory") {
         client.block_on(memory());
     }
+    if sections.contains("review") {
+        review(&server, &client);
+    }
     if sections.contains("scale") {
         scale(&server, &client);
     }
+}
+
+/// p99 of a team's activity list at c = 4, alone and while `heavy` runs over and over.
+fn beside(
+    server: &tokio::runtime::Runtime,
+    client: &tokio::runtime::Runtime,
+    app: &TestApp,
+    heavy: impl Fn() -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> (Outcome, Outcome, f64) {
+    let (team_token, team) = server.block_on(async {
+        let unit = app.create_unit("university", None).await;
+        let (team, token) = app.team_with_user(unit).await;
+        for i in 0..20 {
+            app.register_activity(&token, team, Duration::days(i + 2)).await;
+        }
+        (token, team)
+    });
+    let _ = team;
+    let load = Load {
+        concurrency: 4,
+        warmup: std::time::Duration::from_millis(500),
+        duration: std::time::Duration::from_secs(5),
+    };
+    let url = app.url("/api/v1/activities");
+    let auth = format!("Bearer {team_token}");
+    let make: MakeRequest =
+        Arc::new(move |c: &reqwest::Client, _| c.get(&url).header("authorization", &auth));
+    let alone = client.block_on(load.run(make.clone()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let times = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let heavy_loop = {
+        let (stop, times) = (stop.clone(), times.clone());
+        client.spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                let resp = heavy().send().await.expect("the heavy request");
+                assert!(resp.status().is_success(), "{}", resp.status());
+                let _ = resp.bytes().await;
+                times.lock().expect("times").push(t.elapsed().as_secs_f64());
+            }
+        })
+    };
+    let during = client.block_on(load.run(make));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    client.block_on(heavy_loop).expect("the heavy loop");
+    let times = times.lock().expect("times");
+    let median = {
+        let mut t = times.clone();
+        t.sort_by(f64::total_cmp);
+        t.get(t.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    (alone, during, median)
+}
+
+fn review(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
+    let assign_n: usize = env_or("BENCH_ASSIGN_APPLICATIONS", 5000);
+    let rank_n: usize = env_or("BENCH_RANK_APPLICATIONS", 10_000);
+    println!(
+        "### Review at scale on {} (through the HTTP API and the services, database included)\n",
+        engine()
+    );
+    println!("| step | time |\n|---|---|");
+    // Assignment: 200 experts, each in one of the five units the applications' teams belong to.
+    let app = server.block_on(spawn_app());
+    let (world, experts) = server.block_on(async {
+        let world = domain::review_world(&app.db, 2090, assign_n, 5, 5).await;
+        let mut experts = Vec::new();
+        for i in 0..200 {
+            let unit = world.units[i % world.units.len()] as i64;
+            experts.push(app.user("expert", Some(unit), None).await.0);
+        }
+        (world, experts)
+    });
+    let t = Instant::now();
+    let (s, v) = client.block_on(app.post(
+        &format!("/api/v1/cycles/{}/assignments/auto", world.cycle),
+        &app.admin,
+        json!({}),
+    ));
+    assert!(s.is_success(), "{v}");
+    println!(
+        "| automatic assignment: {assign_n} applications × 5 reviewers to {} experts, 20 % of pairs in conflict ({} pairs) | {} ms |",
+        experts.len(),
+        v["total"],
+        t.elapsed().as_millis()
+    );
+    // Ranking: 10,000 applications × 5 experts, every score in.
+    let (world, experts) = server.block_on(async {
+        let world = domain::review_world(&app.db, 2091, rank_n, 5, 5).await;
+        let expert_unit = app.create_unit("institute", None).await;
+        let mut experts = Vec::new();
+        for _ in 0..5 {
+            experts.push(app.user("expert", Some(expert_unit), None).await.0 as i32);
+        }
+        domain::score_all(&app.db, &world, rank_n, &experts).await;
+        (world, experts)
+    });
+    let t = Instant::now();
+    let (s, v) = client.block_on(app.post(
+        &format!("/api/v1/cycles/{}/rank", world.cycle),
+        &app.admin,
+        json!({}),
+    ));
+    assert!(s.is_success(), "{v}");
+    println!(
+        "| ranking: {rank_n} applications × {} experts | {} ms |",
+        experts.len(),
+        t.elapsed().as_millis()
+    );
+    let sheet_url = app.url(&format!("/api/v1/cycles/{}/results/sheet", world.cycle));
+    let admin = format!("Bearer {}", app.admin);
+    let http = reqwest::Client::new();
+    let (alone, during, median) = beside(server, client, &app, move || {
+        http.get(&sheet_url).header("authorization", &admin)
+    });
+    println!(
+        "| results sheet of {rank_n} lines (median while the list below is loaded) | {:.0} ms |",
+        median * 1000.0
+    );
+    println!(
+        "| a team's activity list at c = 4: p99 alone → while results sheets are built one after another | {:.1} ms → {:.1} ms |\n",
+        alone.p99_ms, during.p99_ms
+    );
+    drop(app);
+}
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn http(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
@@ -159,7 +306,10 @@ fn http(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
     let cases: Vec<(&str, MakeRequest, Option<MakeRequest>)> = vec![
         (
             "authenticated GET of one application (team token) · bare: GET by id",
-            get(format!("{base}/api/v1/applications/{application}"), Some(auth.clone())),
+            get(
+                format!("{base}/api/v1/applications/{application}"),
+                Some(auth.clone()),
+            ),
             Some(get(format!("{bare_base}/items/{bare_id}"), None)),
         ),
         (
@@ -242,19 +392,31 @@ async fn memory() {
         {
             break;
         }
-        assert!(started.elapsed().as_secs() < 30, "the binary did not become ready");
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the binary did not become ready"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     let ready_ms = started.elapsed().as_millis();
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    let rss = |pid: u32| -> f64 {
+    let status_mb = |pid: u32, key: &str| -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(key))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
             .unwrap_or(0.0)
             / 1024.0
+    };
+    let rss = |pid: u32| status_mb(pid, "VmRSS:");
+    // Resident memory of its own (heap, stacks) vs pages of the mapped binary and libraries.
+    let split = |pid: u32| {
+        format!(
+            "{:.1} anon + {:.1} file",
+            status_mb(pid, "RssAnon:"),
+            status_mb(pid, "RssFile:")
+        )
     };
     let login = || {
         client
@@ -263,6 +425,7 @@ async fn memory() {
             .send()
     };
     let at_start = rss(child.id());
+    let at_start_split = split(child.id());
     for _ in 0..3 {
         assert!(login().await.expect("login").status().is_success());
     }
@@ -289,14 +452,15 @@ async fn memory() {
     }
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let after_burst = rss(child.id());
+    let after_burst_split = split(child.id());
     child.kill().ok();
     child.wait().ok();
     println!("### Memory of the release binary on {} (VmRSS)\n", engine());
-    println!("| moment | RSS MB |\n|---|---|");
-    println!("| ready (in {ready_ms} ms), 1 s later | {at_start:.1} |");
-    println!("| after 3 logins | {after_three:.1} |");
-    println!("| highest during 200 logins, 16 at a time | {peak:.1} |");
-    println!("| 3 s after the burst | {after_burst:.1} |\n");
+    println!("| moment | RSS MB | of which MB |\n|---|---|---|");
+    println!("| ready (in {ready_ms} ms), 1 s later | {at_start:.1} | {at_start_split} |");
+    println!("| after 3 logins | {after_three:.1} | |");
+    println!("| highest during 200 logins, 16 at a time | {peak:.1} | |");
+    println!("| 3 s after the burst | {after_burst:.1} | {after_burst_split} |\n");
 }
 
 fn scale(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
@@ -319,36 +483,53 @@ fn scale(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
         drop(second);
         took
     });
-    let requests: usize = std::env::var("BENCH_PAGE_REQUESTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let requests: usize = env_or("BENCH_PAGE_REQUESTS", 100);
     let base = app.base.clone();
     let admin = format!("Bearer {}", app.admin);
     let team = format!("Bearer {team_token}");
     let payout_pages = world.payouts.div_ceil(50);
     let deep = |n: u64| (n.div_ceil(50)).min(1000);
     let cases: Vec<(String, String, String)> = vec![
-        ("activities, admin, page 1".into(), "/api/v1/activities?page=1".into(), admin.clone()),
+        (
+            "activities, admin, page 1".into(),
+            "/api/v1/activities?page=1".into(),
+            admin.clone(),
+        ),
         (
             format!("activities, admin, page {}", deep(world.activities)),
             format!("/api/v1/activities?page={}", deep(world.activities)),
             admin.clone(),
         ),
-        ("activities, a team (100), page 1".into(), "/api/v1/activities?page=1".into(), team.clone()),
-        ("applications, admin, page 1".into(), "/api/v1/applications?page=1".into(), admin.clone()),
+        (
+            "activities, a team (100), page 1".into(),
+            "/api/v1/activities?page=1".into(),
+            team.clone(),
+        ),
+        (
+            "applications, admin, page 1".into(),
+            "/api/v1/applications?page=1".into(),
+            admin.clone(),
+        ),
         (
             format!("applications, admin, page {}", deep(world.applications)),
             format!("/api/v1/applications?page={}", deep(world.applications)),
             admin.clone(),
         ),
-        ("payouts, admin, page 1".into(), "/api/v1/payouts?page=1".into(), admin.clone()),
+        (
+            "payouts, admin, page 1".into(),
+            "/api/v1/payouts?page=1".into(),
+            admin.clone(),
+        ),
         (
             format!("payouts, admin, page {payout_pages} (the last)"),
             format!("/api/v1/payouts?page={payout_pages}"),
             admin.clone(),
         ),
-        ("audit log, admin, page 1".into(), "/api/v1/audit?page=1".into(), admin.clone()),
+        (
+            "audit log, admin, page 1".into(),
+            "/api/v1/audit?page=1".into(),
+            admin.clone(),
+        ),
         (
             format!("audit log, admin, page {}", deep(world.audit)),
             format!("/api/v1/audit?page={}", deep(world.audit)),
@@ -377,7 +558,40 @@ fn scale(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
             o.p50_ms, o.p99_ms, o.max_ms, o.errors
         );
     }
-    println!("\nStart-up of a second instance on that database (connect, migrations checked, admin, chain): {startup} ms\n");
+    println!(
+        "\nStart-up of a second instance on that database (connect, migrations checked, admin, chain): {startup} ms\n"
+    );
+    // The payout batch of every pending payout, and its sheet, beside other requests.
+    let finance = server.block_on(app.user("finance", None, None)).1;
+    let t = Instant::now();
+    let (s, v) = client.block_on(app.post(
+        "/api/v1/payout-batches",
+        &finance,
+        json!({"cycle_id": world.cycle}),
+    ));
+    assert!(s.is_success(), "{v}");
+    let batch_ms = t.elapsed().as_millis();
+    let batch = v["id"].as_i64().expect("a batch id");
+    let sheet_url = app.url(&format!("/api/v1/payout-batches/{batch}/sheet"));
+    let admin = format!("Bearer {finance}");
+    let http = reqwest::Client::new();
+    let (alone, during, median) = beside(server, client, &app, move || {
+        http.get(&sheet_url).header("authorization", &admin)
+    });
+    println!("| payouts | |\n|---|---|");
+    println!(
+        "| a batch of {} pending payouts (one transaction) | {batch_ms} ms |",
+        world.payouts
+    );
+    println!(
+        "| its payout sheet, {} lines (median, built over and over) | {:.0} ms |",
+        world.payouts,
+        median * 1000.0
+    );
+    println!(
+        "| a team's activity list at c = 4: p99 alone → while payout sheets are built | {:.1} ms → {:.1} ms |\n",
+        alone.p99_ms, during.p99_ms
+    );
     drop(app);
 }
 
@@ -385,8 +599,10 @@ fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned()))
+            s.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
         })
         .unwrap_or_else(|| "unknown CPU".into())
 }

@@ -119,7 +119,9 @@ impl BareApi {
 
 /// Starts the bare service on a fresh database of the same engine; its base URL and an item id.
 pub async fn spawn(database_url: &str) -> (String, i32) {
-    let db = zhihui::startup::connect(database_url).await.expect("the bare service's database");
+    let db = zhihui::startup::connect(database_url)
+        .await
+        .expect("the bare service's database");
     let create = if database_url.starts_with("postgres") {
         "CREATE TABLE bench_items (id SERIAL PRIMARY KEY, team_id INTEGER NOT NULL, name TEXT NOT NULL, \
          location TEXT NOT NULL, starts_at TIMESTAMPTZ NOT NULL, created_at TIMESTAMPTZ NOT NULL)"
@@ -140,7 +142,10 @@ pub async fn spawn(database_url: &str) -> (String, i32) {
         created_at: Set(now),
         ..Default::default()
     });
-    item::Entity::insert_many(rows).exec(&db).await.expect("the bare rows");
+    item::Entity::insert_many(rows)
+        .exec(&db)
+        .await
+        .expect("the bare rows");
     let api = OpenApiService::new(BareApi { db }, "bare", "1");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
     let addr = listener.local_addr().expect("an address");

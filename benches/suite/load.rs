@@ -28,12 +28,7 @@ pub struct Load {
 
 impl Load {
     pub fn from_env() -> Self {
-        let secs = |k: &str, d: u64| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(d)
-        };
+        let secs = |k: &str, d: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
         Self {
             concurrency: secs("BENCH_CONCURRENCY", 32) as usize,
             warmup: Duration::from_secs(secs("BENCH_WARMUP_SECONDS", 1)),
@@ -98,7 +93,11 @@ impl Load {
 }
 
 /// p50 / p99 / max (ms) of `n` requests sent one after another (for the scale lists).
-pub async fn sequential(client: &reqwest::Client, n: usize, make: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder) -> Outcome {
+pub async fn sequential(
+    client: &reqwest::Client,
+    n: usize,
+    make: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+) -> Outcome {
     let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("bounds");
     let mut errors = 0;
     let start = Instant::now();

@@ -1,13 +1,15 @@
 //! The world at scale, seeded in bulk straight through the entities (not HTTP): 13 districts,
-//! 200 units, 10,000 teams, ten yearly cycles (2016–2025) with an application of every team
-//! (100,000), 1,000,000 activities (100 a team), 20,000 awards with their payouts, and
-//! 1,000,000 audit entries. Sizes can be lowered with `BENCH_ACTIVITIES` (the rest follows).
+//! 200 units, 100,000 teams, 1,000,000 activities (10 a team), a finalized 2025 cycle with an
+//! application of every team (100,000), each awarded with its pending payout (so one batch is a
+//! 100,000-line payout sheet), and 1,000,000 audit entries. `BENCH_ACTIVITIES` lowers the sizes
+//! (the rest follows).
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use zhihui::domain::{activity::ActivityStatus, application::ApplicationStatus, cycle, ranking::Tier};
 
 pub struct World {
+    pub cycle: i32,
     pub teams: Vec<i32>,
     pub activities: u64,
     pub applications: u64,
@@ -17,7 +19,7 @@ pub struct World {
 
 const CHUNK: usize = 1000;
 
-async fn insert_chunks<A, I>(db: &DatabaseConnection, rows: I)
+pub async fn insert_chunks<A, I>(db: &DatabaseConnection, rows: I)
 where
     A: sea_orm::ActiveModelTrait + Send,
     I: Iterator<Item = A>,
@@ -31,7 +33,10 @@ where
             if chunk.is_empty() {
                 break;
             }
-            A::Entity::insert_many(chunk).exec(&txn).await.expect("insert a chunk");
+            A::Entity::insert_many(chunk)
+                .exec(&txn)
+                .await
+                .expect("insert a chunk");
         }
         txn.commit().await.expect("commit");
     }
@@ -42,7 +47,7 @@ pub async fn seed(db: &DatabaseConnection) -> World {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let teams_n = (activities / 100).max(10) as usize;
+    let teams_n = (activities / 10).max(10) as usize;
     let now = Utc::now();
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
 
@@ -97,9 +102,9 @@ pub async fn seed(db: &DatabaseConnection) -> World {
     let first_team = teams_first_id(db).await;
     let teams: Vec<i32> = (0..teams_n as i32).map(|i| first_team + i).collect();
 
-    // Ten finished cycles with an application of every team.
+    // A finalized cycle with an application of every team.
     let mut cycles = Vec::new();
-    for year in 2016..2026 {
+    for year in 2025..2026 {
         let open = chrono::DateTime::<Utc>::from_naive_utc_and_offset(
             day(year, 9, 1).and_hms_opt(0, 0, 0).expect("a time"),
             Utc,
@@ -152,7 +157,7 @@ pub async fn seed(db: &DatabaseConnection) -> World {
                 bank_name: Set("中国工商银行沈阳分行".into()),
                 account_no: Set("6222020200012345678".into()),
                 account_name: Set("沈阳某大学".into()),
-                status: Set(ApplicationStatus::NotAwarded),
+                status: Set(ApplicationStatus::Awarded),
                 tier_override: Set(None),
                 submitted_at: Set(Some(now)),
                 created_at: Set(now),
@@ -201,8 +206,8 @@ pub async fn seed(db: &DatabaseConnection) -> World {
     )
     .await;
 
-    // Awards and payouts: the first 2,000 applications of each cycle.
-    let per_cycle = (teams.len() / 5).min(2000);
+    // Every application awarded, with its pending payout.
+    let per_cycle = teams.len();
     let first_app = first_id_of(db, "applications").await;
     let mut awarded = Vec::new();
     for (ci, &c) in cycles.iter().enumerate() {
@@ -226,26 +231,29 @@ pub async fn seed(db: &DatabaseConnection) -> World {
     let first_award = first_id_of(db, "awards").await;
     insert_chunks(
         db,
-        awarded.iter().enumerate().map(|(n, &(c, a, t))| entity::payouts::ActiveModel {
-            award_id: Set(first_award + n as i32),
-            cycle_id: Set(c),
-            application_id: Set(a),
-            team_id: Set(t),
-            tier: Set(Tier::Third),
-            amount_fen: Set(100_000),
-            bank_name: Set("中国工商银行沈阳分行".into()),
-            account_no: Set("6222020200012345678".into()),
-            account_name: Set("沈阳某大学".into()),
-            status: Set(zhihui::domain::payout::PayoutStatus::Pending),
-            batch_id: Set(None),
-            failure_reason: Set(None),
-            reissue_of: Set(None),
-            paid_on: Set(None),
-            bank_reference: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }),
+        awarded
+            .iter()
+            .enumerate()
+            .map(|(n, &(c, a, t))| entity::payouts::ActiveModel {
+                award_id: Set(first_award + n as i32),
+                cycle_id: Set(c),
+                application_id: Set(a),
+                team_id: Set(t),
+                tier: Set(Tier::Third),
+                amount_fen: Set(100_000),
+                bank_name: Set("中国工商银行沈阳分行".into()),
+                account_no: Set("6222020200012345678".into()),
+                account_name: Set("沈阳某大学".into()),
+                status: Set(zhihui::domain::payout::PayoutStatus::Pending),
+                batch_id: Set(None),
+                failure_reason: Set(None),
+                reissue_of: Set(None),
+                paid_on: Set(None),
+                bank_reference: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }),
     )
     .await;
 
@@ -282,6 +290,7 @@ pub async fn seed(db: &DatabaseConnection) -> World {
         .expect("the chain's head");
     }
     World {
+        cycle: cycles[0],
         teams,
         activities,
         applications,
@@ -327,4 +336,18 @@ async fn last_seq(db: &DatabaseConnection) -> i64 {
         .expect("max seq")
         .expect("a row");
     row.try_get::<i64>("", "s").expect("a seq")
+}
+
+/// The smallest id in `table` among the rows matching `condition` (seeded rows are contiguous).
+pub async fn min_id_where(db: &DatabaseConnection, table: &str, condition: &str) -> i32 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT MIN(id) AS id FROM {table} WHERE {condition}"),
+        ))
+        .await
+        .expect("min id")
+        .expect("a row");
+    row.try_get::<i32>("", "id").expect("an id")
 }

@@ -179,9 +179,9 @@ pub async fn list(
     if let Some(s) = filter.status {
         q = q.filter(payouts::Column::Status.eq(s));
     }
-    let total = q.clone().count(&state.db).await?;
-    let rows = q.offset(offset).limit(limit).all(&state.db).await?;
-    let items = views(&state.db, rows)
+    let total = q.clone().count(&state.read).await?;
+    let rows = q.offset(offset).limit(limit).all(&state.read).await?;
+    let items = views(&state.read, rows)
         .await?
         .into_iter()
         .map(|v| v.for_caller(caller))
