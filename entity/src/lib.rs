@@ -18,6 +18,7 @@ pub mod payments;
 pub mod payout_batches;
 pub mod payouts;
 pub mod results;
+pub mod row_counts;
 pub mod scores;
 pub mod sessions;
 pub mod teams;

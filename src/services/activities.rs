@@ -1,5 +1,6 @@
 //! Activity registration and reporting (R-PREREG, R-REPORT), scoped by team (R-AUTHZ).
 
+use crate::services::row_counts::{self, Counted};
 use crate::{
     authz::{self, Caller},
     domain::{
@@ -240,6 +241,11 @@ pub async fn list(
     limit: u64,
 ) -> AppResult<(Vec<ActivityRecord>, u64)> {
     let scope = authz::team_scope(&state.read, caller).await?;
+    let whole_table = matches!(scope, authz::TeamScope::All)
+        && filter.team_id.is_none()
+        && filter.status.is_none()
+        && filter.from.is_none()
+        && filter.to.is_none();
     let mut q = activities::Entity::find()
         .order_by_asc(activities::Column::PlannedStart)
         .order_by_asc(activities::Column::Id);
@@ -258,7 +264,11 @@ pub async fn list(
     if let Some(to) = filter.to {
         q = q.filter(activities::Column::PlannedStart.lte(to));
     }
-    let total = q.clone().count(&state.read).await?;
+    let total = if whole_table {
+        row_counts::total(&state.read, Counted::Activities).await?
+    } else {
+        q.clone().count(&state.read).await?
+    };
     let items = q.offset(offset).limit(limit).all(&state.read).await?;
     let ids: Vec<i32> = items.iter().map(|a| a.id).collect();
     let mut tasks = load_tasks(&state.read, &ids).await?;

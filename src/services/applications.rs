@@ -2,6 +2,7 @@
 //! Submission lives in `submission.rs`, the opinion chain in `opinions.rs`.
 
 pub use super::application_lookup::{find_editable_by_owner, find_visible, is_visible};
+use crate::services::row_counts::{self, Counted};
 use crate::{
     authz::{self, Caller, TeamScope},
     domain::{
@@ -352,7 +353,9 @@ pub async fn list(
     limit: u64,
 ) -> AppResult<(Vec<ApplicationView>, u64)> {
     let mut q = applications::Entity::find().order_by_asc(applications::Column::Id);
+    let mut whole_table = filter.cycle_id.is_none() && filter.status.is_none() && filter.team_id.is_none();
     if caller.is(Role::Expert) {
+        whole_table = false;
         let mine: Vec<i32> = assignments::Entity::find()
             .select_only()
             .column(assignments::Column::ApplicationId)
@@ -364,6 +367,7 @@ pub async fn list(
     } else {
         let scope = authz::team_scope(&state.read, caller).await?;
         if let TeamScope::Only(ids) = scope {
+            whole_table = false;
             q = q.filter(applications::Column::TeamId.is_in(ids));
         }
     }
@@ -376,7 +380,11 @@ pub async fn list(
     if let Some(t) = filter.team_id {
         q = q.filter(applications::Column::TeamId.eq(t));
     }
-    let total = q.clone().count(&state.read).await?;
+    let total = if whole_table {
+        row_counts::total(&state.read, Counted::Applications).await?
+    } else {
+        q.clone().count(&state.read).await?
+    };
     let page = q.offset(offset).limit(limit).all(&state.read).await?;
     Ok((views(&state.read, page).await?, total))
 }

@@ -2,6 +2,7 @@
 //! as the change itself: who, what, when, before/after. Secrets never enter it and personal
 //! numbers are masked (R-PII).
 
+use crate::services::row_counts::{self, Counted};
 use crate::{
     authz::Caller,
     domain::audit_chain as chain,
@@ -365,8 +366,17 @@ pub async fn search(
     if let Some(t) = filter.until {
         q = q.filter(audit_log::Column::At.lt(t));
     }
-    let total = q.clone().count(&state.db).await?;
-    let rows = q.offset(offset).limit(limit).all(&state.db).await?;
+    let whole_table = filter.entity.is_none()
+        && filter.entity_id.is_none()
+        && filter.actor.is_none()
+        && filter.from.is_none()
+        && filter.until.is_none();
+    let total = if whole_table {
+        row_counts::total(&state.read, Counted::AuditLog).await?
+    } else {
+        q.clone().count(&state.read).await?
+    };
+    let rows = q.offset(offset).limit(limit).all(&state.read).await?;
     let parse = |s: Option<&String>| -> AppResult<Option<Value>> {
         s.map(|s| serde_json::from_str(s).map_err(AppError::internal))
             .transpose()

@@ -21,6 +21,7 @@ pub mod payout_actions;
 pub mod payout_batches;
 pub mod payouts;
 pub mod review;
+pub mod row_counts;
 pub mod sessions;
 pub mod submission;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Payouts as finance and the admin read them (SPEC "Subsidy disbursement", R-PII), and the
 //! per-cycle summary. Payouts themselves are created by finalizing a cycle, one per award.
 
+use crate::services::row_counts::{self, Counted};
 use crate::{
     authz::Caller,
     domain::{
@@ -179,7 +180,11 @@ pub async fn list(
     if let Some(s) = filter.status {
         q = q.filter(payouts::Column::Status.eq(s));
     }
-    let total = q.clone().count(&state.read).await?;
+    let total = if filter.cycle_id.is_none() && filter.status.is_none() {
+        row_counts::total(&state.read, Counted::Payouts).await?
+    } else {
+        q.clone().count(&state.read).await?
+    };
     let rows = q.offset(offset).limit(limit).all(&state.read).await?;
     let items = views(&state.read, rows)
         .await?

@@ -27,6 +27,7 @@ mod review_assign;
 mod review_publicity;
 mod review_rank;
 mod review_seed;
+mod row_counts;
 mod schema;
 mod statements;
 mod stored_values;
