@@ -398,13 +398,6 @@ async fn memory() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    let ready_ms = started.elapsed().as_millis();
-    // mimalloc gives freed arena memory back after its purge delay (1 s × 10 for arenas): the
-    // figures are read once that has passed, and also right away.
-    let settle = std::time::Duration::from_secs(env_or("BENCH_SETTLE_SECONDS", 15));
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    let at_one_second = rss(child.id());
-    tokio::time::sleep(settle).await;
     let status_mb = |pid: u32, key: &str| -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         status
@@ -423,6 +416,13 @@ async fn memory() {
             status_mb(pid, "RssFile:")
         )
     };
+    let ready_ms = started.elapsed().as_millis();
+    // mimalloc gives freed arena memory back after its purge delay (1 s × 10 for arenas): the
+    // figures are read once that has passed, and also right away.
+    let settle = std::time::Duration::from_secs(env_or("BENCH_SETTLE_SECONDS", 15));
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let at_one_second = rss(child.id());
+    tokio::time::sleep(settle).await;
     let login = || {
         client
             .post(format!("{base}/api/v1/auth/login"))
@@ -470,7 +470,10 @@ async fn memory() {
     println!("| after 3 logins | {after_three:.1} | |");
     println!("| highest during 200 logins, 16 at a time | {peak:.1} | |");
     println!("| 3 s after the burst | {three_after_burst:.1} | |");
-    println!("| {} s after the burst | {after_burst:.1} | {after_burst_split} |\n", settle.as_secs() + 3);
+    println!(
+        "| {} s after the burst | {after_burst:.1} | {after_burst_split} |\n",
+        settle.as_secs() + 3
+    );
 }
 
 fn scale(server: &tokio::runtime::Runtime, client: &tokio::runtime::Runtime) {
