@@ -5,9 +5,11 @@
 
 pub mod api;
 pub mod authz;
+pub mod cli;
 pub mod client_addr;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
