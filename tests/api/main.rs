@@ -7,6 +7,7 @@ mod applications;
 mod attachments;
 mod audit_chain;
 mod award_history;
+mod cli;
 mod cycles;
 mod forms;
 mod hardening_files;
