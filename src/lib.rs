@@ -13,7 +13,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
-pub mod rate_limit;
 pub mod request_info;
 pub mod security;
 pub mod services;

@@ -147,7 +147,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let statement_header = state.settings.statement_header;
     let proxies = Arc::new(state.settings.security.trusted_proxies.clone());
     let api = openapi(state);
-    let spec = api.spec();
+    let spec = api::limits::annotate(&api.spec());
     api::poem_errors::set_allowed_methods(&spec);
     api::body_errors::set_spec(&spec);
     api::guard::set_spec(&spec);

@@ -1,6 +1,6 @@
 //! Response headers every answer carries (issue 20 point 7, issue 12 point 5): no MIME
 //! sniffing, no referrer beyond the site, no framing; nothing cached unless the handler chose a
-//! cache policy itself (the hashed assets do); a 401 names the scheme it expects.
+//! cache policy itself (the hashed assets do); a 401 names the scheme it expects; a 429 says when to retry.
 
 use poem::{
     Endpoint, IntoResponse, Request, Response,
@@ -20,6 +20,13 @@ pub async fn security_headers<E: Endpoint>(next: E, req: Request) -> poem::Resul
         (header::CACHE_CONTROL, "no-store"),
     ] {
         h.entry(k).or_insert(HeaderValue::from_static(v));
+    }
+    // Issue 12.4: every 429 says when to come back; the throttles set their own wait, anything
+    // else that answers 429 gets a minute.
+    if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+        resp.headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("60"));
     }
     if resp.status() == StatusCode::UNAUTHORIZED {
         resp.headers_mut()

@@ -67,6 +67,20 @@ pub async fn json_errors<E: Endpoint>(next: E, mut req: Request) -> poem::Result
             }
         }
     }
+    if let Some(field) = json_body
+        .as_deref()
+        .and_then(|b| super::body_errors::string_sent_as_other(&method, &path, b))
+    {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            ErrorBody::new(
+                "invalid_body",
+                "请求体格式错误",
+                "a text field was sent as a number or a boolean",
+                Some(field),
+            ),
+        ));
+    }
     let err = match next.call(req).await {
         Ok(r) => return Ok(r.into_response()),
         Err(e) => e,
