@@ -35,3 +35,19 @@ pub async fn security_headers<E: Endpoint>(next: E, req: Request) -> poem::Resul
     }
     Ok(resp)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use poem::{EndpointExt, endpoint::make_sync};
+
+    /// Issue 12.4: a 429 that did not say when to retry gets `Retry-After` all the same.
+    #[tokio::test]
+    async fn every_429_carries_retry_after() {
+        let ep = make_sync(|_| StatusCode::TOO_MANY_REQUESTS).around(security_headers);
+        let resp = ep.get_response(Request::default()).await;
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "60");
+        assert_eq!(resp.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+}

@@ -17,6 +17,8 @@ mod hardening_startup;
 mod hardening_text;
 mod hardening_values;
 mod helpers;
+mod instances;
+mod limits;
 mod meta;
 mod orgs;
 mod payout_payments;
