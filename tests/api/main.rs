@@ -31,6 +31,7 @@ mod review_publicity;
 mod review_rank;
 mod review_seed;
 mod schema;
+mod shutdown;
 mod statements;
 mod stored_values;
 mod story;
