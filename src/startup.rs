@@ -167,6 +167,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
+        .around(api::poem_errors::strict_strings)
         .around(move |next, req| api::guard::authorize_first(guard_state.clone(), next, req))
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
