@@ -5,13 +5,14 @@
 
 pub mod api;
 pub mod authz;
+pub mod cli;
 pub mod client_addr;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
-pub mod rate_limit;
 pub mod request_info;
 pub mod security;
 pub mod services;

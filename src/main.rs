@@ -1,6 +1,7 @@
-//! The `zhihui` binary: settings → telemetry → build → serve.
+//! The `zhihui` binary: command line → telemetry → the command (`src/cli.rs`).
 
-use zhihui::{clock::SystemClock, config::Settings, startup::Application, telemetry};
+use clap::Parser;
+use zhihui::{cli, telemetry};
 
 /// mimalloc returns freed memory to the system: without it a burst of logins (argon2 takes
 /// 19 MiB a hash, on whichever blocking thread runs it) leaves hundreds of MiB resident in
@@ -10,21 +11,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    telemetry::init();
-    match run().await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    // clap prints its own errors and exits with status 2.
+    let cli = cli::Cli::parse();
+    match cli.command {
+        None | Some(cli::Command::Serve) => telemetry::init(),
+        // One-shot commands print their result; the request log would drown it.
+        Some(_) => telemetry::init_with("warn"),
+    }
+    match cli::run(cli).await {
+        Ok(code) => code,
         Err(e) => {
             // One clear line; start-up errors never carry the database password.
             eprintln!("zhihui: {e}");
             std::process::ExitCode::from(2)
         }
     }
-}
-
-async fn run() -> Result<(), zhihui::startup::BoxError> {
-    let settings = Settings::from_env()?;
-    let app = Application::build(settings, std::sync::Arc::new(SystemClock)).await?;
-    tracing::info!(address = %app.address(), "zhihui listening; Swagger UI at /docs");
-    app.run_until_stopped(telemetry::shutdown_signal()).await?;
-    Ok(())
 }

@@ -72,7 +72,7 @@ pub async fn connect_reader(url: &str, writer: &DatabaseConnection) -> Result<Da
     Ok(Database::connect(opts).await?)
 }
 
-fn sqlite_file(url: &str) -> Option<String> {
+pub fn sqlite_file(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -147,7 +147,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let statement_header = state.settings.statement_header;
     let proxies = Arc::new(state.settings.security.trusted_proxies.clone());
     let api = openapi(state);
-    let spec = api.spec();
+    let spec = api::limits::annotate(&api.spec());
     api::poem_errors::set_allowed_methods(&spec);
     api::body_errors::set_spec(&spec);
     api::guard::set_spec(&spec);
@@ -167,6 +167,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .nest("/", web::routes(state))
         .nest("/docs", docs)
         .at("/openapi.json", spec_ep)
+        .around(api::poem_errors::strict_strings)
         .around(move |next, req| api::guard::authorize_first(guard_state.clone(), next, req))
         .around(api::poem_errors::json_errors)
         .with(poem::middleware::CatchPanic::new().with_handler(api::poem_errors::panic_response))
@@ -219,6 +220,74 @@ pub fn scrub(message: &str, url: &str) -> String {
     }
 }
 
+/// What [`open`] does after the migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// Creates the first admin on an empty database (serving).
+    Admin,
+    /// Nothing more (`zhihui migrate`, `create-admin`, `demo`, `audit verify`).
+    Nothing,
+}
+
+/// Checks that the storage folder exists and takes files: one clear error otherwise.
+pub fn check_storage(dir: &std::path::Path) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot write to the storage folder {}: {e}", dir.display());
+    std::fs::create_dir_all(dir).map_err(cannot)?;
+    tempfile::Builder::new()
+        .prefix(".write-check-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(cannot)
+}
+
+/// Connects, checks the storage folder, migrates (on PostgreSQL under the start-up lock) and,
+/// with [`Bootstrap::Admin`], creates the first admin. No error carries the database password.
+pub async fn open(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    bootstrap: Bootstrap,
+) -> Result<AppState, BoxError> {
+    let url = settings.database_url.clone();
+    let cannot_open = |e: BoxError| {
+        format!(
+            "cannot open the database {}: {}",
+            redact_url(&url),
+            scrub(&e.to_string(), &url)
+        )
+    };
+    if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(format!(
+            "ZHIHUI_DATABASE_URL {} is not a sqlite:// or postgres:// URL",
+            redact_url(&url)
+        )
+        .into());
+    }
+    check_storage(&settings.storage_dir)?;
+    let mut db = connect(&url).await.map_err(cannot_open)?;
+    db.set_metric_callback(crate::request_info::count_statement);
+    let mut read = connect_reader(&url, &db).await.map_err(cannot_open)?;
+    read.set_metric_callback(crate::request_info::count_statement);
+    let state = AppState::new(db, settings, clock).with_reader(read);
+    let setup = async {
+        Migrator::up(&state.db, None)
+            .await
+            .map_err(|e| format!("migrations: {e}"))?;
+        crate::services::audit::link_entries_before_the_chain(&state.db)
+            .await
+            .map_err(|e| format!("audit chain: {e}"))?;
+        if bootstrap == Bootstrap::Admin {
+            accounts::bootstrap_admin(&state)
+                .await
+                .map_err(|e| format!("bootstrap admin: {e}"))?;
+        }
+        Ok::<_, String>(())
+    };
+    with_startup_lock(&url, setup)
+        .await
+        .map_err(|e| scrub(&e, &url))?;
+    Ok(state)
+}
+
 /// A built, bound application: tests read its port, `main` runs it.
 pub struct Application {
     state: AppState,
@@ -235,40 +304,7 @@ impl Application {
             .into_acceptor()
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
-        let url = settings.database_url.clone();
-        let cannot_open = |e: BoxError| {
-            format!(
-                "cannot open the database {}: {}",
-                redact_url(&url),
-                scrub(&e.to_string(), &url)
-            )
-        };
-        let mut db = connect(&url).await.map_err(cannot_open)?;
-        db.set_metric_callback(crate::request_info::count_statement);
-        std::fs::create_dir_all(&settings.storage_dir).map_err(|e| {
-            format!(
-                "cannot create the storage folder {}: {e}",
-                settings.storage_dir.display()
-            )
-        })?;
-        let mut read = connect_reader(&url, &db).await.map_err(cannot_open)?;
-        read.set_metric_callback(crate::request_info::count_statement);
-        let state = AppState::new(db, settings, clock).with_reader(read);
-        let setup = async {
-            Migrator::up(&state.db, None)
-                .await
-                .map_err(|e| format!("migrations: {e}"))?;
-            crate::services::audit::link_entries_before_the_chain(&state.db)
-                .await
-                .map_err(|e| format!("audit chain: {e}"))?;
-            accounts::bootstrap_admin(&state)
-                .await
-                .map_err(|e| format!("bootstrap admin: {e}"))?;
-            Ok::<_, String>(())
-        };
-        with_startup_lock(&url, setup)
-            .await
-            .map_err(|e| scrub(&e, &url))?;
+        let state = open(settings, clock, Bootstrap::Admin).await?;
         let address = acceptor
             .local_addr()
             .first()

@@ -1,6 +1,6 @@
 //! Shared application state handed to every API.
 
-use crate::{clock::Clock, config::Settings, rate_limit::RateLimiter, storage::Storage};
+use crate::{clock::Clock, config::Settings, storage::Storage};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -18,8 +18,6 @@ pub struct AppState {
     pub hashing: Arc<Semaphore>,
     /// Evidence files (R-EVIDENCE), under `settings.storage_dir`.
     pub storage: Arc<Storage>,
-    /// Objections per client address and minute (issue 20.3).
-    pub objection_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -28,7 +26,6 @@ impl AppState {
             read: db.clone(),
             db,
             storage: Arc::new(Storage::new(settings.storage_dir.clone())),
-            objection_limiter: Arc::new(RateLimiter::new(settings.objection_rate_per_minute)),
             settings: Arc::new(settings),
             clock,
             hashing: Arc::new(Semaphore::new(2)),

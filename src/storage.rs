@@ -137,15 +137,11 @@ impl Received {
 #[derive(Debug)]
 pub struct Storage {
     root: PathBuf,
-    gc: tokio::sync::Mutex<()>,
 }
 
 impl Storage {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self {
-            root: root.into(),
-            gc: tokio::sync::Mutex::new(()),
-        }
+        Self { root: root.into() }
     }
 
     pub fn root(&self) -> &Path {
@@ -161,14 +157,6 @@ impl Storage {
     pub fn path_of(&self, sha256: &str) -> Option<PathBuf> {
         let valid = sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         valid.then(|| self.root.join(&sha256[..2]).join(sha256))
-    }
-
-    /// Serialises "keep a file and reference it" against "unreference a file and remove it":
-    /// hold it from [`Storage::keep`] until the referencing row is committed, and from the
-    /// deletion of a row until [`Storage::remove`], so a file is never removed under a new
-    /// reference.
-    pub async fn lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.gc.lock().await
     }
 
     /// Streams `reader` into a temporary file: sha256, type from the first bytes (415 as soon
@@ -241,7 +229,8 @@ impl Storage {
     }
 
     /// Moves a complete upload to its content address; when that content is already stored,
-    /// the upload is simply dropped. Call it holding [`Storage::lock`].
+    /// the upload is simply dropped. Call it holding the content's guard
+    /// (`services::attachments`, in the database), until the referencing row is committed.
     pub async fn keep(&self, received: Received) -> AppResult<()> {
         let path = self
             .path_of(&received.sha256)
@@ -272,7 +261,7 @@ impl Storage {
         Ok((file, len))
     }
 
-    /// Removes stored content (already gone is fine). Call it holding [`Storage::lock`].
+    /// Removes stored content (already gone is fine). Call it holding the content's guard.
     pub async fn remove(&self, sha256: &str) -> AppResult<()> {
         let path = self
             .path_of(sha256)

@@ -10,8 +10,12 @@ use std::{
 use tracing_subscriber::{EnvFilter, fmt};
 
 pub fn init() {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    init_with("info,sqlx=warn,sea_orm=warn");
+}
+
+/// As [`init`], with another filter unless `RUST_LOG` is set (the one-shot commands: warnings).
+pub fn init_with(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let _ = fmt().with_env_filter(filter).with_target(false).try_init();
 }
 

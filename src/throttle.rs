@@ -181,3 +181,18 @@ pub async fn count(db: &impl ConnectionTrait) -> AppResult<i64> {
         None => 0,
     })
 }
+
+/// One public objection from `address` (issue 12.4): at most `per_minute` in a one-minute
+/// window, counted in `throttle_buckets` so that every instance counts together; `Err` is the
+/// number of seconds until the window ends (`Retry-After`).
+pub async fn objection(
+    db: &impl ConnectionTrait,
+    address: &str,
+    per_minute: u32,
+    now: DateTime<Utc>,
+) -> AppResult<Result<(), u64>> {
+    let window = chrono::Duration::minutes(1);
+    let key = bucket_key(Scope::Objection, address);
+    let (start, hits) = hit(db, &key, now, window).await?;
+    Ok(verdict(hits, start, now, i64::from(per_minute.max(1)), window))
+}

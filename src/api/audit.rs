@@ -92,8 +92,8 @@ impl AuditApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        entity: Query<Option<String>>,
-        entity_id: Query<Option<String>>,
+        #[oai(validator(max_length = 64))] entity: Query<Option<String>>,
+        #[oai(validator(max_length = 64))] entity_id: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<i64>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<Option<i64>>,
     ) -> ApiResult<Json<List<AuditEntryOut>>> {

@@ -33,6 +33,53 @@ pub fn locate(method: &str, path: &str, body: &[u8]) -> Option<String> {
     check(spec, schema, &body, "")
 }
 
+/// A string field sent as a number or a boolean (poem-openapi would take `false` for `"false"`):
+/// the field's path. Checked before the handler runs, so the spec's types hold (issue 12.7).
+pub fn string_sent_as_other(method: &str, path: &str, body: &[u8]) -> Option<String> {
+    let spec = SPEC.get()?;
+    let body: Value = serde_json::from_slice(body).ok()?;
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let op = spec["paths"].as_object()?.iter().find_map(|(tpl, ops)| {
+        let t: Vec<&str> = tpl.trim_matches('/').split('/').collect();
+        let same = t.len() == segs.len() && t.iter().zip(&segs).all(|(t, s)| t.starts_with('{') || t == s);
+        same.then(|| ops.get(method.to_lowercase()))?
+    })?;
+    let schema = op["requestBody"]["content"]
+        .as_object()?
+        .values()
+        .next()?
+        .get("schema")?;
+    strings_only(spec, schema, &body, "")
+}
+
+fn strings_only(spec: &Value, schema: &Value, value: &Value, at: &str) -> Option<String> {
+    let schema = resolve(spec, schema);
+    if schema.get("type").and_then(Value::as_str) == Some("string") {
+        return (value.is_number() || value.is_boolean()).then(|| at.to_owned());
+    }
+    if let (Some(items), Some(values)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in values.iter().enumerate() {
+            if let Some(f) = strings_only(spec, items, v, &format!("{at}[{i}]")) {
+                return Some(f);
+            }
+        }
+    }
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
+        for (key, sub) in props {
+            if let Some(f) = obj
+                .get(key)
+                .and_then(|v| strings_only(spec, sub, v, &join(at, key)))
+            {
+                return Some(f);
+            }
+        }
+    }
+    None
+}
+
 fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(r) => r

@@ -13,6 +13,7 @@ pub mod download;
 pub mod forms;
 pub mod guard;
 pub mod headers;
+pub mod limits;
 pub mod meta;
 pub mod multipart;
 pub mod objections;

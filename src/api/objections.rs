@@ -224,8 +224,10 @@ impl ObjectionsApi {
         id: Path<i32>,
         body: Json<ObjectionIn>,
     ) -> ApiResult<LodgeResponse> {
+        let rate = self.state.settings.objection_rate_per_minute;
+        let now = self.state.now();
         if let Some(ip) = remote.as_socket_addr().map(|a| a.ip())
-            && let Err(wait) = self.state.objection_limiter.check(ip, self.state.now())
+            && let Err(wait) = crate::throttle::objection(&self.state.db, &ip.to_string(), rate, now).await?
         {
             let e = too_many_objections(wait);
             return Ok(LodgeResponse::TooMany(

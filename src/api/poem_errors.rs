@@ -35,6 +35,27 @@ pub const MAX_JSON_BODY: usize = 1024 * 1024;
 /// Middleware: the errors poem and poem-openapi answer by themselves (malformed JSON, bad
 /// parameters, wrong content type, missing token, unknown route, wrong method) become the JSON
 /// error body. Typed `ApiError` responses pass through untouched.
+/// poem-openapi reads `false` or `12` for a text field as the text "false" or "12"; the spec
+/// says string (issue 12.7). Such a body fails as a parse error would, inside the role guard
+/// (a caller without the role still gets 403 first) and named by `json_errors`.
+pub async fn strict_strings<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
+    let is_json = req
+        .header(poem::http::header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if is_json {
+        let bytes = req.take_body().into_bytes_limit(MAX_JSON_BODY).await?;
+        let wrong = super::body_errors::string_sent_as_other(req.method().as_str(), req.uri().path(), &bytes);
+        req.set_body(bytes);
+        if let Some(field) = wrong {
+            return Err(poem_openapi::error::ParseRequestPayloadError {
+                reason: format!("{field}: expected a string"),
+            }
+            .into());
+        }
+    }
+    next.call(req).await.map(IntoResponse::into_response)
+}
+
 pub async fn json_errors<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
     use poem_openapi::error::{
         AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError, ParsePathError,

@@ -14,7 +14,10 @@ pub struct BankAccountNo(String);
 impl BankAccountNo {
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
         let digits: String = raw.chars().filter(|c| *c != ' ' && *c != '-').collect();
-        let ok = (8..=32).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+        // As sent, separators included, at most the spec's maxLength (issue 12.4).
+        let ok = raw.chars().count() <= 64
+            && (8..=32).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit());
         if ok {
             Ok(Self(digits))
         } else {

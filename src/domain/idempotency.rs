@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 /// The header that carries the key.
 pub const HEADER: &str = "Idempotency-Key";
-const MAX_LEN: usize = 200;
+pub const MAX_LEN: usize = 200;
 
 /// A client-chosen key: 1–200 visible ASCII characters (a UUID, say).
 #[derive(Debug, Clone, PartialEq, Eq)]

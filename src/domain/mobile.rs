@@ -12,7 +12,9 @@ impl Mobile {
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim();
         let b = s.as_bytes();
-        let ok = b.len() == 11
+        // As sent, blanks included, at most the spec's maxLength (issue 12.4).
+        let ok = raw.chars().count() <= 32
+            && b.len() == 11
             && b[0] == b'1'
             && (b'3'..=b'9').contains(&b[1])
             && b.iter().all(u8::is_ascii_digit);

@@ -42,6 +42,8 @@ pub enum Scope {
     AccountAddress,
     Address,
     Account,
+    /// Public objections per client address (issue 12.4).
+    Objection,
 }
 
 impl Scope {
@@ -50,6 +52,7 @@ impl Scope {
             Scope::AccountAddress => "login.pair",
             Scope::Address => "login.addr",
             Scope::Account => "login.acct",
+            Scope::Objection => "objection.addr",
         }
     }
 }

@@ -104,13 +104,15 @@ pub async fn attach(
     };
     let sha256 = received.sha256().to_owned();
     let row_size = received.size();
-    // Held until the row is committed: a concurrent deletion cannot remove the file under it.
-    let _guard = state.storage.lock().await;
-    state.storage.keep(received).await?;
+    // The content's guard (issue 12.3, in the database so that every instance respects it) is
+    // held from keeping the file until the row is committed: a deletion elsewhere cannot remove
+    // the file under the new reference.
     let result = async {
         let txn = state.db.begin().await?;
+        guard_content(&txn, &sha256).await?;
         application_lookup::find_editable_by_owner(&txn, caller, application_id).await?;
         check_room(&txn, &state.settings, application_id, row_size).await?;
+        state.storage.keep(received).await?;
         let model = row.insert(&txn).await?;
         Change::new("upload", "attachment", model.id)
             .after(&model)
@@ -120,11 +122,37 @@ pub async fn attach(
         AppResult::Ok(model)
     }
     .await;
-    if result.is_err() && references(&state.db, &sha256).await.is_ok_and(|n| n == 0) {
-        // Nothing refers to the content we just kept: do not leave it behind.
-        let _ = state.storage.remove(&sha256).await;
+    if result.is_err() {
+        // Nothing may refer to the content we just kept: do not leave it behind.
+        let _ = remove_if_unreferenced(state, &sha256).await;
     }
     result
+}
+
+/// Serialises, per content hash and across instances, "keep a file and reference it" against
+/// "find it unreferenced and remove it" (issue 12.3): a transaction-scoped advisory lock on
+/// PostgreSQL. SQLite has one writer connection, so a transaction there is exclusive already.
+async fn guard_content(txn: &impl ConnectionTrait, sha256: &str) -> AppResult<()> {
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 12))",
+            [format!("storage:{sha256}").into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Removes the stored content when no attachment refers to it, under the content's guard.
+async fn remove_if_unreferenced(state: &AppState, sha256: &str) -> AppResult<()> {
+    let txn = state.db.begin().await?;
+    guard_content(&txn, sha256).await?;
+    if references(&txn, sha256).await? == 0 {
+        state.storage.remove(sha256).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
@@ -193,7 +221,6 @@ pub async fn open(
 #[tracing::instrument(skip_all, fields(id = id))]
 pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> AppResult<()> {
     let now = state.now();
-    let _guard = state.storage.lock().await;
     let txn = state.db.begin().await?;
     let a = find_visible(&txn, caller, id).await?;
     application_lookup::find_editable_by_owner(&txn, caller, a.application_id).await?;
@@ -206,7 +233,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> AppResult<()>
     txn.commit().await?;
     if remaining == 0 {
         // The row is gone; a file left behind only costs disk space.
-        if let Err(e) = state.storage.remove(&a.sha256).await {
+        if let Err(e) = remove_if_unreferenced(state, &a.sha256).await {
             tracing::warn!(error = %e, sha256 = %a.sha256, "stored file not removed");
         }
     }

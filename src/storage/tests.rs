@@ -71,7 +71,6 @@ async fn content_is_stored_once_under_its_sha256() {
         assert_eq!(r.sha256(), expected);
         assert_eq!(r.size(), PNG.len() as u64);
         assert_eq!(r.file_type(), FileType::Png);
-        let _guard = storage.lock().await;
         storage.keep(r).await.unwrap();
     }
     let stored = storage.path_of(&expected).unwrap();

@@ -264,8 +264,9 @@ pub async fn lodge_objection(
         contact_phone: form.contact_phone.clone(),
     };
     // The same per-address limit as the API (issue 20.3), told in Chinese on the page.
+    let rate = state.settings.objection_rate_per_minute;
     if let Some(ip) = req.remote_addr().as_socket_addr().map(|a| a.ip())
-        && let Err(wait) = state.objection_limiter.check(ip, state.now())
+        && let Err(wait) = crate::throttle::objection(&state.db, &ip.to_string(), rate, state.now()).await?
     {
         let e = crate::api::objections::too_many_objections(wait);
         let errors = FieldErrors::from_error(&e, &[]);
