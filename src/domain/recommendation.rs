@@ -4,8 +4,10 @@
 //! in as a date.
 
 mod checklist;
+mod details;
 
 pub use checklist::{CheckItem, Facts, PointFigures, checklist, check_recommendable, confirm_items};
+pub use details::{Details, FormExtras, ServicePointDetails, VolunteerDetails};
 pub use vocab::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};
 
 use crate::error::DomainError;
