@@ -6,7 +6,7 @@
 mod checklist;
 mod details;
 
-pub use checklist::{CheckItem, Facts, PointFigures, checklist, check_recommendable, confirm_items};
+pub use checklist::{CheckItem, Facts, PointFigures, check_recommendable, checklist, confirm_items};
 pub use details::{Details, FormExtras, ServicePointDetails, VolunteerDetails};
 pub use vocab::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};
 
@@ -66,9 +66,18 @@ pub fn transition(status: RoundStatus, action: RoundAction) -> Result<RoundStatu
         (S::Draft, A::Open) => Ok(S::Collecting),
         (S::Collecting, A::Decide) => Ok(S::Decided),
         (S::Decided | S::Exported, A::Export) => Ok(S::Exported),
-        (_, A::Open) => Err(round_state("只有草稿状态的推荐工作可以开始征集", "only a draft round can start collecting")),
-        (_, A::Decide) => Err(round_state("只有征集中的推荐工作可以确定推荐名单", "only a collecting round can be decided")),
-        (_, A::Export) => Err(round_state("确定推荐名单后才能导出推荐材料", "the materials exist once the round is decided")),
+        (_, A::Open) => Err(round_state(
+            "只有草稿状态的推荐工作可以开始征集",
+            "only a draft round can start collecting",
+        )),
+        (_, A::Decide) => Err(round_state(
+            "只有征集中的推荐工作可以确定推荐名单",
+            "only a collecting round can be decided",
+        )),
+        (_, A::Export) => Err(round_state(
+            "确定推荐名单后才能导出推荐材料",
+            "the materials exist once the round is decided",
+        )),
     }
 }
 
@@ -135,7 +144,12 @@ impl Quotas {
 
     /// Whether one more candidate of `category` may be recommended, given how many of that
     /// category and in total already are (422 `quota_exceeded`).
-    pub fn admit(&self, category: RecommendationCategory, in_category: u64, total: u64) -> Result<(), DomainError> {
+    pub fn admit(
+        &self,
+        category: RecommendationCategory,
+        in_category: u64,
+        total: u64,
+    ) -> Result<(), DomainError> {
         let Some(quota) = self.of(category) else {
             return Err(category_not_enabled());
         };
@@ -143,7 +157,9 @@ impl Quotas {
             return Err(DomainError::unprocessable(
                 "quota_exceeded",
                 format!("“{}”类别最多推荐{quota}个，名额已满", category.label_zh()),
-                format!("at most {quota} may be recommended in the category {category}; the quota is used up"),
+                format!(
+                    "at most {quota} may be recommended in the category {category}; the quota is used up"
+                ),
             )
             .field("recommended"));
         }
@@ -203,7 +219,13 @@ pub fn check_photo_size(size: u64) -> Result<(), DomainError> {
 pub fn photo_name(name: &str, seq: usize) -> String {
     let clean: String = name
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     format!("{clean}{seq}.jpg")
 }

@@ -194,7 +194,10 @@ pub fn rows(fields: &FormFields) -> Vec<(&'static str, String)> {
             activities_per_year,
             teams,
         } => vec![
-            ("服务点名称", point_name(&province, &city, &county, &street, &community)),
+            (
+                "服务点名称",
+                point_name(&province, &city, &county, &street, &community),
+            ),
             ("负责人姓名", leader),
             ("联系方式", contact),
             ("社区注册科技志愿者人数", volunteers),
@@ -238,9 +241,12 @@ pub fn build(form: &RecommendationForm) -> Result<Vec<u8>, std::io::Error> {
     let mut rows: Vec<TableRow> = rows(&form.fields)
         .into_iter()
         .map(|(label, value)| {
-            TableRow::new(vec![label_cell(label, GRID[0], 1), value_cell(&value, GRID[1], 1)])
-                .row_height(520.0)
-                .height_rule(HeightRule::AtLeast)
+            TableRow::new(vec![
+                label_cell(label, GRID[0], 1),
+                value_cell(&value, GRID[1], 1),
+            ])
+            .row_height(520.0)
+            .height_rule(HeightRule::AtLeast)
         })
         .collect();
     let mut deeds = cell(TEXT_WIDTH, 2).vertical_align(docx_rs::VAlignType::Top);
@@ -270,9 +276,13 @@ pub fn build(form: &RecommendationForm) -> Result<Vec<u8>, std::io::Error> {
     doc = doc.add_table(d::table(rows, &GRID));
     doc = doc
         .add_paragraph(
-            para(&format!("推荐单位：{}（盖章）", form.recommending_body), SONG, XIAOSI)
-                .align(AlignmentType::Right)
-                .line_spacing(spacing(600, 0)),
+            para(
+                &format!("推荐单位：{}（盖章）", form.recommending_body),
+                SONG,
+                XIAOSI,
+            )
+            .align(AlignmentType::Right)
+            .line_spacing(spacing(600, 0)),
         )
         .add_paragraph(
             para("年    月    日", SONG, XIAOSI)

@@ -71,7 +71,10 @@ pub fn build(sheet: &SummarySheet) -> Result<Vec<u8>, XlsxError> {
         0,
         1,
         last,
-        &format!("推荐单位：{}（盖章）            年    月    日", sheet.recommending_body),
+        &format!(
+            "推荐单位：{}（盖章）            年    月    日",
+            sheet.recommending_body
+        ),
         &Format::new(),
     )?;
     for (i, (h, w)) in HEADERS.iter().enumerate() {

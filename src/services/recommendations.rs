@@ -21,8 +21,8 @@ use crate::{
 use chrono::NaiveDate;
 use entity::{recommendation_rounds as rounds, recommendation_waivers as waivers};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
 };
 
 /// A new round, as the admin enters the call.
@@ -95,7 +95,11 @@ fn check_year(year: i32) -> Result<i32, DomainError> {
     if (2000..=2100).contains(&year) {
         Ok(year)
     } else {
-        Err(DomainError::invalid("year", "年度应在2000至2100之间", "the year must be between 2000 and 2100"))
+        Err(DomainError::invalid(
+            "year",
+            "年度应在2000至2100之间",
+            "the year must be between 2000 and 2100",
+        ))
     }
 }
 
@@ -222,11 +226,19 @@ pub async fn waive(
     let txn = state.db.begin().await?;
     let round = find_round(&txn, caller, id).await?;
     if !matches!(round.status, RoundStatus::Draft | RoundStatus::Collecting) {
-        return Err(rec::round_state("推荐名单确定后不能再豁免条件", "conditions cannot be waived once decided").into());
+        return Err(rec::round_state(
+            "推荐名单确定后不能再豁免条件",
+            "conditions cannot be waived once decided",
+        )
+        .into());
     }
     let already = || {
-        DomainError::conflict("already_waived", "本次推荐工作已豁免该条件", "the round already waives this condition")
-            .field("condition")
+        DomainError::conflict(
+            "already_waived",
+            "本次推荐工作已豁免该条件",
+            "the round already waives this condition",
+        )
+        .field("condition")
     };
     let w = waivers::ActiveModel {
         round_id: Set(round.id),

@@ -8,7 +8,18 @@ use serde::{Deserialize, Serialize};
 
 /// The four categories of 001: 科技志愿者, 科技志愿服务组织, 科技志愿服务项目, 科技志愿服务点（社区或村）.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Enum, Serialize, Deserialize, EnumIter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Ord,
+    PartialOrd,
+    Enum,
+    Serialize,
+    Deserialize,
+    EnumIter,
     DeriveActiveEnum,
 )]
 #[oai(rename_all = "snake_case")]
@@ -76,7 +87,18 @@ names!(RoundStatus {
 /// An eligibility condition of the notices (000–002). Measured ones are read from the record;
 /// the others are confirmed by the nominator.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Ord, PartialOrd, Enum, Serialize, Deserialize, EnumIter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Ord,
+    PartialOrd,
+    Enum,
+    Serialize,
+    Deserialize,
+    EnumIter,
     DeriveActiveEnum,
 )]
 #[oai(rename_all = "snake_case")]

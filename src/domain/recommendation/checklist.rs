@@ -134,7 +134,13 @@ pub fn checklist(f: &Facts) -> Vec<CheckItem> {
         )],
         RecommendationCategory::Team => {
             let min = if f.outstanding { 10 } else { 20 };
-            let mut volunteers = at_least(C::Volunteers20, team_volunteers, min, "人", "服务队登记的注册志愿者人数");
+            let mut volunteers = at_least(
+                C::Volunteers20,
+                team_volunteers,
+                min,
+                "人",
+                "服务队登记的注册志愿者人数",
+            );
             if f.outstanding {
                 volunteers.source.push_str("（表现特别突出，按不少于10人）");
             }
@@ -158,7 +164,13 @@ pub fn checklist(f: &Facts) -> Vec<CheckItem> {
                 f.today,
                 "该项目最早计入的活动或最早的获奖年度",
             ),
-            at_least(C::ProjectVolunteers10, team_volunteers, 10, "人", "项目团队登记的注册志愿者人数"),
+            at_least(
+                C::ProjectVolunteers10,
+                team_volunteers,
+                10,
+                "人",
+                "项目团队登记的注册志愿者人数",
+            ),
             platform(),
         ],
         RecommendationCategory::ServicePoint => {
@@ -166,14 +178,29 @@ pub fn checklist(f: &Facts) -> Vec<CheckItem> {
             let source = "推荐表：服务点填报";
             vec![
                 at_least(C::PointTeams5, p.map(|p| p.teams_formed.into()), 5, "支", source),
-                at_least(C::PointCategories5, p.map(|p| p.activity_categories.into()), 5, "种", source),
-                at_least(C::PointResidents60, p.map(|p| p.residents_percent.into()), 60, "%", source),
+                at_least(
+                    C::PointCategories5,
+                    p.map(|p| p.activity_categories.into()),
+                    5,
+                    "种",
+                    source,
+                ),
+                at_least(
+                    C::PointResidents60,
+                    p.map(|p| p.residents_percent.into()),
+                    60,
+                    "%",
+                    source,
+                ),
             ]
         }
     };
     items.push(measured(
         C::NotSelectedBefore,
-        Some(f.selected_in.map_or_else(|| "未入选".to_owned(), |y| format!("已入选{y}年度典型"))),
+        Some(
+            f.selected_in
+                .map_or_else(|| "未入选".to_owned(), |y| format!("已入选{y}年度典型")),
+        ),
         "本系统记录的往年度推荐结果",
         f.selected_in.is_none(),
     ));
@@ -184,7 +211,11 @@ pub fn checklist(f: &Facts) -> Vec<CheckItem> {
             requirement: requirement(*c),
             measured: false,
             figure: None,
-            source: if confirmed { "推荐单位已确认".into() } else { "待推荐单位确认".into() },
+            source: if confirmed {
+                "推荐单位已确认".into()
+            } else {
+                "待推荐单位确认".into()
+            },
             met: confirmed,
         });
     }

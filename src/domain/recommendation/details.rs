@@ -115,7 +115,11 @@ impl VolunteerDetails {
         let f = |n: &str| format!("volunteer.{n}");
         let birth_month = text::required(&f("birth_month"), &self.birth_month, 7)?;
         if NaiveDate::parse_from_str(&format!("{birth_month}-01"), "%Y-%m-%d").is_err() {
-            return Err(DomainError::invalid(&f("birth_month"), "出生年月应为YYYY-MM", "the birth month is YYYY-MM"));
+            return Err(DomainError::invalid(
+                &f("birth_month"),
+                "出生年月应为YYYY-MM",
+                "the birth month is YYYY-MM",
+            ));
         }
         if self.serving_since > today {
             return Err(DomainError::invalid(
@@ -185,7 +189,11 @@ impl FormExtras {
             party_members: opt("extras.party_members", self.party_members, 1_000_000)?,
             total_hours: opt("extras.total_hours", self.total_hours, 100_000_000)?,
             regular_percent: opt("extras.regular_percent", self.regular_percent, 100)?,
-            usual_projects: text::optional_multiline("extras.usual_projects", self.usual_projects.as_deref(), 500)?,
+            usual_projects: text::optional_multiline(
+                "extras.usual_projects",
+                self.usual_projects.as_deref(),
+                500,
+            )?,
             party_percent: opt("extras.party_percent", self.party_percent, 100)?,
         })
     }

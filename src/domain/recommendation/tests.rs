@@ -108,7 +108,10 @@ fn selected_earlier_blocks() {
 #[test]
 fn deeds_are_at_most_a_thousand_characters() {
     assert!(parse_deeds(&"事".repeat(1000)).is_ok());
-    assert_eq!(parse_deeds(&"事".repeat(1001)).unwrap_err().code, "deeds_too_long");
+    assert_eq!(
+        parse_deeds(&"事".repeat(1001)).unwrap_err().code,
+        "deeds_too_long"
+    );
 }
 
 #[test]
@@ -119,8 +122,14 @@ fn quota_and_total_cap() {
         ..Quotas::default()
     };
     assert!(q.admit(RecommendationCategory::Team, 1, 1).is_ok());
-    assert_eq!(q.admit(RecommendationCategory::Team, 2, 2).unwrap_err().code, "quota_exceeded");
-    assert_eq!(q.admit(RecommendationCategory::Team, 0, 3).unwrap_err().code, "quota_exceeded");
+    assert_eq!(
+        q.admit(RecommendationCategory::Team, 2, 2).unwrap_err().code,
+        "quota_exceeded"
+    );
+    assert_eq!(
+        q.admit(RecommendationCategory::Team, 0, 3).unwrap_err().code,
+        "quota_exceeded"
+    );
     assert_eq!(
         q.admit(RecommendationCategory::Project, 0, 0).unwrap_err().code,
         "category_not_enabled"
@@ -135,7 +144,10 @@ fn round_life() {
     assert_eq!(transition(S::Collecting, A::Decide).unwrap(), S::Decided);
     assert_eq!(transition(S::Decided, A::Export).unwrap(), S::Exported);
     assert_eq!(transition(S::Exported, A::Export).unwrap(), S::Exported);
-    assert_eq!(transition(S::Collecting, A::Export).unwrap_err().code, "round_state");
+    assert_eq!(
+        transition(S::Collecting, A::Export).unwrap_err().code,
+        "round_state"
+    );
 }
 
 #[test]

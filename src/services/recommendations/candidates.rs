@@ -10,8 +10,8 @@ use crate::{
     authz::{self, Caller},
     domain::{
         recommendation::{
-            self as rec, Condition, Details, FormExtras, RecommendationCategory, RoundStatus, ServicePointDetails,
-            UpperOutcome, VolunteerDetails,
+            self as rec, Condition, Details, FormExtras, RecommendationCategory, RoundStatus,
+            ServicePointDetails, UpperOutcome, VolunteerDetails,
         },
         roles::Role,
         text,
@@ -20,10 +20,12 @@ use crate::{
     services::{application_lookup, audit::Change},
     state::AppState,
 };
-use entity::{recommendation_candidates as candidates, recommendation_photos as photos, recommendation_rounds as rounds};
+use entity::{
+    recommendation_candidates as candidates, recommendation_photos as photos, recommendation_rounds as rounds,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 /// A nomination as it arrives.
@@ -88,11 +90,17 @@ fn require_collecting(round: &rounds::Model) -> Result<(), DomainError> {
     if round.status == RoundStatus::Collecting {
         Ok(())
     } else {
-        Err(rec::round_state("只有征集中的推荐工作可以推荐或修改推荐对象", "candidates change only while the round collects"))
+        Err(rec::round_state(
+            "只有征集中的推荐工作可以推荐或修改推荐对象",
+            "candidates change only while the round collects",
+        ))
     }
 }
 
-fn check_confirmed(category: RecommendationCategory, items: Vec<Condition>) -> Result<Vec<Condition>, DomainError> {
+fn check_confirmed(
+    category: RecommendationCategory,
+    items: Vec<Condition>,
+) -> Result<Vec<Condition>, DomainError> {
     let allowed = rec::confirm_items(category);
     let mut out = Vec::new();
     for c in items {
@@ -116,7 +124,12 @@ fn json(v: &impl serde::Serialize) -> AppResult<String> {
 
 /// Nominates a candidate (admin, unit, district; while the round collects).
 #[tracing::instrument(skip_all, fields(round_id = round_id, category = new.category.as_str()))]
-pub async fn nominate(state: &AppState, caller: &Caller, round_id: i32, new: NewCandidate) -> AppResult<CandidateView> {
+pub async fn nominate(
+    state: &AppState,
+    caller: &Caller,
+    round_id: i32,
+    new: NewCandidate,
+) -> AppResult<CandidateView> {
     caller.require(super::ROLES)?;
     let now = state.now();
     let today = crate::domain::cst_date(now);
@@ -136,7 +149,12 @@ pub async fn nominate(state: &AppState, caller: &Caller, round_id: i32, new: New
     let (name, identity_key, team_id, application_id) = match new.category {
         RecommendationCategory::Team => {
             let team = authz::find_team(&txn, caller, new.team_id.ok_or_else(|| missing("team_id"))?).await?;
-            (team.name.clone(), format!("team:{}", team.id), Some(team.id), None)
+            (
+                team.name.clone(),
+                format!("team:{}", team.id),
+                Some(team.id),
+                None,
+            )
         }
         RecommendationCategory::Project => {
             let id = new.application_id.ok_or_else(|| missing("application_id"))?;
@@ -153,7 +171,10 @@ pub async fn nominate(state: &AppState, caller: &Caller, round_id: i32, new: New
             (name, key, Some(team.id), None)
         }
         RecommendationCategory::ServicePoint => {
-            let p = new.service_point.ok_or_else(|| missing("service_point"))?.parse()?;
+            let p = new
+                .service_point
+                .ok_or_else(|| missing("service_point"))?
+                .parse()?;
             let name = p.full_name();
             let key = format!("point:{}", text::name_key(&name));
             details.service_point = Some(p);
@@ -161,14 +182,22 @@ pub async fn nominate(state: &AppState, caller: &Caller, round_id: i32, new: New
         }
     };
     let duplicate = || {
-        DomainError::conflict("duplicate_candidate", "该对象已被推荐参加本次推荐工作", "this candidate is already nominated in this round")
+        DomainError::conflict(
+            "duplicate_candidate",
+            "该对象已被推荐参加本次推荐工作",
+            "this candidate is already nominated in this round",
+        )
     };
     let c = candidates::ActiveModel {
         round_id: Set(round.id),
         category: Set(new.category),
         identity_key: Set(identity_key),
         name: Set(name),
-        nominator_unit_id: Set(if caller.is(Role::Admin) { None } else { caller.unit_id }),
+        nominator_unit_id: Set(if caller.is(Role::Admin) {
+            None
+        } else {
+            caller.unit_id
+        }),
         nominated_by: Set(caller.user_id),
         team_id: Set(team_id),
         application_id: Set(application_id),
@@ -196,7 +225,11 @@ pub async fn nominate(state: &AppState, caller: &Caller, round_id: i32, new: New
 }
 
 /// The round's candidates the caller may see, by category, rank, then nomination order.
-pub async fn list(state: &AppState, caller: &Caller, round_id: i32) -> AppResult<(rounds::Model, Vec<CandidateView>)> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    round_id: i32,
+) -> AppResult<(rounds::Model, Vec<CandidateView>)> {
     let round = find_round(&state.db, caller, round_id).await?;
     let all = candidates::Entity::find()
         .filter(candidates::Column::RoundId.eq(round.id))
@@ -275,7 +308,12 @@ pub async fn update(
 fn check_materials(v: &CandidateView, waived: &[Condition]) -> Result<(), DomainError> {
     rec::check_recommendable(&v.checklist, waived)?;
     if v.candidate.deeds.trim().is_empty() {
-        return Err(DomainError::unprocessable("deeds_required", "请填写主要事迹", "the main deeds are required").field("deeds"));
+        return Err(DomainError::unprocessable(
+            "deeds_required",
+            "请填写主要事迹",
+            "the main deeds are required",
+        )
+        .field("deeds"));
     }
     rec::check_photo_count(v.photos.len())
 }
@@ -294,7 +332,12 @@ pub async fn decide(
 ) -> AppResult<CandidateView> {
     caller.require(&[Role::Admin])?;
     if rank.is_some_and(|r| !(1..=9999).contains(&r)) {
-        return Err(DomainError::invalid("rank", "排序应在1至9999之间", "the rank must be between 1 and 9999").into());
+        return Err(DomainError::invalid(
+            "rank",
+            "排序应在1至9999之间",
+            "the rank must be between 1 and 9999",
+        )
+        .into());
     }
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -348,10 +391,19 @@ pub async fn record_outcome(
     let txn = state.db.begin().await?;
     let (round, c) = find(&txn, caller, round_id, id).await?;
     if !matches!(round.status, RoundStatus::Decided | RoundStatus::Exported) {
-        return Err(rec::round_state("推荐名单确定后才能登记评选结果", "the outcome is recorded once the round is decided").into());
+        return Err(rec::round_state(
+            "推荐名单确定后才能登记评选结果",
+            "the outcome is recorded once the round is decided",
+        )
+        .into());
     }
     if !c.recommended {
-        return Err(DomainError::unprocessable("not_recommended", "该对象未被推荐", "this candidate was not recommended").into());
+        return Err(DomainError::unprocessable(
+            "not_recommended",
+            "该对象未被推荐",
+            "this candidate was not recommended",
+        )
+        .into());
     }
     let before = c.clone();
     let mut m = c.into_active_model();
@@ -369,7 +421,11 @@ pub async fn record_outcome(
 }
 
 /// The recommended candidates of a round, by category and rank (the exports' order).
-pub async fn recommended(db: &impl ConnectionTrait, round: &rounds::Model, now: chrono::DateTime<chrono::Utc>) -> AppResult<Vec<CandidateView>> {
+pub async fn recommended(
+    db: &impl ConnectionTrait,
+    round: &rounds::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Vec<CandidateView>> {
     let all = candidates::Entity::find()
         .filter(candidates::Column::RoundId.eq(round.id))
         .filter(candidates::Column::Recommended.eq(true))
@@ -379,7 +435,13 @@ pub async fn recommended(db: &impl ConnectionTrait, round: &rounds::Model, now: 
     for c in all {
         out.push(record::view(db, round, c, now).await?);
     }
-    out.sort_by_key(|v| (v.candidate.category, v.candidate.rank.unwrap_or(i32::MAX), v.candidate.id));
+    out.sort_by_key(|v| {
+        (
+            v.candidate.category,
+            v.candidate.rank.unwrap_or(i32::MAX),
+            v.candidate.id,
+        )
+    });
     Ok(out)
 }
 

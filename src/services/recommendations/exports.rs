@@ -47,7 +47,10 @@ fn require_decided(round: &rounds::Model) -> Result<(), DomainError> {
     if matches!(round.status, RoundStatus::Decided | RoundStatus::Exported) {
         Ok(())
     } else {
-        Err(rec::round_state("确定推荐名单后才能导出推荐材料", "the materials exist once the round is decided"))
+        Err(rec::round_state(
+            "确定推荐名单后才能导出推荐材料",
+            "the materials exist once the round is decided",
+        ))
     }
 }
 
@@ -60,7 +63,10 @@ fn percent(n: Option<i32>) -> String {
 }
 
 fn figure(v: &CandidateView, c: Condition) -> Option<String> {
-    v.checklist.iter().find(|i| i.condition == c).and_then(|i| i.figure.clone())
+    v.checklist
+        .iter()
+        .find(|i| i.condition == c)
+        .and_then(|i| i.figure.clone())
 }
 
 /// The photo files of a candidate as 002 names them.
@@ -71,7 +77,11 @@ pub fn photo_names(v: &CandidateView) -> Vec<String> {
 }
 
 /// The form's fields from the candidate and the record.
-async fn form_of(db: &impl ConnectionTrait, round: &rounds::Model, v: &CandidateView) -> AppResult<RecommendationForm> {
+async fn form_of(
+    db: &impl ConnectionTrait,
+    round: &rounds::Model,
+    v: &CandidateView,
+) -> AppResult<RecommendationForm> {
     let team = v.team.as_ref();
     let team_name = team.map(|t| t.name.clone()).unwrap_or_default();
     let x = &v.details.extras;
@@ -82,9 +92,12 @@ async fn form_of(db: &impl ConnectionTrait, round: &rounds::Model, v: &Candidate
                 .volunteer
                 .clone()
                 .ok_or_else(|| AppError::internal("volunteer candidate without particulars"))?;
-            let birth = p.birth_month.split_once('-').map_or(p.birth_month.clone(), |(y, m)| {
-                format!("{y}年{}月", m.trim_start_matches('0'))
-            });
+            let birth = p
+                .birth_month
+                .split_once('-')
+                .map_or(p.birth_month.clone(), |(y, m)| {
+                    format!("{y}年{}月", m.trim_start_matches('0'))
+                });
             FormFields::Volunteer {
                 name: p.name,
                 gender: p.gender,
@@ -185,7 +198,12 @@ async fn build_form(f: RecommendationForm) -> AppResult<Vec<u8>> {
 
 /// One recommended candidate's form (.docx).
 #[tracing::instrument(skip_all, fields(round_id = round_id, candidate_id = id))]
-pub async fn candidate_form(state: &AppState, caller: &Caller, round_id: i32, id: i32) -> AppResult<Produced> {
+pub async fn candidate_form(
+    state: &AppState,
+    caller: &Caller,
+    round_id: i32,
+    id: i32,
+) -> AppResult<Produced> {
     caller.require(&[Role::Admin])?;
     let v = candidates::get(state, caller, round_id, id).await?;
     let round = find_round(&state.db, caller, round_id).await?;
@@ -289,7 +307,8 @@ pub async fn package(state: &AppState, caller: &Caller, round_id: i32) -> AppRes
     let (file, len) = tokio::task::spawn_blocking(move || -> std::io::Result<(std::fs::File, u64)> {
         let mut zip = zip::ZipWriter::new(tempfile::tempfile()?);
         // Forms, sheets and JPEGs are compressed already.
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for (name, bytes) in entries {
             zip.start_file(name, options).map_err(std::io::Error::other)?;
             zip.write_all(&bytes)?;

@@ -11,7 +11,9 @@ use crate::{
     storage::{FileType, Policy, Received},
 };
 use entity::recommendation_photos as photos;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
 use tokio::io::AsyncRead;
 
 /// Before reading the file: the candidate is the caller's and the round collects.
@@ -19,7 +21,11 @@ pub async fn check_upload(state: &AppState, caller: &Caller, round_id: i32, id: 
     caller.require(super::ROLES)?;
     let (round, _) = candidates::find(&state.db, caller, round_id, id).await?;
     if round.status != RoundStatus::Collecting {
-        return Err(rec::round_state("只有征集中的推荐工作可以上传照片", "photos are uploaded while the round collects").into());
+        return Err(rec::round_state(
+            "只有征集中的推荐工作可以上传照片",
+            "photos are uploaded while the round collects",
+        )
+        .into());
     }
     Ok(())
 }
@@ -56,7 +62,11 @@ pub async fn attach(
         let txn = state.db.begin().await?;
         let (round, c) = candidates::find(&txn, caller, round_id, id).await?;
         if round.status != RoundStatus::Collecting {
-            return Err(rec::round_state("只有征集中的推荐工作可以上传照片", "photos are uploaded while the round collects").into());
+            return Err(rec::round_state(
+                "只有征集中的推荐工作可以上传照片",
+                "photos are uploaded while the round collects",
+            )
+            .into());
         }
         if photo_count(&txn, c.id).await? >= PHOTOS_MAX as u64 {
             return Err(DomainError::unprocessable(

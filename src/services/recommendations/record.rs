@@ -6,7 +6,8 @@ use crate::{
     domain::{
         cst_date,
         recommendation::{
-            CheckItem, Condition, Details, Facts, PointFigures, RecommendationCategory, UpperOutcome, checklist,
+            CheckItem, Condition, Details, Facts, PointFigures, RecommendationCategory, UpperOutcome,
+            checklist,
         },
     },
     error::{AppError, AppResult},
@@ -16,7 +17,9 @@ use entity::{
     activities, application_activities, applications, award_history, recommendation_candidates as candidates,
     recommendation_photos as photos, recommendation_rounds as rounds, teams, units,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use vocab::ActivityStatus;
 
 /// A candidate as the pages and the API show it.
@@ -32,11 +35,13 @@ pub struct CandidateView {
 }
 
 pub fn details_of(c: &candidates::Model) -> AppResult<Details> {
-    serde_json::from_str(&c.details).map_err(|e| AppError::internal(format!("candidate {} details: {e}", c.id)))
+    serde_json::from_str(&c.details)
+        .map_err(|e| AppError::internal(format!("candidate {} details: {e}", c.id)))
 }
 
 pub fn confirmed_of(c: &candidates::Model) -> AppResult<Vec<Condition>> {
-    serde_json::from_str(&c.confirmed).map_err(|e| AppError::internal(format!("candidate {} confirmed: {e}", c.id)))
+    serde_json::from_str(&c.confirmed)
+        .map_err(|e| AppError::internal(format!("candidate {} confirmed: {e}", c.id)))
 }
 
 /// The year of an earlier round in which the same candidate was selected upstairs (002:
@@ -54,7 +59,11 @@ async fn selected_in(db: &impl ConnectionTrait, identity_key: &str, year: i32) -
 
 /// The team's activities: (reported, registered and started but not reported). Cancelled ones
 /// never count.
-async fn activity_counts(db: &impl ConnectionTrait, team_id: i32, now: DateTime<Utc>) -> AppResult<(u64, u64)> {
+async fn activity_counts(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<(u64, u64)> {
     let reported = activities::Entity::find()
         .filter(activities::Column::TeamId.eq(team_id))
         .filter(activities::Column::Status.eq(ActivityStatus::Reported))
@@ -71,7 +80,11 @@ async fn activity_counts(db: &impl ConnectionTrait, team_id: i32, now: DateTime<
 
 /// A project's first recorded day: the earliest activity counted by any application of the
 /// team under the same project name, or 1 January of the first year it won a city award.
-async fn project_started(db: &impl ConnectionTrait, team_id: i32, project_name: &str) -> AppResult<Option<NaiveDate>> {
+async fn project_started(
+    db: &impl ConnectionTrait,
+    team_id: i32,
+    project_name: &str,
+) -> AppResult<Option<NaiveDate>> {
     let app_ids: Vec<i32> = applications::Entity::find()
         .select_only()
         .column(applications::Column::Id)
