@@ -259,7 +259,7 @@ pub fn build(form: &RecommendationForm) -> Result<Vec<u8>, std::io::Error> {
     rows.push(full_row(deeds_label(&form.fields)));
     rows.push(
         TableRow::new(vec![deeds])
-            .row_height(4000.0)
+            .row_height(3200.0)
             .height_rule(HeightRule::AtLeast),
     );
     rows.push(full_row(photos_label(&form.fields)));
@@ -282,12 +282,13 @@ pub fn build(form: &RecommendationForm) -> Result<Vec<u8>, std::io::Error> {
                 XIAOSI,
             )
             .align(AlignmentType::Right)
-            .line_spacing(spacing(600, 0)),
+            .keep_next(true)
+            .line_spacing(spacing(480, 0)),
         )
         .add_paragraph(
             para("年    月    日", SONG, XIAOSI)
                 .align(AlignmentType::Right)
-                .line_spacing(spacing(360, 0)),
+                .line_spacing(spacing(240, 0)),
         );
     d::pack(doc)
 }
