@@ -6,7 +6,9 @@
 mod checklist;
 mod details;
 
-pub use checklist::{CheckItem, Facts, PointFigures, check_recommendable, checklist, confirm_items};
+pub use checklist::{
+    CheckItem, Facts, PointFigures, check_recommendable, checklist, confirm_items, requirement,
+};
 pub use details::{Details, FormExtras, ServicePointDetails, VolunteerDetails};
 pub use vocab::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};
 

@@ -35,4 +35,5 @@ mod story;
 mod throttle;
 mod web_finance;
 mod web_pages;
+mod web_recommendations;
 mod web_review_admin;

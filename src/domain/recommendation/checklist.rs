@@ -57,7 +57,8 @@ pub struct CheckItem {
     pub met: bool,
 }
 
-fn requirement(c: Condition) -> &'static str {
+/// The condition as the notices word it.
+pub fn requirement(c: Condition) -> &'static str {
     match c {
         Condition::Founded3y => "经同意成立3年及以上",
         Condition::Volunteers20 => "注册科技志愿者人数不少于20人（表现特别突出的不少于10人）",
