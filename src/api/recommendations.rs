@@ -704,7 +704,6 @@ impl RecommendationsApi {
         let p = exports::package(&self.state, &caller, id.0).await?;
         let disposition = download::attachment(&p.ascii_file_name, &p.file_name);
         let body = Body::from_async_read(tokio::fs::File::from_std(p.file));
-        let _ = p.len;
         Ok(ZipResponse::Ok(Binary(body), disposition))
     }
 }

@@ -284,7 +284,7 @@ async fn activities_forty_nine_vs_fifty() {
     let c = app.nominate_team(round, &app.admin, t).await;
     assert_eq!(check(&c, "activities50")["met"], false);
     assert_eq!(check(&c, "activities50")["figure"], "49场");
-    let (team_token, _) = (app.user("team", None, Some(t)).await.1, ());
+    let team_token = app.user("team", None, Some(t)).await.1;
     // One more activity that has not started yet does not count…
     app.register_activity(&team_token, t, Duration::days(5)).await;
     let (_, c2) = app.candidate(round, id(&c), &app.admin).await;
@@ -365,7 +365,7 @@ async fn volunteer_serving_three_years_boundary() {
     body["volunteer"]["mobile"] = json!("13712345679");
     let (_, ok) = app.nominate(round, &app.admin, body).await;
     assert_eq!(check(&ok, "serving3y")["met"], true);
-    assert_eq!(ok["team_name"].as_str().is_some(), true);
+    assert!(ok["team_name"].as_str().is_some());
     // R-MOBILE on the volunteer's number.
     let mut bad = volunteer_body(team, three);
     bad["volunteer"]["mobile"] = json!("12345");
