@@ -132,6 +132,14 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(recommendations::decide),
         )
         .at(
+            "/recommendations/:id/candidates/:cid/photos",
+            post(recommendations::upload_photo),
+        )
+        .at(
+            "/recommendations/:id/candidates/:cid/outcome",
+            post(recommendations::outcome),
+        )
+        .at(
             "/recommendations/:id/candidates/:cid/form.docx",
             get(recommendations::form),
         )

@@ -21,6 +21,7 @@ use crate::{
             self as recs, NewRound,
             candidates::{self, NewCandidate},
             exports::{self, Produced},
+            photos,
         },
     },
     state::AppState,
@@ -157,6 +158,8 @@ pub struct CandidateRow {
     pub rank: String,
     pub recommended: bool,
     pub eligible: bool,
+    /// The nominator (or the admin) may still add photos.
+    pub can_upload: bool,
     pub photos: usize,
     pub outcome: &'static str,
     pub checks: Vec<CheckRow>,
@@ -204,6 +207,7 @@ async fn round_page(
     let v = recs::get(state, &s.caller, id).await?;
     let waived = v.waived();
     let (_, found) = candidates::list(state, &s.caller, id).await?;
+    let collecting = v.round.status == RoundStatus::Collecting;
     let rows = found
         .into_iter()
         .map(|c| {
@@ -239,6 +243,7 @@ async fn round_page(
                 nominated_by: c.nominator_unit_name.clone().unwrap_or_else(|| "市科协".into()),
                 rank: c.candidate.rank.map(|r| r.to_string()).unwrap_or_default(),
                 recommended: c.candidate.recommended,
+                can_upload: collecting && c.photos.len() < crate::domain::recommendation::PHOTOS_MAX,
                 photos: c.photos.len(),
                 outcome: match c.candidate.outcome {
                     Some(crate::domain::recommendation::UpperOutcome::Selected) => "入选",
@@ -261,7 +266,6 @@ async fn round_page(
         )
         .collect();
     let r = &v.round;
-    let collecting = r.status == RoundStatus::Collecting;
     let teams = if collecting && q.team.is_some() {
         orgs::list_teams(state, &s.caller, None, 0, 10_000)
             .await?
@@ -455,4 +459,67 @@ pub async fn materials(state: Data<&AppState>, s: Session, Path(id): Path<i32>) 
     let mut r = download(f, "application/zip");
     r.set_body(body);
     Ok(r)
+}
+
+/// Bytes of a refused upload still read (so the browser sees the answer), at most.
+const DRAIN_BUDGET: u64 = 16 * 1024 * 1024;
+
+async fn read_photo(
+    state: &AppState,
+    s: &Session,
+    id: i32,
+    cid: i32,
+    parts: &mut poem::web::Multipart,
+) -> Result<(), crate::error::AppError> {
+    use tokio::io::AsyncReadExt;
+    photos::check_upload(state, &s.caller, id, cid).await?;
+    while let Some(field) = parts
+        .next_field()
+        .await
+        .map_err(|e| DomainError::invalid("file", "上传表单格式错误", e.to_string()))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let reader = field.into_async_read();
+        tokio::pin!(reader);
+        let received = match photos::receive(state, &mut reader).await {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tokio::io::copy(&mut (&mut reader).take(DRAIN_BUDGET), &mut tokio::io::sink()).await;
+                return Err(e);
+            }
+        };
+        photos::attach(state, &s.caller, id, cid, received).await?;
+        return Ok(());
+    }
+    Err(DomainError::invalid("file", "请选择要上传的照片", "choose a photo").into())
+}
+
+/// `POST /recommendations/:id/candidates/:cid/photos?csrf=…`: multipart `file` (JPEG, 1–3 MB).
+#[handler]
+pub async fn upload_photo(
+    state: Data<&AppState>,
+    s: Session,
+    Path((id, cid)): Path<(i32, i32)>,
+    mut parts: poem::web::Multipart,
+) -> PageResult {
+    let r = read_photo(&state, &s, id, cid, &mut parts).await;
+    after(&state, &s, id, r).await
+}
+
+/// `POST /recommendations/:id/candidates/:cid/outcome`: `outcome` = `selected`,
+/// `not_selected` or empty (admin, once decided).
+#[handler]
+pub async fn outcome(
+    state: Data<&AppState>,
+    s: Session,
+    Path((id, cid)): Path<(i32, i32)>,
+    body: String,
+) -> PageResult {
+    let o = crate::domain::recommendation::UpperOutcome::parse(&field(&pairs(&body), "outcome"));
+    let r = candidates::record_outcome(&state, &s.caller, id, cid, o)
+        .await
+        .map(|_| ());
+    after(&state, &s, id, r).await
 }

@@ -67,6 +67,29 @@ async fn the_admin_runs_a_round_and_a_district_nominates_from_its_page() {
     assert!(page.body.contains("待确认"), "unconfirmed items are shown");
     assert!(page.body.contains("条件未满足"));
 
+    // Photos from the page: a PNG is refused by its content, a JPEG of 1 MiB is kept.
+    let page = d.get(&round).await;
+    let at = page.body.find("/photos?csrf=").expect("a photo form");
+    let start = page.body[..at].rfind("/candidates/").unwrap() + "/candidates/".len();
+    let photos = format!("{round}/candidates/{}/photos", &page.body[start..at]);
+    let p = d
+        .post_multipart(
+            &photos,
+            &[],
+            Some(("file", "a.jpg", crate::helpers::evidence::png())),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("文件内容不是该类材料允许的类型"), "{}", p.body);
+    let mut jpeg = crate::helpers::evidence::jpeg();
+    jpeg.resize(1024 * 1024, 0x11);
+    let p = d
+        .post_multipart(&photos, &[], Some(("file", "a.jpg", jpeg)), true)
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(d.get(&round).await.body.contains("照片 1 张"));
+
     let mut other = logged_in(&app, "rec_d2").await;
     let page = other.get(&round).await;
     assert!(
