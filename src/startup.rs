@@ -7,7 +7,8 @@ use crate::{
         attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
         cycles::CyclesApi, forms::FormsApi, meta::MetaApi, objections::ObjectionsApi,
         payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
-        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        recommendations::RecommendationsApi, results::ResultsApi, scores::ScoresApi, teams::TeamsApi,
+        units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::{Settings, redact_url},
@@ -95,6 +96,7 @@ pub type Apis = (
     ReviewApis,
     PayoutApis,
     FormsApi,
+    RecommendationsApi,
 );
 
 /// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
@@ -131,6 +133,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
                 PayoutBatchesApi { state: s() },
             ),
             FormsApi { state: s() },
+            RecommendationsApi { state: s() },
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),

@@ -17,6 +17,7 @@ mod m20261206_100002_account_life;
 mod m20261206_100002_one_open_objection;
 mod m20261207_000001_list_indexes;
 mod m20261207_000002_row_counts;
+mod m20261207_400001_recommendations;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_100002_one_open_objection::Migration),
             Box::new(m20261207_000001_list_indexes::Migration),
             Box::new(m20261207_000002_row_counts::Migration),
+            Box::new(m20261207_400001_recommendations::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 const ADMIN: &[Role] = &[Role::Admin];
 const FINANCE: &[Role] = &[Role::Finance];
 const FINANCE_READERS: &[Role] = &[Role::Finance, Role::Admin];
+const NOMINATORS: &[Role] = &[Role::Admin, Role::Unit, Role::District];
 
 /// Operations whose role set is fixed, by `operation_id`.
 pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
@@ -51,6 +52,18 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("import_award_history", ADMIN),
     ("list_audit", ADMIN),
     ("verify_audit", ADMIN),
+    ("create_recommendation_round", ADMIN),
+    ("open_recommendation_round", ADMIN),
+    ("decide_recommendation_round", ADMIN),
+    ("waive_recommendation_condition", ADMIN),
+    ("decide_recommendation_candidate", ADMIN),
+    ("record_recommendation_outcome", ADMIN),
+    ("download_recommendation_form", ADMIN),
+    ("download_recommendation_summary", ADMIN),
+    ("download_recommendation_materials", ADMIN),
+    ("nominate_recommendation_candidate", NOMINATORS),
+    ("update_recommendation_candidate", NOMINATORS),
+    ("upload_recommendation_photo", NOMINATORS),
     ("put_scores", &[Role::Expert]),
     ("give_opinion", &[Role::Unit, Role::District, Role::Admin]),
 ];

@@ -21,6 +21,7 @@ pub mod payout_actions;
 pub mod payout_batches;
 pub mod payouts;
 pub mod poem_errors;
+pub mod recommendations;
 pub mod results;
 pub mod scores;
 pub mod teams;
@@ -62,6 +63,8 @@ pub enum ApiTags {
     Audit,
     /// 奖补发放 / Payouts
     Payouts,
+    /// 先进典型推荐 / Recommendations to upper-level selections
+    Recommendations,
 }
 
 /// `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.

@@ -16,6 +16,7 @@ pub mod pii;
 pub mod plausible;
 pub mod publicity;
 pub mod ranking;
+pub mod recommendation;
 pub mod rmb;
 pub mod roles;
 pub mod scoring;

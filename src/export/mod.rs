@@ -5,4 +5,6 @@ pub mod application_form;
 pub mod docx;
 pub mod docx_text;
 pub mod payout_sheet;
+pub mod recommendation_form;
+pub mod recommendation_sheet;
 pub mod results_sheet;

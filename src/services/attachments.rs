@@ -156,10 +156,12 @@ async fn remove_if_unreferenced(state: &AppState, sha256: &str) -> AppResult<()>
 }
 
 async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
-    Ok(attachments::Entity::find()
+    let evidence = attachments::Entity::find()
         .filter(attachments::Column::Sha256.eq(sha256))
         .count(db)
-        .await?)
+        .await?;
+    // A recommendation photo (issue 13) may hold the same content.
+    Ok(evidence + crate::services::recommendations::photos::references(db, sha256).await?)
 }
 
 /// The evidence of an application the caller may see.

@@ -20,6 +20,7 @@ pub mod passwords;
 pub mod payout_actions;
 pub mod payout_batches;
 pub mod payouts;
+pub mod recommendations;
 pub mod review;
 pub mod row_counts;
 pub mod sessions;

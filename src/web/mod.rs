@@ -22,6 +22,7 @@ pub mod payouts;
 pub mod public;
 pub mod publicity;
 pub mod ranking;
+pub mod recommendations;
 pub mod review;
 pub mod session;
 pub mod team;
@@ -117,6 +118,36 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/award-history/preview", post(award_history::preview))
         .at("/admin/award-history/import", post(award_history::import))
         .at("/admin/audit", get(audit::list))
+        // 先进典型推荐 (issue 13): the admin's rounds, units' and districts' nominations.
+        .at(
+            "/recommendations",
+            get(recommendations::list).post(recommendations::create),
+        )
+        .at("/recommendations/:id", get(recommendations::show))
+        .at("/recommendations/:id/step", post(recommendations::step))
+        .at("/recommendations/:id/waivers", post(recommendations::waive))
+        .at("/recommendations/:id/candidates", post(recommendations::nominate))
+        .at(
+            "/recommendations/:id/candidates/:cid/decision",
+            post(recommendations::decide),
+        )
+        .at(
+            "/recommendations/:id/candidates/:cid/photos",
+            post(recommendations::upload_photo),
+        )
+        .at(
+            "/recommendations/:id/candidates/:cid/outcome",
+            post(recommendations::outcome),
+        )
+        .at(
+            "/recommendations/:id/candidates/:cid/form.docx",
+            get(recommendations::form),
+        )
+        .at("/recommendations/:id/summary.xlsx", get(recommendations::summary))
+        .at(
+            "/recommendations/:id/materials.zip",
+            get(recommendations::materials),
+        )
         // Finance: payouts, batches and their sheet, recording payments, the summary.
         .at("/finance/payouts", get(payouts::list))
         .at("/finance/payouts/:id", get(payout_actions::show))

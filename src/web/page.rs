@@ -101,6 +101,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/home", "首页"),
             ("/review", "待处理"),
             ("/teams", "服务队与活动"),
+            ("/recommendations", "先进典型推荐"),
             ("/results", "评审结果"),
         ],
         Role::Admin => &[
@@ -109,6 +110,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/units", "组织管理"),
             ("/admin/cycles", "年度评审"),
             ("/admin/award-history", "历年获奖"),
+            ("/recommendations", "先进典型推荐"),
             ("/admin/audit", "审计日志"),
             ("/results", "评审结果"),
         ],

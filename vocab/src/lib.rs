@@ -21,6 +21,7 @@ pub mod cycle;
 pub mod evidence;
 pub mod payout;
 pub mod publicity;
+pub mod recommendation;
 pub mod roles;
 pub mod scores;
 
@@ -31,5 +32,6 @@ pub use cycle::{Aggregation, Criterion, CycleStatus, Rubric, TierRule, Tiers};
 pub use evidence::EvidenceKind;
 pub use payout::PayoutStatus;
 pub use publicity::ObjectionStatus;
+pub use recommendation::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};
 pub use roles::{Role, UnitKind};
 pub use scores::ScoreBreakdown;

@@ -1,0 +1,110 @@
+//! Candidates' photos (issue 13, 002): JPEG by content, each 1–3 MB, at most 3 per candidate,
+//! kept in the content-addressed storage like evidence.
+
+use super::candidates::{self, photo_count};
+use crate::{
+    authz::Caller,
+    domain::recommendation::{self as rec, PHOTO_MAX_BYTES, PHOTOS_MAX, RoundStatus},
+    error::{AppResult, DomainError},
+    services::audit::Change,
+    state::AppState,
+    storage::{FileType, Policy, Received},
+};
+use entity::recommendation_photos as photos;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+use tokio::io::AsyncRead;
+
+/// Before reading the file: the candidate is the caller's and the round collects.
+pub async fn check_upload(state: &AppState, caller: &Caller, round_id: i32, id: i32) -> AppResult<()> {
+    caller.require(super::ROLES)?;
+    let (round, _) = candidates::find(&state.db, caller, round_id, id).await?;
+    if round.status != RoundStatus::Collecting {
+        return Err(rec::round_state(
+            "只有征集中的推荐工作可以上传照片",
+            "photos are uploaded while the round collects",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Streams a photo in: 415 unless its first bytes are a JPEG, 413 past 3 MiB.
+pub async fn receive<R>(state: &AppState, reader: &mut R) -> AppResult<Received>
+where
+    R: AsyncRead + Unpin + ?Sized,
+{
+    let policy = Policy {
+        allowed: &[FileType::Jpeg],
+        max_bytes: PHOTO_MAX_BYTES,
+    };
+    state.storage.receive(reader, policy).await
+}
+
+/// Keeps a received photo for the candidate: 422 `photo_too_small` under 1 MiB, 422
+/// `too_many_photos` beyond 3.
+#[tracing::instrument(skip_all, fields(round_id = round_id, candidate_id = id))]
+pub async fn attach(
+    state: &AppState,
+    caller: &Caller,
+    round_id: i32,
+    id: i32,
+    received: Received,
+) -> AppResult<photos::Model> {
+    rec::check_photo_size(received.size())?;
+    let now = state.now();
+    let sha256 = received.sha256().to_owned();
+    let size = i64::try_from(received.size()).unwrap_or(i64::MAX);
+    let _guard = state.storage.lock().await;
+    state.storage.keep(received).await?;
+    let result = async {
+        let txn = state.db.begin().await?;
+        let (round, c) = candidates::find(&txn, caller, round_id, id).await?;
+        if round.status != RoundStatus::Collecting {
+            return Err(rec::round_state(
+                "只有征集中的推荐工作可以上传照片",
+                "photos are uploaded while the round collects",
+            )
+            .into());
+        }
+        if photo_count(&txn, c.id).await? >= PHOTOS_MAX as u64 {
+            return Err(DomainError::unprocessable(
+                "too_many_photos",
+                format!("每个推荐对象最多{PHOTOS_MAX}张照片"),
+                format!("at most {PHOTOS_MAX} photos per candidate"),
+            )
+            .field("file")
+            .into());
+        }
+        let p = photos::ActiveModel {
+            candidate_id: Set(c.id),
+            sha256: Set(sha256.clone()),
+            size: Set(size),
+            uploaded_by: Set(caller.user_id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Change::new("upload_photo", "recommendation_candidate", c.id)
+            .after(&p)
+            .record(&txn, &caller.into(), now)
+            .await?;
+        txn.commit().await?;
+        Ok(p)
+    }
+    .await;
+    if result.is_err() && references(&state.db, &sha256).await.is_ok_and(|n| n == 0) {
+        let _ = state.storage.remove(&sha256).await;
+    }
+    result
+}
+
+/// Photo rows naming this content (the storage keeps a file while anything names it).
+pub async fn references(db: &impl sea_orm::ConnectionTrait, sha256: &str) -> AppResult<u64> {
+    Ok(photos::Entity::find()
+        .filter(photos::Column::Sha256.eq(sha256))
+        .count(db)
+        .await?)
+}
