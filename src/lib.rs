@@ -3,6 +3,10 @@
 //! Layers: `api` (HTTP only) → `services` (one transaction per action, audit rows) →
 //! `domain` (pure rules and newtypes) with `export` (xlsx) and `storage` (files) beside.
 
+// The route tree (every API as one poem-openapi tuple) makes deep async types: `cli::run`'s
+// future needs more than the default 128 levels to lay out.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod authz;
 pub mod cli;

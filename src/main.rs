@@ -1,5 +1,8 @@
 //! The `zhihui` binary: command line → telemetry → the command (`src/cli.rs`).
 
+// The command's future holds the whole route tree's types (see src/lib.rs).
+#![recursion_limit = "256"]
+
 use clap::Parser;
 use zhihui::{cli, telemetry};
 

@@ -132,7 +132,7 @@ pub async fn attach(
 /// Serialises, per content hash and across instances, "keep a file and reference it" against
 /// "find it unreferenced and remove it" (issue 12.3): a transaction-scoped advisory lock on
 /// PostgreSQL. SQLite has one writer connection, so a transaction there is exclusive already.
-async fn guard_content(txn: &impl ConnectionTrait, sha256: &str) -> AppResult<()> {
+pub(crate) async fn guard_content(txn: &impl ConnectionTrait, sha256: &str) -> AppResult<()> {
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         txn.execute_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DatabaseBackend::Postgres,
@@ -145,7 +145,7 @@ async fn guard_content(txn: &impl ConnectionTrait, sha256: &str) -> AppResult<()
 }
 
 /// Removes the stored content when no attachment refers to it, under the content's guard.
-async fn remove_if_unreferenced(state: &AppState, sha256: &str) -> AppResult<()> {
+pub(crate) async fn remove_if_unreferenced(state: &AppState, sha256: &str) -> AppResult<()> {
     let txn = state.db.begin().await?;
     guard_content(&txn, sha256).await?;
     if references(&txn, sha256).await? == 0 {

@@ -56,10 +56,11 @@ pub async fn attach(
     let now = state.now();
     let sha256 = received.sha256().to_owned();
     let size = i64::try_from(received.size()).unwrap_or(i64::MAX);
-    let _guard = state.storage.lock().await;
-    state.storage.keep(received).await?;
+    // The content's guard is held from keeping the file until the row is committed (as for
+    // evidence): a deletion elsewhere cannot remove the file under the new reference.
     let result = async {
         let txn = state.db.begin().await?;
+        crate::services::attachments::guard_content(&txn, &sha256).await?;
         let (round, c) = candidates::find(&txn, caller, round_id, id).await?;
         if round.status != RoundStatus::Collecting {
             return Err(rec::round_state(
@@ -77,6 +78,7 @@ pub async fn attach(
             .field("file")
             .into());
         }
+        state.storage.keep(received).await?;
         let p = photos::ActiveModel {
             candidate_id: Set(c.id),
             sha256: Set(sha256.clone()),
@@ -95,8 +97,9 @@ pub async fn attach(
         Ok(p)
     }
     .await;
-    if result.is_err() && references(&state.db, &sha256).await.is_ok_and(|n| n == 0) {
-        let _ = state.storage.remove(&sha256).await;
+    if result.is_err() {
+        // Nothing may refer to the content we just kept: do not leave it behind.
+        let _ = crate::services::attachments::remove_if_unreferenced(state, &sha256).await;
     }
     result
 }
