@@ -20,6 +20,7 @@ pub mod payouts;
 pub mod results;
 pub mod scores;
 pub mod sessions;
+pub mod team_former_names;
 pub mod teams;
 pub mod units;
 pub mod users;

@@ -2,7 +2,10 @@
 
 use super::{ApiTags, BearerAuth, Created, List, in_time, out_time};
 use crate::{
-    domain::activity::{ActivityStatus, Category, Report},
+    domain::{
+        activity::{ActivityStatus, Category, Report},
+        pii,
+    },
     error::{ApiResult, AppError},
     services::activities::{self, ActivityFields, ActivityFilter, ActivityRecord},
     state::AppState,
@@ -158,6 +161,17 @@ impl From<ActivityRecord> for ActivityOut {
     }
 }
 
+/// The activities an application counts, with the figures they add up to (issue 18.5).
+#[derive(Object)]
+pub struct CountedActivitiesOut {
+    /// The counted activities (R-SUBMIT), earliest first, each with its tasks and report.
+    pub items: Vec<ActivityOut>,
+    /// Their number, sessions (场次) and people served (服务对象人数).
+    pub activities: i64,
+    pub sessions: i64,
+    pub people_served: i64,
+}
+
 fn tasks(t: Option<Vec<TaskDto>>) -> Option<Vec<(String, String)>> {
     t.map(|v| v.into_iter().map(|t| (t.content, t.target)).collect())
 }
@@ -282,6 +296,44 @@ impl ActivitiesApi {
     async fn cancel(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ActivityOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(activities::cancel(&self.state, &caller, id.0).await?.into()))
+    }
+
+    /// 申报项目计入的活动 / The activities an application counts (owner, its unit chain, admin, assigned experts)
+    ///
+    /// What experts score from (issue 18.5): each counted activity with its tasks and report.
+    /// Anyone who may not see the application — an expert not assigned to it — gets 404. The
+    /// leader's mobile is masked for experts (R-PII).
+    #[oai(
+        path = "/api/v1/applications/:id/activities",
+        method = "get",
+        operation_id = "list_application_activities",
+        tag = "ApiTags::Applications"
+    )]
+    async fn counted(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<CountedActivitiesOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let records = activities::counted_for_application(&self.state, &caller, id.0).await?;
+        let reader = Some(caller.role);
+        let items: Vec<ActivityOut> = records
+            .into_iter()
+            .map(|r| {
+                let mut out = ActivityOut::from(r);
+                out.leader_mobile = pii::mobile_for(reader, out.leader_mobile);
+                out
+            })
+            .collect();
+        let sum = |f: fn(&ReportOut) -> i32| -> i64 {
+            items
+                .iter()
+                .filter_map(|a| a.report.as_ref())
+                .map(|r| i64::from(f(r)))
+                .sum()
+        };
+        Ok(Json(CountedActivitiesOut {
+            activities: i64::try_from(items.len()).unwrap_or(i64::MAX),
+            sessions: sum(|r| r.sessions),
+            people_served: sum(|r| r.people_served),
+            items,
+        }))
     }
 
     /// 填报活动情况 / Report what happened, after the planned start (owner)

@@ -117,7 +117,7 @@ async fn write_tasks(db: &impl ConnectionTrait, activity_id: i32, tasks: &[Task]
     Ok(())
 }
 
-async fn load_tasks(
+pub(crate) async fn load_tasks(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> AppResult<std::collections::HashMap<i32, Vec<Task>>> {
@@ -391,4 +391,44 @@ pub async fn report(
         activity: after,
         tasks,
     })
+}
+
+/// Issue 18.5: the activities an application counts (R-SUBMIT), with their tasks and reports,
+/// for whoever may see the application — its team, its unit chain, the admin and the experts
+/// assigned to it; anyone else gets 404.
+pub async fn counted_for_application(
+    state: &AppState,
+    caller: &Caller,
+    application_id: i32,
+) -> AppResult<Vec<ActivityRecord>> {
+    use crate::services::application_lookup::{find_visible, is_counted};
+    let db = &state.read;
+    let app = find_visible(db, caller, application_id).await?;
+    let cycle = crate::services::cycles::find(db, app.cycle_id).await?;
+    let ids: Vec<i32> = entity::application_activities::Entity::find()
+        .select_only()
+        .column(entity::application_activities::Column::ActivityId)
+        .filter(entity::application_activities::Column::ApplicationId.eq(app.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counted: Vec<activities::Model> = fetch_in(ids, |c| {
+        activities::Entity::find()
+            .filter(activities::Column::Id.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .filter(|a| is_counted(a, app.team_id, &cycle))
+    .collect();
+    counted.sort_by_key(|a| (a.actual_start.unwrap_or(a.planned_start), a.id));
+    let ids: Vec<i32> = counted.iter().map(|a| a.id).collect();
+    let mut tasks = load_tasks(db, &ids).await?;
+    Ok(counted
+        .into_iter()
+        .map(|a| ActivityRecord {
+            tasks: tasks.remove(&a.id).unwrap_or_default(),
+            activity: a,
+        })
+        .collect())
 }
