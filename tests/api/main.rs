@@ -23,6 +23,7 @@ mod payout_seed;
 mod payout_sheet;
 mod payout_states;
 mod payouts;
+mod record;
 mod review_assign;
 mod review_publicity;
 mod review_rank;
