@@ -16,6 +16,7 @@ mod m20261206_100001_throttle_buckets;
 mod m20261206_100002_account_life;
 mod m20261206_100002_one_open_objection;
 mod m20261207_100001_snapshots;
+mod m20261207_100002_categories;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_100001_name_keys::Migration),
             Box::new(m20261206_100002_one_open_objection::Migration),
             Box::new(m20261207_100001_snapshots::Migration),
+            Box::new(m20261207_100002_categories::Migration),
         ]
     }
 }

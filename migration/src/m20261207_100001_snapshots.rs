@@ -111,7 +111,12 @@ impl MigrationTrait for Migration {
             Applications::SnapLeaderMobile,
         ] {
             manager
-                .alter_table(Table::alter().table(Applications::Table).drop_column(col).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Applications::Table)
+                        .drop_column(col)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

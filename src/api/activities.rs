@@ -161,6 +161,17 @@ impl From<ActivityRecord> for ActivityOut {
     }
 }
 
+/// One category of the notice's 活动内容 (issue 18.2).
+#[derive(Object)]
+pub struct CategoryOut {
+    /// What `category` holds on an activity.
+    pub code: Category,
+    /// The notice's words.
+    pub name: String,
+    /// The item (1–8) of the notice's 活动内容 it comes from.
+    pub notice_item: u8,
+}
+
 /// The activities an application counts, with the figures they add up to (issue 18.5).
 #[derive(Object)]
 pub struct CountedActivitiesOut {
@@ -296,6 +307,30 @@ impl ActivitiesApi {
     async fn cancel(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ActivityOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(activities::cancel(&self.state, &caller, id.0).await?.into()))
+    }
+
+    /// 活动类别 / The notice's categories (any user)
+    ///
+    /// Items (1)–(8) of the notice's 活动内容, item 1's five forms apart; `code` is what an
+    /// activity's `category` holds (issue 18.2).
+    #[oai(
+        path = "/api/v1/categories",
+        method = "get",
+        operation_id = "list_categories",
+        tag = "ApiTags::Activities"
+    )]
+    async fn categories(&self, auth: BearerAuth) -> ApiResult<Json<Vec<CategoryOut>>> {
+        self.state.caller(&auth).await?;
+        Ok(Json(
+            activities::categories()
+                .into_iter()
+                .map(|c| CategoryOut {
+                    code: c.code,
+                    name: c.name.to_owned(),
+                    notice_item: c.notice_item,
+                })
+                .collect(),
+        ))
     }
 
     /// 申报项目计入的活动 / The activities an application counts (owner, its unit chain, admin, assigned experts)

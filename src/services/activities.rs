@@ -432,3 +432,24 @@ pub async fn counted_for_application(
         })
         .collect())
 }
+
+/// One category of the notice's 活动内容 (issue 18.2).
+#[derive(Debug, Clone, Copy)]
+pub struct CategoryInfo {
+    pub code: Category,
+    pub name: &'static str,
+    pub notice_item: u8,
+}
+
+/// The notice's categories, in the notice's order: what `GET /api/v1/categories` serves and
+/// what the pages' forms offer.
+pub fn categories() -> Vec<CategoryInfo> {
+    Category::ALL
+        .into_iter()
+        .map(|c| CategoryInfo {
+            code: c,
+            name: c.name(),
+            notice_item: c.notice_item(),
+        })
+        .collect()
+}

@@ -14,7 +14,11 @@ use crate::{
     },
     error::{AppError, AppResult, DomainError},
     services::{
-        application_lookup::{shown_team, shown_unit, won_previous_year}, audit::Change, chunks::fetch_in, cycles, figures},
+        application_lookup::{shown_team, shown_unit, won_previous_year},
+        audit::Change,
+        chunks::fetch_in,
+        cycles, figures,
+    },
     state::AppState,
 };
 

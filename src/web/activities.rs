@@ -84,7 +84,7 @@ pub fn row(
     Ok(ActivityRow {
         id: a.id,
         name: a.name.clone(),
-        category: a.category.as_str().to_owned(),
+        category: a.category.name().to_owned(),
         team_name,
         start: format::time(a.planned_start),
         end: format::time(a.planned_end),
@@ -278,7 +278,7 @@ impl ActivityForm {
         Ok(ActivityFields {
             name: Some(self.name.clone()),
             category: Some(
-                Category::parse(self.category.trim())
+                Category::from_text(&self.category)
                     .ok_or_else(|| DomainError::invalid("category", "请选择活动类别", "choose a category"))?,
             ),
             planned_start: Some(time("planned_start", &self.planned_start)?),
@@ -321,7 +321,8 @@ struct FormTpl {
     heading: &'static str,
     form: ActivityForm,
     errors: FieldErrors,
-    categories: [&'static str; 10],
+    /// `(code, name)` of each category, from the service's list.
+    categories: Vec<(&'static str, &'static str)>,
 }
 
 fn blank_task() -> TaskRow {
@@ -352,7 +353,10 @@ async fn render_form(
             heading,
             form,
             errors,
-            categories: Category::ALL.map(Category::as_str),
+            categories: activities::categories()
+                .into_iter()
+                .map(|c| (c.code.as_str(), c.name))
+                .collect(),
         },
         status,
     ))

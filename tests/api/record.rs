@@ -65,10 +65,7 @@ async fn accepted(app: &TestApp, unit: i64, district: Option<i64>) -> (i64, i64,
         let (_, d_user) = app.user("district", Some(d), None).await;
         opinion(app, application, &d_user).await;
     }
-    assert_eq!(
-        opinion(app, application, &app.admin).await["status"],
-        "accepted"
-    );
+    assert_eq!(opinion(app, application, &app.admin).await["status"], "accepted");
     let (s, v) = app
         .post(&format!("/api/v1/cycles/{cycle}/close"), &app.admin, json!({}))
         .await;
@@ -140,7 +137,12 @@ async fn issue_18_3_a_rename_after_submission_changes_no_output() {
     assert_eq!(v["items"][0]["team_name"], old_name.as_str(), "{v}");
     assert_eq!(v["items"][0]["unit_name"], unit_name.as_str(), "{v}");
     // The 申报书.
-    let form = bytes(&app, &format!("/api/v1/applications/{application}/form.docx"), &app.admin).await;
+    let form = bytes(
+        &app,
+        &format!("/api/v1/applications/{application}/form.docx"),
+        &app.admin,
+    )
+    .await;
     let xml = zhihui::export::docx_text::document_xml(&form).unwrap();
     assert!(xml.contains(&old_name) && !xml.contains(&new_name));
     assert!(!xml.contains("新队长") && !xml.contains(">99<"));
@@ -173,7 +175,9 @@ async fn issue_18_3_a_rename_after_submission_changes_no_output() {
         .get(&format!("/api/v1/audit?entity=team&entity_id={team}"), &app.admin)
         .await;
     let renamed = v["items"].as_array().unwrap().iter().any(|e| {
-        e["action"] == "update" && e["before"]["name"] == old_name.as_str() && e["after"]["name"] == new_name.as_str()
+        e["action"] == "update"
+            && e["before"]["name"] == old_name.as_str()
+            && e["after"]["name"] == new_name.as_str()
     });
     assert!(renamed, "{v}");
 }
@@ -188,7 +192,11 @@ async fn issue_18_3_a_draft_reads_the_live_team_and_an_unchanged_name_is_no_rena
     let (team, token, application) = app.draft_application(cycle, unit).await;
     let new_name = app.unique("草稿期间更名");
     let (s, _) = app
-        .patch(&format!("/api/v1/teams/{team}"), &token, json!({"name": new_name}))
+        .patch(
+            &format!("/api/v1/teams/{team}"),
+            &token,
+            json!({"name": new_name}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, v) = app
@@ -196,7 +204,11 @@ async fn issue_18_3_a_draft_reads_the_live_team_and_an_unchanged_name_is_no_rena
         .await;
     assert_eq!(v["team_name"], new_name.as_str());
     let (s, _) = app
-        .patch(&format!("/api/v1/teams/{team}"), &token, json!({"volunteer_count": 40}))
+        .patch(
+            &format!("/api/v1/teams/{team}"),
+            &token,
+            json!({"volunteer_count": 40}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, v) = app.get(&format!("/api/v1/teams/{team}"), &token).await;
@@ -235,7 +247,11 @@ async fn issue_18_5_an_assigned_expert_opens_the_activities_and_others_get_404()
     app.seed_attachment(application, "summary").await;
     app.seed_attachment(application, "photo").await;
     let (s, v) = app
-        .post(&format!("/api/v1/applications/{application}/submit"), &token, json!({}))
+        .post(
+            &format!("/api/v1/applications/{application}/submit"),
+            &token,
+            json!({}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, unit_user) = app.user("unit", Some(unit), None).await;
@@ -259,7 +275,14 @@ async fn issue_18_5_an_assigned_expert_opens_the_activities_and_others_get_404()
     assert_eq!(items[0]["report"]["sessions"], 3);
     assert_eq!(items[0]["report"]["people_served"], 150);
     assert!(items[0]["leader_mobile"].as_str().unwrap().contains('*'), "{v}");
-    assert_eq!((v["activities"].clone(), v["sessions"].clone(), v["people_served"].clone()), (json!(1), json!(3), json!(150)));
+    assert_eq!(
+        (
+            v["activities"].clone(),
+            v["sessions"].clone(),
+            v["people_served"].clone()
+        ),
+        (json!(1), json!(3), json!(150))
+    );
 
     for who in [&token, &unit_user, &app.admin] {
         let (s, v) = app.get(&path, who).await;
@@ -275,7 +298,8 @@ async fn issue_18_5_an_assigned_expert_opens_the_activities_and_others_get_404()
         assert_error(&app.get(&path, who).await, 404, "not_found");
     }
     assert_error(
-        &app.get("/api/v1/applications/999999/activities", &app.admin).await,
+        &app.get("/api/v1/applications/999999/activities", &app.admin)
+            .await,
         404,
         "not_found",
     );
@@ -311,7 +335,10 @@ async fn issue_18_6_who_stamps_sees_the_full_account_on_the_application() {
         assert!(masked.contains("****"), "lists stay masked: {list}");
         let form = bytes(&app, &format!("{path}/form.docx"), who).await;
         let xml = zhihui::export::docx_text::document_xml(&form).unwrap();
-        assert!(xml.contains(&full), "the 申报书 the unit stamps names the account");
+        assert!(
+            xml.contains(&full),
+            "the 申报书 the unit stamps names the account"
+        );
     }
     // The unit's opinion answers with the application as the unit sees it.
     let v = opinion(&app, application, &unit_user).await;
@@ -322,4 +349,150 @@ async fn issue_18_6_who_stamps_sees_the_full_account_on_the_application() {
     let other = app.create_unit("society", None).await;
     let (_, other_user) = app.user("unit", Some(other), None).await;
     assert_error(&app.get(&path, &other_user).await, 404, "not_found");
+}
+
+/// Issue 18.2: one list of the notice's categories, items (1)–(8) in its own words (item 1's
+/// five forms apart); activities take its codes; the former labels are refused over JSON.
+#[tokio::test]
+async fn issue_18_2_the_categories_are_the_notices_items() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let (team, token) = app.team_with_user(unit).await;
+    let (s, v) = app.get("/api/v1/categories", &token).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let list = v.as_array().unwrap();
+    let items: std::collections::BTreeSet<i64> =
+        list.iter().map(|c| c["notice_item"].as_i64().unwrap()).collect();
+    assert_eq!(items.into_iter().collect::<Vec<_>>(), (1..=8).collect::<Vec<_>>());
+    let names: Vec<&str> = list.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for word in [
+        "科技培训",
+        "科普报告",
+        "农技服务",
+        "义诊咨询",
+        "青少年科技教育",
+        "科技服务供需对接",
+    ] {
+        assert!(names.contains(&word), "{names:?}");
+    }
+    let item = |n: i64| -> Vec<&Value> { list.iter().filter(|c| c["notice_item"] == n).collect() };
+    assert_eq!(item(1).len(), 5);
+    assert!(
+        item(5)[0]["name"]
+            .as_str()
+            .unwrap()
+            .contains("基层公共科技文化设施")
+    );
+    assert!(
+        item(6)[0]["name"]
+            .as_str()
+            .unwrap()
+            .contains("老年人、未成年人和其他生活困难群众")
+    );
+    // Every code registers an activity; a former label does not.
+    for c in list {
+        let mut body = app.activity_body(team, Duration::days(1));
+        body["category"] = c["code"].clone();
+        let (s, v) = app.post("/api/v1/activities", &token, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["category"], c["code"]);
+    }
+    let mut body = app.activity_body(team, Duration::days(1));
+    body["category"] = json!("助老助残");
+    assert_error(
+        &app.post("/api/v1/activities", &token, body).await,
+        400,
+        "invalid_body",
+    );
+    // Anyone signed in reads it; nobody else.
+    let (s, _) = app
+        .call(reqwest::Method::GET, "/api/v1/categories", None, None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+/// Issue 18.2: stored labels migrate to the new codes (场馆服务 → venue, 助老助残 →
+/// vulnerable_groups, …), and back on the way down.
+#[tokio::test]
+async fn issue_18_2_stored_categories_migrate_to_codes() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let (team, token) = app.team_with_user(unit).await;
+    let mut ids = vec![];
+    for code in ["vulnerable_groups", "venue", "online", "major_event", "lecture"] {
+        let mut body = app.activity_body(team, Duration::days(1));
+        body["category"] = json!(code);
+        let (s, v) = app.post("/api/v1/activities", &token, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push((v["id"].as_i64().unwrap(), code));
+    }
+    let steps = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261207_100002_categories")
+        .unwrap()
+        + 1;
+    Migrator::down(&app.db, Some(steps as u32)).await.unwrap();
+    let rows = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT category FROM activities ORDER BY id".to_owned(),
+        ))
+        .await
+        .unwrap();
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "category").unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["助老助残", "场馆服务", "网络科普", "大型活动", "科普报告"]
+    );
+    Migrator::up(&app.db, None).await.unwrap();
+    for (id, code) in ids {
+        let (_, v) = app.get(&format!("/api/v1/activities/{id}"), &token).await;
+        assert_eq!(v["category"], code, "{v}");
+    }
+}
+
+/// Issue 18.2: the registration page offers the list (codes as values, the notice's words as
+/// labels), and the activity list shows the name.
+#[tokio::test]
+async fn issue_18_2_the_registration_page_reads_the_list() {
+    use crate::web_pages::{logged_in, user};
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let team = app.create_team(unit).await;
+    user(&app, "team_cat", "team", None, Some(team)).await;
+    let mut w = logged_in(&app, "team_cat").await;
+    let p = w.get("/activities/new").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(r#"<option value="supply_demand""#), "{}", p.body);
+    assert!(p.body.contains("科技服务供需对接"));
+    assert!(p.body.contains("基层公共科技文化设施管理和群众性科技活动组织"));
+    assert!(!p.body.contains("助老助残"));
+    let start = zhihui::web::format::input_time(app.now() + Duration::days(1));
+    let end = zhihui::web::format::input_time(app.now() + Duration::days(1) + Duration::hours(2));
+    let p = w
+        .post(
+            "/activities/new",
+            &[
+                ("name", "供需对接会"),
+                ("planned_start", &start),
+                ("planned_end", &end),
+                ("location", "浑南区"),
+                ("category", "supply_demand"),
+                ("leader_name", "李四"),
+                ("leader_mobile", "13912345678"),
+                ("task_content", "对接企业需求"),
+                ("task_target", "促成合作"),
+            ],
+        )
+        .await;
+    assert!(p.status.is_success() || p.status.is_redirection(), "{}", p.body);
+    let p = w.get("/activities").await;
+    assert!(p.body.contains("科技服务供需对接"), "{}", p.body);
 }

@@ -12,7 +12,9 @@ use crate::{
     error::{AppError, AppResult},
     export::application_form::{self, ApplicationForm, BankLines, CountedActivity, DistrictSection},
     services::{
-        application_lookup::{is_counted, shown_team, shown_unit}, applications as application_service, cycles},
+        application_lookup::{is_counted, shown_team, shown_unit},
+        applications as application_service, cycles,
+    },
     state::AppState,
 };
 use chrono::Datelike;
