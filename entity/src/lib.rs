@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table.
 
 pub mod activities;
+pub mod activity_attachments;
 pub mod activity_tasks;
 pub mod application_activities;
 pub mod applications;

@@ -17,6 +17,7 @@ mod m20261206_100002_account_life;
 mod m20261206_100002_one_open_objection;
 mod m20261207_100001_snapshots;
 mod m20261207_100002_categories;
+mod m20261207_100003_backfill_and_activity_files;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_100002_one_open_objection::Migration),
             Box::new(m20261207_100001_snapshots::Migration),
             Box::new(m20261207_100002_categories::Migration),
+            Box::new(m20261207_100003_backfill_and_activity_files::Migration),
         ]
     }
 }

@@ -51,6 +51,9 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("import_award_history", ADMIN),
     ("list_audit", ADMIN),
     ("verify_audit", ADMIN),
+    ("backfill_activity", ADMIN),
+    ("import_backfill", ADMIN),
+    ("download_backfill_template", ADMIN),
     ("put_scores", &[Role::Expert]),
     ("give_opinion", &[Role::Unit, Role::District, Role::Admin]),
 ];

@@ -2,6 +2,7 @@
 
 pub mod activity_form;
 pub mod application_form;
+pub mod backfill_template;
 pub mod docx;
 pub mod docx_text;
 pub mod payout_sheet;

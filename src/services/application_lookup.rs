@@ -100,7 +100,8 @@ pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i3
 }
 
 /// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
-/// been reported, and lies inside the cycle's activity period.
+/// been reported, and lies inside the cycle's activity period; a backfilled one (补录, issue
+/// 18.1) also needs its scan attached and a cycle that counts backfilled activities.
 pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycles::Model) -> bool {
     why_not_counted(a, team_id, cycle).is_none()
 }
@@ -117,6 +118,10 @@ pub fn why_not_counted(a: &activities::Model, team_id: i32, cycle: &cycles::Mode
         Some("活动尚未填报")
     } else if a.registered_at >= a.planned_start {
         Some("活动未在开始前登记")
+    } else if a.backfilled && !cycle.count_backfilled {
+        Some("本周期不计入补录的活动")
+    } else if a.backfilled && a.backfill_scan_at.is_none() {
+        Some("补录的活动尚未上传原始登记表或邮件的扫描件")
     } else if day < cycle.activity_period_start || cycle.activity_period_end < day {
         Some("不在本周期的活动统计期内")
     } else {

@@ -127,11 +127,18 @@ pub async fn attach(
     result
 }
 
-async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
-    Ok(attachments::Entity::find()
+/// How many rows — application evidence and activity files (issue 18.4) — refer to this
+/// content; a stored file is removed only when none does.
+pub(crate) async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
+    let evidence = attachments::Entity::find()
         .filter(attachments::Column::Sha256.eq(sha256))
         .count(db)
-        .await?)
+        .await?;
+    let activity_files = entity::activity_attachments::Entity::find()
+        .filter(entity::activity_attachments::Column::Sha256.eq(sha256))
+        .count(db)
+        .await?;
+    Ok(evidence + activity_files)
 }
 
 /// The evidence of an application the caller may see.

@@ -24,6 +24,7 @@ mod payout_sheet;
 mod payout_states;
 mod payouts;
 mod record;
+mod record_backfill;
 mod review_assign;
 mod review_publicity;
 mod review_rank;
