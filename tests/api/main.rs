@@ -25,6 +25,7 @@ mod payout_states;
 mod payouts;
 mod record;
 mod record_backfill;
+mod record_files;
 mod review_assign;
 mod review_publicity;
 mod review_rank;
