@@ -7,3 +7,4 @@ pub mod docx;
 pub mod docx_text;
 pub mod payout_sheet;
 pub mod results_sheet;
+pub mod sheet_layout;

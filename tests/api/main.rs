@@ -26,6 +26,7 @@ mod payouts;
 mod record;
 mod record_backfill;
 mod record_files;
+mod record_sheets;
 mod review_assign;
 mod review_publicity;
 mod review_rank;

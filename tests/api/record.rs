@@ -37,7 +37,7 @@ fn xlsx_text(bytes: Vec<u8>) -> String {
     out
 }
 
-async fn opinion(app: &TestApp, application: i64, token: &str) -> Value {
+pub(crate) async fn opinion(app: &TestApp, application: i64, token: &str) -> Value {
     let (s, v) = app
         .post(
             &format!("/api/v1/applications/{application}/opinions"),
@@ -50,7 +50,7 @@ async fn opinion(app: &TestApp, application: i64, token: &str) -> Value {
 }
 
 /// A cycle whose one application (of a team under `unit`) is accepted and the cycle closed.
-async fn accepted(app: &TestApp, unit: i64, district: Option<i64>) -> (i64, i64, String, i64) {
+pub(crate) async fn accepted(app: &TestApp, unit: i64, district: Option<i64>) -> (i64, i64, String, i64) {
     let mut body = app.cycle_body(2026);
     body["reviewers_per_application"] = json!(1);
     let (s, v) = app.post("/api/v1/cycles", &app.admin, body).await;
