@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod activity_files;
 pub mod admin;
 pub mod application;
 pub mod assets;
@@ -52,6 +53,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             get(activities::edit_form).post(activities::update),
         )
         .at("/activities/:id/cancel", post(activities::cancel))
+        .at("/activities/:id/files", post(activity_files::upload))
+        .at("/activity-files/:id", get(activity_files::content))
+        .at("/applications/:id/activities", get(activity_files::counted))
         .at("/activities/:id/form.docx", get(forms::activity))
         .at(
             "/activities/:id/report",

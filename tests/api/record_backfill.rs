@@ -242,7 +242,7 @@ async fn template_header(app: &TestApp) -> Vec<String> {
     let names = wb.sheet_names();
     assert_eq!(names, ["补录", "填写说明", "类别"]);
     let cats = wb.worksheet_range("类别").unwrap();
-    assert!(cats.rows().any(|r| r[1].to_string() == "科技服务供需对接"));
+    assert!(cats.rows().any(|r| r[1] == "科技服务供需对接"));
     let range = wb.worksheet_range("补录").unwrap();
     range
         .rows()
@@ -500,4 +500,107 @@ async fn issue_18_4_activity_files_through_the_year() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_error(&app.get(&content, &stranger).await, 404, "not_found");
+}
+
+/// Issue 18.4/18.5 in pages: the team uploads a photo on its activity's page (a pdf as a
+/// photo is refused there in Chinese); the assigned expert's page of the application's
+/// activities shows the activity, its tasks and the file, which opens; another expert gets
+/// the 404 page.
+#[tokio::test]
+async fn issue_18_4_and_18_5_pages_for_activity_files_and_the_experts_view() {
+    use crate::web_pages::{logged_in, user};
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let team = app.create_team(unit).await;
+    user(&app, "team_files", "team", None, Some(team)).await;
+    let mut w = logged_in(&app, "team_files").await;
+    let token = app.login("team_files", crate::helpers::PASSWORD).await;
+    let act = app.reported_activity(&token, team, 2, 90).await;
+    let p = w
+        .post_multipart(
+            &format!("/activities/{act}/files"),
+            &[("kind", "photo")],
+            Some(("file", "x.jpg", evidence::pdf())),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(p.body.contains("upload-error"), "{}", p.body);
+    let p = w
+        .post_multipart(
+            &format!("/activities/{act}/files"),
+            &[("kind", "photo")],
+            Some(("file", "现场照片.jpg", evidence::jpeg())),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = w.get(&format!("/activities/{act}")).await;
+    assert!(
+        p.body.contains("现场照片.jpg") && p.body.contains("活动材料"),
+        "{}",
+        p.body
+    );
+
+    let cycle = app.open_cycle(2026).await;
+    let (_, v) = app
+        .post(
+            &format!("/api/v1/cycles/{cycle}/applications"),
+            &token,
+            app.application_body(team, &[act]),
+        )
+        .await;
+    let application = v["id"].as_i64().unwrap();
+    app.seed_attachment(application, "summary").await;
+    app.seed_attachment(application, "photo").await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/applications/{application}/submit"),
+            &token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, unit_user) = app.user("unit", Some(unit), None).await;
+    for who in [&unit_user, &app.admin] {
+        app.post(
+            &format!("/api/v1/applications/{application}/opinions"),
+            who,
+            json!({"decision": "approve", "comment": "同意"}),
+        )
+        .await;
+    }
+    app.post(&format!("/api/v1/cycles/{cycle}/close"), &app.admin, json!({}))
+        .await;
+    let expert_unit = app.create_unit("institute", None).await;
+    user(&app, "expert_pages", "expert", Some(expert_unit), None).await;
+    user(&app, "expert_other", "expert", Some(expert_unit), None).await;
+    let expert_id = crate::web_pages::user_id(&app, "expert_pages").await;
+    app.assign(application, expert_id).await;
+    let mut e = logged_in(&app, "expert_pages").await;
+    let p = e.get(&format!("/applications/{application}/activities")).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(
+        p.body.contains("counted-activity") && p.body.contains("讲解防灾减灾知识"),
+        "{}",
+        p.body
+    );
+    let file = p
+        .body
+        .split("/activity-files/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let f = e.get(&format!("/activity-files/{file}")).await;
+    assert_eq!(f.status, StatusCode::OK);
+    let mut other = logged_in(&app, "expert_other").await;
+    let p = other
+        .get(&format!("/applications/{application}/activities"))
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let p = other.get(&format!("/activity-files/{file}")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
 }
