@@ -10,6 +10,7 @@ pub mod application;
 pub mod assets;
 pub mod audit;
 pub mod award_history;
+pub mod backfill;
 pub mod evidence;
 pub mod experts;
 pub mod format;
@@ -117,6 +118,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(publicity::resolve),
         )
         .at("/admin/cycles/:id/finalize", post(publicity::finalize))
+        .at("/admin/backfill", get(backfill::show))
+        .at("/admin/backfill/template.xlsx", get(backfill::template))
+        .at("/admin/backfill/import", post(backfill::import))
         .at("/admin/award-history", get(award_history::list))
         .at("/admin/award-history/preview", post(award_history::preview))
         .at("/admin/award-history/import", post(award_history::import))

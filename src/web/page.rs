@@ -108,6 +108,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/review", "受理"),
             ("/admin/units", "组织管理"),
             ("/admin/cycles", "年度评审"),
+            ("/admin/backfill", "活动补录"),
             ("/admin/award-history", "历年获奖"),
             ("/admin/audit", "审计日志"),
             ("/results", "评审结果"),

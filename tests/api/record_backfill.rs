@@ -604,3 +604,61 @@ async fn issue_18_4_and_18_5_pages_for_activity_files_and_the_experts_view() {
     let p = other.get(&format!("/activity-files/{file}")).await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 18.1 in pages: the admin's 活动补录 page offers the template and imports a sheet —
+/// a bad one lists every bad row by its line, in Chinese, and records nothing.
+#[tokio::test]
+async fn issue_18_1_the_admin_backfill_page_imports_the_template() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("university", None).await;
+    let (team, _) = app.team_with_user(unit).await;
+    let team_name = app.get(&format!("/api/v1/teams/{team}"), &app.admin).await.1["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut w = crate::web_pages::admin_web(&app).await;
+    let p = w.get("/admin/backfill").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("/admin/backfill/template.xlsx") && p.body.contains("活动补录"));
+    let t = w.get("/admin/backfill/template.xlsx").await;
+    assert_eq!(t.status, StatusCode::OK);
+    let header = template_header(&app).await;
+    let before = cst_date(&app, Duration::days(-25));
+    let bad = sheet(
+        &header,
+        &[
+            row(&app, &team_name, "13912345678", &before),
+            row(&app, &team_name, "12345", &before),
+        ],
+    );
+    let p = w
+        .post_multipart(
+            "/admin/backfill/import",
+            &[],
+            Some(("file", "补录.xlsx", bad)),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(
+        p.body.contains("第3行") && p.body.contains("负责人手机"),
+        "{}",
+        p.body
+    );
+    let good = sheet(&header, &[row(&app, &team_name, "13912345678", &before)]);
+    let p = w
+        .post_multipart(
+            "/admin/backfill/import",
+            &[],
+            Some(("file", "补录.xlsx", good)),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = w.get("/admin/backfill?imported=1").await;
+    assert!(p.body.contains("已补录 1 项活动"));
+    let (_, list) = app
+        .get(&format!("/api/v1/activities?team_id={team}"), &app.admin)
+        .await;
+    assert_eq!(list["total"], 1);
+}
