@@ -127,6 +127,19 @@ async fn issue_18_1_a_backfilled_activity_counts_once_its_scan_is_attached() {
         .await;
     assert_eq!(v["items"][0]["backfilled"], true, "{v}");
     assert_eq!(v["items"][0]["attachments"][0]["kind"], "scan");
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/applications/{application}/form.docx")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let form = resp.bytes().await.unwrap().to_vec();
+    let xml = zhihui::export::docx_text::document_xml(&form).unwrap();
+    assert!(
+        xml.contains("防灾减灾科普进社区（补录）"),
+        "the 申报书 marks the 补录"
+    );
 
     let (_, v) = app
         .get(

@@ -135,7 +135,12 @@ pub async fn load(
             .into_iter()
             .map(|a| CountedActivity {
                 date: cst_date(a.actual_start.unwrap_or(a.planned_start)),
-                name: a.name,
+                // Issue 18.1: a backfilled activity says so on the 申报书.
+                name: if a.backfilled {
+                    format!("{}（补录）", a.name)
+                } else {
+                    a.name
+                },
                 sessions: a.sessions.unwrap_or(0),
                 people_served: a.people_served.unwrap_or(0),
             })
