@@ -3,12 +3,12 @@
 
 use crate::{
     api::{
-        self, activities::ActivitiesApi, applications::ApplicationsApi, assignments::AssignmentsApi,
-        attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
-        cycles::CyclesApi, forms::FormsApi, meta::MetaApi, objections::ObjectionsApi,
-        payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
-        recommendations::RecommendationsApi, results::ResultsApi, scores::ScoresApi, teams::TeamsApi,
-        units::UnitsApi, users::UsersApi,
+        self, activities::ActivitiesApi, activity_files::ActivityFilesApi, applications::ApplicationsApi,
+        assignments::AssignmentsApi, attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi,
+        award_history::AwardHistoryApi, backfill::BackfillApi, cycles::CyclesApi, forms::FormsApi,
+        meta::MetaApi, objections::ObjectionsApi, payout_actions::PayoutActionsApi,
+        payout_batches::PayoutBatchesApi, payouts::PayoutsApi, recommendations::RecommendationsApi,
+        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::{Settings, redact_url},
@@ -87,7 +87,7 @@ pub type Apis = (
     UsersApi,
     UnitsApi,
     TeamsApi,
-    ActivitiesApi,
+    ActivityApis,
     CyclesApi,
     ApplicationsApi,
     AwardHistoryApi,
@@ -98,6 +98,9 @@ pub type Apis = (
     FormsApi,
     RecommendationsApi,
 );
+
+/// Activities, their files through the year and 补录 (issue 18).
+pub type ActivityApis = (ActivitiesApi, ActivityFilesApi, BackfillApi);
 
 /// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
 pub type ReviewApis = (AssignmentsApi, ScoresApi, ResultsApi, ObjectionsApi);
@@ -115,7 +118,11 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
             UsersApi { state: s() },
             UnitsApi { state: s() },
             TeamsApi { state: s() },
-            ActivitiesApi { state: s() },
+            (
+                ActivitiesApi { state: s() },
+                ActivityFilesApi { state: s() },
+                BackfillApi { state: s() },
+            ),
             CyclesApi { state: s() },
             ApplicationsApi { state: s() },
             AwardHistoryApi { state: s() },

@@ -10,7 +10,7 @@ mod names;
 mod sniff;
 
 pub use names::{sanitize_filename, with_extension};
-pub use sniff::{EvidenceKind, FileType, SNIFF_LEN, ZipBounds, check_docx, sniff};
+pub use sniff::{EvidenceKind, FileType, SNIFF_LEN, ZipBounds, check_docx, check_ole, check_ooxml, sniff};
 
 use crate::{
     config::UploadLimits,
@@ -211,15 +211,27 @@ impl Storage {
         };
         file.sync_all().await?;
         drop(file);
-        if file_type == FileType::Docx {
+        let file_type = if file_type == FileType::Docx {
+            // A zip: a Word document or (issue 18.7) a PowerPoint one, within bounds.
             let path = temp.to_path_buf();
-            let checked = tokio::task::spawn_blocking(move || check_docx(&path, &ZipBounds::default()))
+            let checked = tokio::task::spawn_blocking(move || check_ooxml(&path, &ZipBounds::default()))
                 .await
                 .map_err(AppError::internal)?;
-            if let Err(why) = checked {
-                return Err(suspicious_archive(why).into());
+            let t = checked.map_err(suspicious_archive)?;
+            if !policy.allowed.contains(&t) {
+                return Err(unsupported_type().into());
             }
-        }
+            t
+        } else if file_type == FileType::Doc {
+            let path = temp.to_path_buf();
+            let checked = tokio::task::spawn_blocking(move || check_ole(&path))
+                .await
+                .map_err(AppError::internal)?;
+            checked.map_err(|_| unsupported_type())?;
+            file_type
+        } else {
+            file_type
+        };
         Ok(Received {
             temp,
             sha256: hex::encode(hasher.finalize()),

@@ -28,6 +28,15 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub summary: Option<String>,
     pub reported_at: Option<DateTimeUtc>,
+    /// 补录 (issue 18.1): recorded after the fact from a 登记表 sent before the start.
+    pub backfilled: bool,
+    pub backfilled_by: Option<i32>,
+    pub backfilled_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub backfill_reason: Option<String>,
+    /// When the scan of the original 登记表 or e-mail was attached; a backfilled activity
+    /// counts only from then on.
+    pub backfill_scan_at: Option<DateTimeUtc>,
 }
 
 /// The foreign keys of the migration, as relations (`find_also_related` and joins use them).

@@ -29,6 +29,14 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// What the application said about its team when submitted (issue 18.3); `None` before.
+    pub snap_team_name: Option<String>,
+    pub snap_unit_name: Option<String>,
+    pub snap_district_name: Option<String>,
+    pub snap_founded_on: Option<Date>,
+    pub snap_volunteer_count: Option<i32>,
+    pub snap_leader_name: Option<String>,
+    pub snap_leader_mobile: Option<String>,
 }
 
 /// The foreign keys of the migration, as relations (`find_also_related` and joins use them).

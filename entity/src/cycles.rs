@@ -30,6 +30,8 @@ pub struct Model {
     /// 填报说明 of the 项目申报书, one point per line; `None`: the 2024 notice's seven points.
     #[sea_orm(column_type = "Text", nullable)]
     pub form_instructions: Option<String>,
+    /// Issue 18.1: whether backfilled (补录) activities count for this cycle's applications.
+    pub count_backfilled: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table.
 
 pub mod activities;
+pub mod activity_attachments;
 pub mod activity_tasks;
 pub mod application_activities;
 pub mod applications;
@@ -25,6 +26,7 @@ pub mod results;
 pub mod row_counts;
 pub mod scores;
 pub mod sessions;
+pub mod team_former_names;
 pub mod teams;
 pub mod units;
 pub mod users;

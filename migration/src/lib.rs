@@ -18,6 +18,9 @@ mod m20261206_100002_one_open_objection;
 mod m20261207_000001_list_indexes;
 mod m20261207_000002_row_counts;
 mod m20261207_400001_recommendations;
+mod m20261207_100001_snapshots;
+mod m20261207_100002_categories;
+mod m20261207_100003_backfill_and_activity_files;
 
 pub struct Migrator;
 
@@ -41,6 +44,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_list_indexes::Migration),
             Box::new(m20261207_000002_row_counts::Migration),
             Box::new(m20261207_400001_recommendations::Migration),
+            Box::new(m20261207_100001_snapshots::Migration),
+            Box::new(m20261207_100002_categories::Migration),
+            Box::new(m20261207_100003_backfill_and_activity_files::Migration),
         ]
     }
 }

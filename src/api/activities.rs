@@ -1,10 +1,16 @@
 //! Activity registration (活动登记表) and reports.
 
-use super::{ApiTags, BearerAuth, Created, List, in_time, out_time};
+use super::{ApiTags, BearerAuth, Created, List, activity_files::ActivityAttachmentOut, in_time, out_time};
 use crate::{
-    domain::activity::{ActivityStatus, Category, Report},
+    domain::{
+        activity::{ActivityStatus, Category, Report},
+        pii,
+    },
     error::{ApiResult, AppError},
-    services::activities::{self, ActivityFields, ActivityFilter, ActivityRecord},
+    services::{
+        activities::{self, ActivityFields, ActivityFilter, ActivityRecord},
+        activity_files,
+    },
     state::AppState,
 };
 use chrono::{DateTime, FixedOffset};
@@ -114,6 +120,25 @@ pub struct ActivityOut {
     /// Present once reported.
     #[oai(nullable)]
     pub report: Option<ReportOut>,
+    /// 补录 (issue 18.1): recorded after the fact by the admin; `registered_at` is the day the
+    /// original 登记表 was sent.
+    pub backfilled: bool,
+    /// For a backfilled activity: who recorded it, when, why, and whether the scan of the
+    /// original 登记表 or e-mail is attached (it counts only then).
+    #[oai(nullable)]
+    pub backfill: Option<BackfillOut>,
+    /// The activity's photos, videos, reports and scans (issue 18.4); filled on
+    /// `GET /activities/{id}` and `GET /applications/{id}/activities`, empty in lists.
+    pub attachments: Vec<ActivityAttachmentOut>,
+}
+
+/// Who recorded a backfilled activity, when and why.
+#[derive(Object)]
+pub struct BackfillOut {
+    pub backfilled_by: i32,
+    pub backfilled_at: DateTime<FixedOffset>,
+    pub reason: String,
+    pub scan_attached: bool,
 }
 
 impl From<ActivityRecord> for ActivityOut {
@@ -154,8 +179,41 @@ impl From<ActivityRecord> for ActivityOut {
             updated_at: out_time(a.updated_at),
             cancelled_at: a.cancelled_at.map(out_time),
             report,
+            backfilled: a.backfilled,
+            backfill: match (a.backfilled, a.backfilled_by, a.backfilled_at) {
+                (true, Some(by), Some(at)) => Some(BackfillOut {
+                    backfilled_by: by,
+                    backfilled_at: out_time(at),
+                    reason: a.backfill_reason.unwrap_or_default(),
+                    scan_attached: a.backfill_scan_at.is_some(),
+                }),
+                _ => None,
+            },
+            attachments: vec![],
         }
     }
+}
+
+/// One category of the notice's 活动内容 (issue 18.2).
+#[derive(Object)]
+pub struct CategoryOut {
+    /// What `category` holds on an activity.
+    pub code: Category,
+    /// The notice's words.
+    pub name: String,
+    /// The item (1–8) of the notice's 活动内容 it comes from.
+    pub notice_item: u8,
+}
+
+/// The activities an application counts, with the figures they add up to (issue 18.5).
+#[derive(Object)]
+pub struct CountedActivitiesOut {
+    /// The counted activities (R-SUBMIT), earliest first, each with its tasks and report.
+    pub items: Vec<ActivityOut>,
+    /// Their number, sessions (场次) and people served (服务对象人数).
+    pub activities: i64,
+    pub sessions: i64,
+    pub people_served: i64,
 }
 
 fn tasks(t: Option<Vec<TaskDto>>) -> Option<Vec<(String, String)>> {
@@ -237,7 +295,11 @@ impl ActivitiesApi {
     )]
     async fn get(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ActivityOut>> {
         let caller = self.state.caller(&auth).await?;
-        Ok(Json(activities::get(&self.state, &caller, id.0).await?.into()))
+        let record = activities::get(&self.state, &caller, id.0).await?;
+        let files = activity_files::of_activities(&self.state.read, &[id.0]).await?;
+        let mut out = ActivityOut::from(record);
+        out.attachments = files.into_values().flatten().map(Into::into).collect();
+        Ok(Json(out))
     }
 
     /// 修改活动 / Edit an activity until its planned start (owner, admin)
@@ -282,6 +344,77 @@ impl ActivitiesApi {
     async fn cancel(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ActivityOut>> {
         let caller = self.state.caller(&auth).await?;
         Ok(Json(activities::cancel(&self.state, &caller, id.0).await?.into()))
+    }
+
+    /// 活动类别 / The notice's categories (any user)
+    ///
+    /// Items (1)–(8) of the notice's 活动内容, item 1's five forms apart; `code` is what an
+    /// activity's `category` holds (issue 18.2).
+    #[oai(
+        path = "/api/v1/categories",
+        method = "get",
+        operation_id = "list_categories",
+        tag = "ApiTags::Activities"
+    )]
+    async fn categories(&self, auth: BearerAuth) -> ApiResult<Json<Vec<CategoryOut>>> {
+        self.state.caller(&auth).await?;
+        Ok(Json(
+            activities::categories()
+                .into_iter()
+                .map(|c| CategoryOut {
+                    code: c.code,
+                    name: c.name.to_owned(),
+                    notice_item: c.notice_item,
+                })
+                .collect(),
+        ))
+    }
+
+    /// 申报项目计入的活动 / The activities an application counts (owner, its unit chain, admin, assigned experts)
+    ///
+    /// What experts score from (issue 18.5): each counted activity with its tasks and report.
+    /// Anyone who may not see the application — an expert not assigned to it — gets 404. The
+    /// leader's mobile is masked for experts (R-PII).
+    #[oai(
+        path = "/api/v1/applications/:id/activities",
+        method = "get",
+        operation_id = "list_application_activities",
+        tag = "ApiTags::Applications"
+    )]
+    async fn counted(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<CountedActivitiesOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let records = activities::counted_for_application(&self.state, &caller, id.0).await?;
+        let ids: Vec<i32> = records.iter().map(|r| r.activity.id).collect();
+        let mut files = activity_files::of_activities(&self.state.read, &ids).await?;
+        let reader = Some(caller.role);
+        let items: Vec<ActivityOut> = records
+            .into_iter()
+            .map(|r| {
+                let id = r.activity.id;
+                let mut out = ActivityOut::from(r);
+                out.leader_mobile = pii::mobile_for(reader, out.leader_mobile);
+                out.attachments = files
+                    .remove(&id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Into::into)
+                    .collect();
+                out
+            })
+            .collect();
+        let sum = |f: fn(&ReportOut) -> i32| -> i64 {
+            items
+                .iter()
+                .filter_map(|a| a.report.as_ref())
+                .map(|r| i64::from(f(r)))
+                .sum()
+        };
+        Ok(Json(CountedActivitiesOut {
+            activities: i64::try_from(items.len()).unwrap_or(i64::MAX),
+            sessions: sum(|r| r.sessions),
+            people_served: sum(|r| r.people_served),
+            items,
+        }))
     }
 
     /// 填报活动情况 / Report what happened, after the planned start (owner)

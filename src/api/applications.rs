@@ -36,7 +36,8 @@ pub struct BankIn {
 #[derive(Object)]
 pub struct BankOut {
     pub bank_name: String,
-    /// Full for the owning team; masked (`6222 **** **** 0123`) for other roles.
+    /// Full for the owning team and finance, and on the application itself (not in lists)
+    /// for its unit and district (issue 18.6); masked (`6222 **** **** 0123`) otherwise.
     pub account_no: String,
     pub account_name: String,
 }
@@ -157,12 +158,32 @@ pub struct ApplicationOut {
 }
 
 impl ApplicationOut {
+    /// As a list shows it: the account number masked except for finance and the owning team.
     pub fn new(v: ApplicationView, caller: &Caller) -> Self {
+        Self::build(v, caller, false)
+    }
+
+    /// The application itself (issue 18.6): its unit and district see the account number in
+    /// full too, as they stamp the 申报书 that names it.
+    pub fn detail(v: ApplicationView, caller: &Caller) -> Self {
+        Self::build(v, caller, true)
+    }
+
+    fn build(v: ApplicationView, caller: &Caller, detail: bool) -> Self {
         let a = v.app;
         let reader = Some(caller.role);
+        let full = if detail {
+            pii::account_in_full_on_application(reader)
+        } else {
+            pii::account_in_full(reader)
+        };
         let bank = pii::bank_visible(reader).then(|| BankOut {
             bank_name: a.bank_name.clone(),
-            account_no: pii::account_for(reader, a.account_no.clone()),
+            account_no: if full {
+                a.account_no.clone()
+            } else {
+                pii::mask_account(&a.account_no)
+            },
             account_name: a.account_name.clone(),
         });
         let phone = |s: String| pii::mobile_for(reader, s);
@@ -298,7 +319,7 @@ impl ApplicationsApi {
     )]
     async fn get(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<ApplicationOut>> {
         let caller = self.state.caller(&auth).await?;
-        Ok(Json(ApplicationOut::new(
+        Ok(Json(ApplicationOut::detail(
             applications::get(&self.state, &caller, id.0).await?,
             &caller,
         )))
@@ -373,6 +394,6 @@ impl ApplicationsApi {
         let app = crate::services::opinions::give_opinion(&self.state, &caller, id.0, b.decision, b.comment)
             .await?;
         let v = applications::view(&self.state.db, app).await?;
-        Ok(Json(ApplicationOut::new(v, &caller)))
+        Ok(Json(ApplicationOut::detail(v, &caller)))
     }
 }

@@ -87,6 +87,18 @@ pub struct EvidenceFile {
     filename: String,
 }
 
+impl EvidenceFile {
+    /// A stored file as a download.
+    pub fn new(file: tokio::fs::File, len: u64, content_type: String, filename: String) -> Self {
+        Self {
+            body: Body::from_async_read(file),
+            len,
+            content_type,
+            filename,
+        }
+    }
+}
+
 impl IntoResponse for EvidenceFile {
     fn into_response(self) -> Response {
         Response::builder()

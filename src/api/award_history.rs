@@ -147,7 +147,8 @@ impl From<ImportError> for poem::Error {
     }
 }
 
-fn rejected(rows: Vec<RowProblem>) -> ImportError {
+/// The 422 listing every bad row (shared with the 补录 import, issue 18.1).
+pub(crate) fn rejected(rows: Vec<RowProblem>) -> ImportError {
     let n = rows.len();
     ImportError::Rejected(AwardHistoryImportRejected {
         code: "import_rejected".into(),
@@ -178,9 +179,15 @@ impl FormSchema for AwardImportForm {
 }
 
 impl AwardHistoryApi {
-    /// The `file` part, read into memory up to the document limit (413 beyond it).
     async fn read_file(&self, parts: &mut Parts) -> Result<Vec<u8>, AppError> {
-        let max = self.state.settings.upload_limits.document;
+        read_upload(&self.state, parts).await
+    }
+}
+
+/// The `file` part, read into memory up to the document limit (413 beyond it).
+pub(crate) async fn read_upload(state: &AppState, parts: &mut Parts) -> Result<Vec<u8>, AppError> {
+    {
+        let max = state.settings.upload_limits.document;
         let mut file = None;
         while let Some(field) = parts.next().await? {
             let is_file = field.name() == Some("file") && file.is_none();

@@ -46,6 +46,10 @@ pub struct CycleIn {
     /// Defaults to the notice's seven points.
     #[oai(nullable)]
     pub form_instructions: Option<String>,
+    /// Whether backfilled (补录) activities count for this cycle's applications (issue 18.1);
+    /// default true.
+    #[oai(nullable)]
+    pub count_backfilled: Option<bool>,
 }
 
 #[derive(Object)]
@@ -79,6 +83,9 @@ pub struct CyclePatch {
     /// 填报说明 of the 项目申报书, one point per line.
     #[oai(nullable)]
     pub form_instructions: Option<String>,
+    /// Whether backfilled (补录) activities count (issue 18.1).
+    #[oai(nullable)]
+    pub count_backfilled: Option<bool>,
 }
 
 #[derive(Object)]
@@ -98,6 +105,8 @@ pub struct CycleOut {
     pub rubric: Vec<Criterion>,
     /// 填报说明 printed in every 项目申报书 of the cycle, one point per line.
     pub form_instructions: String,
+    /// Whether backfilled (补录) activities count for this cycle's applications (issue 18.1).
+    pub count_backfilled: bool,
     #[oai(nullable)]
     pub publicity_ends_at: Option<DateTime<FixedOffset>>,
     #[oai(nullable)]
@@ -127,6 +136,7 @@ impl From<cycle_entity::Model> for CycleOut {
             form_instructions: c
                 .form_instructions
                 .unwrap_or_else(|| cycle::DEFAULT_FORM_INSTRUCTIONS.to_owned()),
+            count_backfilled: c.count_backfilled,
             publicity_ends_at: c.publicity_ends_at.map(out_time),
             published_at: c.published_at.map(out_time),
             finalized_at: c.finalized_at.map(out_time),
@@ -163,6 +173,7 @@ impl CyclesApi {
             tiers: Some(b.tiers),
             rubric: b.rubric,
             form_instructions: b.form_instructions,
+            count_backfilled: b.count_backfilled,
         };
         Ok(Created::Created(Json(
             cycles::create(&self.state, &caller, f).await?.into(),
@@ -233,6 +244,7 @@ impl CyclesApi {
             tiers: b.tiers,
             rubric: b.rubric,
             form_instructions: b.form_instructions,
+            count_backfilled: b.count_backfilled,
         };
         Ok(Json(cycles::update(&self.state, &caller, id.0, f).await?.into()))
     }

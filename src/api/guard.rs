@@ -64,6 +64,9 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("nominate_recommendation_candidate", NOMINATORS),
     ("update_recommendation_candidate", NOMINATORS),
     ("upload_recommendation_photo", NOMINATORS),
+    ("backfill_activity", ADMIN),
+    ("import_backfill", ADMIN),
+    ("download_backfill_template", ADMIN),
     ("put_scores", &[Role::Expert]),
     ("give_opinion", &[Role::Unit, Role::District, Role::Admin]),
 ];

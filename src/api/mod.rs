@@ -1,12 +1,14 @@
 //! HTTP only: one module per resource, DTOs beside their handlers.
 
 pub mod activities;
+pub mod activity_files;
 pub mod applications;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod award_history;
+pub mod backfill;
 pub mod body_errors;
 pub mod cycles;
 pub mod download;

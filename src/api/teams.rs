@@ -74,6 +74,17 @@ pub struct TeamOut {
     pub leader_mobile: String,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// The team's former names, oldest first (issue 18.3); filled on `GET /teams/{id}`,
+    /// empty in lists.
+    pub former_names: Vec<TeamFormerNameOut>,
+}
+
+/// A name the team carried before a rename.
+#[derive(Debug, Object)]
+pub struct TeamFormerNameOut {
+    pub name: String,
+    /// When the team stopped carrying it.
+    pub until: DateTime<FixedOffset>,
 }
 
 impl TeamOut {
@@ -89,6 +100,7 @@ impl TeamOut {
             leader_mobile: pii::mobile_for(Some(caller.role), t.leader_mobile),
             created_at: out_time(t.created_at),
             updated_at: out_time(t.updated_at),
+            former_names: vec![],
         }
     }
 }
@@ -154,7 +166,16 @@ impl TeamsApi {
     async fn get(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<TeamOut>> {
         let caller = self.state.caller(&auth).await?;
         let team = orgs::get_team(&self.state, &caller, id.0).await?;
-        Ok(Json(TeamOut::new(team, &caller)))
+        let former = orgs::former_names(&self.state.read, team.id).await?;
+        let mut out = TeamOut::new(team, &caller);
+        out.former_names = former
+            .into_iter()
+            .map(|f| TeamFormerNameOut {
+                name: f.name,
+                until: out_time(f.until),
+            })
+            .collect();
+        Ok(Json(out))
     }
 
     /// 修改服务队 / Edit a team (admin, or the team itself)

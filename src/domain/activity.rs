@@ -176,6 +176,53 @@ pub fn check_report(
     Ok(())
 }
 
+/// Issue 18.1 (补录): an activity recorded after the fact, from the 登记表 e-mailed before it.
+/// The registration was sent on `registered_on` (a CST date, not in the future), which must
+/// come before the planned start (R-PREREG still holds: 422 `registered_after_start`); the
+/// plan is plausible (end after start); the report obeys R-REPORT (after the planned start,
+/// nothing in the future). Returns the instant the registration counts as sent: the start of
+/// `registered_on` in Shenyang.
+pub fn check_backfill(
+    registered_on: chrono::NaiveDate,
+    planned_start: DateTime<Utc>,
+    planned_end: DateTime<Utc>,
+    report: &Report,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, DomainError> {
+    super::plausible::time("planned_start", planned_start)?;
+    super::plausible::time("planned_end", planned_end)?;
+    if planned_end <= planned_start {
+        return Err(DomainError::invalid(
+            "planned_end",
+            "结束时间必须晚于开始时间",
+            "the end must come after the start",
+        ));
+    }
+    let registered_at = registered_on
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(super::cst()).single())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| DomainError::invalid("registered_on", "日期无效", "not a valid date"))?;
+    super::plausible::time("registered_on", registered_at)?;
+    if registered_on > super::cst_date(now) {
+        return Err(DomainError::invalid(
+            "registered_on",
+            "登记表发送日期不能在将来",
+            "the registration cannot have been sent in the future",
+        ));
+    }
+    if registered_at >= planned_start {
+        return Err(DomainError::unprocessable(
+            "registered_after_start",
+            "补录的活动须在开始前已发送登记表：登记表发送日期应早于活动计划开始时间",
+            "a backfilled activity must have been registered before its start: registered_on must come before planned_start",
+        )
+        .field("registered_on"));
+    }
+    check_report(ActivityStatus::Registered, planned_start, report, now)?;
+    Ok(registered_at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +341,29 @@ mod tests {
             ..report()
         };
         assert!(check_report(ActivityStatus::Registered, t0(), &bad, now).is_err());
+    }
+
+    /// Issue 18.1: a backfill needs its registration sent before the start, and a report
+    /// after it.
+    #[test]
+    fn a_backfill_was_registered_before_its_start_and_reported_after() {
+        let now = t0() + Duration::days(10);
+        let day = |t: DateTime<Utc>| crate::domain::cst_date(t);
+        let end = t0() + Duration::hours(2);
+        let at = check_backfill(day(t0()) - Duration::days(3), t0(), end, &report(), now).unwrap();
+        assert!(at < t0());
+        let e = check_backfill(day(t0()) + Duration::days(1), t0(), end, &report(), now).unwrap_err();
+        assert_eq!(e.code, "registered_after_start");
+        let e = check_backfill(day(now) + Duration::days(1), t0(), end, &report(), now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("registered_on"));
+        let e = check_backfill(
+            day(t0()) - Duration::days(3),
+            t0(),
+            end,
+            &report(),
+            t0() - Duration::days(1),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "activity_not_started");
     }
 }

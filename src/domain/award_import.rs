@@ -131,7 +131,8 @@ fn cell_line(s: &str) -> String {
 }
 
 pub fn parse(bytes: &[u8]) -> ParsedSheet {
-    let table = if bytes.starts_with(b"PK\x03\x04") {
+    let table = if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&OLE_MAGIC) {
+        // An .xlsx (a zip) or, issue 18.7, an older Excel .xls (an OLE compound file).
         xlsx_cells(bytes)
     } else {
         csv_cells(bytes)
@@ -148,10 +149,19 @@ pub fn parse(bytes: &[u8]) -> ParsedSheet {
 /// Numbered rows of text cells.
 type Table = Vec<(u32, Vec<String>)>;
 
+/// The signature of an OLE compound file (an Excel 97–2003 .xls).
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 fn xlsx_cells(bytes: &[u8]) -> Result<Table, RowProblem> {
-    use calamine::{Data, Reader, Xlsx};
-    let unreadable = |_| RowProblem::new(1, "无法读取该xlsx文件", "the xlsx file cannot be read");
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    use calamine::{Data, Reader};
+    let unreadable = |_| {
+        RowProblem::new(
+            1,
+            "无法读取该Excel文件（xlsx或xls）",
+            "the Excel file (xlsx or xls) cannot be read",
+        )
+    };
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
     let range = match book.worksheet_range_at(0) {
         Some(r) => r.map_err(unreadable)?,
         None => return Ok(vec![]),
@@ -170,15 +180,28 @@ fn xlsx_cells(bytes: &[u8]) -> Result<Table, RowProblem> {
         .collect())
 }
 
-fn csv_cells(bytes: &[u8]) -> Result<Table, RowProblem> {
+/// A CSV's text: UTF-8 (with or without a BOM) or, as Excel saves "CSV" on a Chinese
+/// Windows, GBK — read as GB18030, its superset (issue 18.7). Anything else is refused.
+fn csv_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, RowProblem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(RowProblem::new(
-            1,
-            "文件既不是xlsx，也不是UTF-8编码的CSV（Excel请另存为“CSV UTF-8”或xlsx）",
-            "the file is neither an xlsx nor a UTF-8 CSV (save it as \"CSV UTF-8\" or xlsx)",
-        ));
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(s));
     }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|s| std::borrow::Cow::Owned(s.into_owned()))
+        .ok_or_else(|| {
+            RowProblem::new(
+                1,
+                "文件既不是Excel表格，也不是UTF-8或GBK编码的CSV",
+                "the file is neither an Excel sheet nor a UTF-8 or GBK CSV",
+            )
+        })
+}
+
+fn csv_cells(bytes: &[u8]) -> Result<Table, RowProblem> {
+    let text = csv_text(bytes)?;
+    let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

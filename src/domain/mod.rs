@@ -6,6 +6,7 @@ pub mod application;
 pub mod assignment;
 pub mod audit_chain;
 pub mod award_import;
+pub mod backfill_import;
 pub mod bank;
 pub mod cycle;
 pub mod idempotency;

@@ -46,6 +46,13 @@ pub fn account_in_full(reader: Reader) -> bool {
     matches!(reader, Some(Role::Finance | Role::Team))
 }
 
+/// Issue 18.6: on the application itself (not in lists), the account number in full also for
+/// the team's unit and district, who stamp the 申报书 that names it; the admin, experts and
+/// the public keep it masked (or absent).
+pub fn account_in_full_on_application(reader: Reader) -> bool {
+    account_in_full(reader) || matches!(reader, Some(Role::Unit | Role::District))
+}
+
 /// Experts never see the bank account at all (SPEC "Review and ranking").
 pub fn bank_visible(reader: Reader) -> bool {
     reader != Some(Role::Expert)

@@ -2,9 +2,11 @@
 
 pub mod activity_form;
 pub mod application_form;
+pub mod backfill_template;
 pub mod docx;
 pub mod docx_text;
 pub mod payout_sheet;
 pub mod recommendation_form;
 pub mod recommendation_sheet;
 pub mod results_sheet;
+pub mod sheet_layout;

@@ -7,9 +7,10 @@
 //! in constant-memory mode (rows streamed to a temporary file, in order), so 100 000 lines
 //! cost a few megabytes; callers should run it in `spawn_blocking`.
 
+use super::sheet_layout::{BODY_FONT, TITLE_FONT, row_height};
 use crate::domain::{ranking::Tier, rmb::rmb_capital};
 use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Workbook, XlsxError};
+use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, Formula, RowNum, Workbook, XlsxError};
 
 /// One payout on the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,22 +100,35 @@ pub fn build_payout_sheet(sheet: &PayoutSheet) -> Result<Vec<u8>, XlsxError> {
     let mut total_fen: i64 = 0;
     let mut row = FIRST_LINE_ROW;
     for (serial, line) in (1_u32..).zip(&sheet.lines) {
+        let capital = rmb_capital(line.amount_fen);
+        let remark = if line.account_name_differs {
+            ACCOUNT_NAME_DIFFERS
+        } else {
+            ""
+        };
+        // Issue 18.8: as tall as the tallest wrapped cell (set before the row is written, as
+        // constant-memory mode needs).
+        let texts: [(usize, &str); 7] = [
+            (1, &line.team_name),
+            (2, &line.unit_name),
+            (3, &line.project_name),
+            (6, &capital),
+            (7, &line.bank_name),
+            (9, &line.account_name),
+            (10, remark),
+        ];
+        ws.set_row_height(row, row_height(texts.iter().map(|(c, t)| (*t, COLUMNS[*c].1))))?;
         ws.write_number_with_format(row, 0, f64::from(serial), &f.center)?;
         ws.write_string_with_format(row, 1, &line.team_name, &f.text)?;
         ws.write_string_with_format(row, 2, &line.unit_name, &f.text)?;
         ws.write_string_with_format(row, 3, &line.project_name, &f.text)?;
         ws.write_string_with_format(row, 4, line.tier.label_zh(), &f.center)?;
         ws.write_number_with_format(row, 5, yuan(line.amount_fen), &f.money)?;
-        ws.write_string_with_format(row, 6, rmb_capital(line.amount_fen), &f.text)?;
+        ws.write_string_with_format(row, 6, &capital, &f.text)?;
         ws.write_string_with_format(row, 7, &line.bank_name, &f.text)?;
         // Text cell with the "@" format, so Excel never turns it into 6.2E+18.
         ws.write_string_with_format(row, 8, &line.account_no, &f.account)?;
         ws.write_string_with_format(row, 9, &line.account_name, &f.text)?;
-        let remark = if line.account_name_differs {
-            ACCOUNT_NAME_DIFFERS
-        } else {
-            ""
-        };
         ws.write_string_with_format(row, 10, remark, &f.text)?;
         // Money is summed in integer fen, never in floats.
         total_fen = total_fen
@@ -123,9 +137,19 @@ pub fn build_payout_sheet(sheet: &PayoutSheet) -> Result<Vec<u8>, XlsxError> {
         row += 1;
     }
 
+    let total_capital = rmb_capital(total_fen);
+    ws.set_row_height(row, row_height([(total_capital.as_str(), COLUMNS[6].1)]))?;
     ws.merge_range(row, 0, row, 4, "合计", &f.total_label)?;
-    ws.write_number_with_format(row, 5, yuan(total_fen), &f.total_money)?;
-    ws.write_string_with_format(row, 6, rmb_capital(total_fen), &f.total_text)?;
+    // Issue 18.8: a SUM over the lines (deleting a line keeps the total right), its value
+    // cached from the integer-fen sum so readers that do not calculate still see it.
+    let sum = if row > FIRST_LINE_ROW {
+        format!("=SUM(F{}:F{})", FIRST_LINE_ROW + 1, row)
+    } else {
+        "=0".to_owned()
+    };
+    let cached = format!("{}", yuan(total_fen));
+    ws.write_formula_with_format(row, 5, Formula::new(sum).set_result(cached), &f.total_money)?;
+    ws.write_string_with_format(row, 6, &total_capital, &f.total_text)?;
     for col in 7..=LAST_COL {
         ws.write_blank(row, col, &f.total_text)?;
     }
@@ -171,12 +195,15 @@ struct Formats {
 impl Formats {
     fn new() -> Formats {
         let cell = Format::new()
+            .set_font_name(BODY_FONT)
+            .set_font_size(11)
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
         let text = cell.clone().set_text_wrap();
         let money = cell.clone().set_num_format(MONEY_FORMAT);
         Formats {
             title: Format::new()
+                .set_font_name(TITLE_FONT)
                 .set_bold()
                 .set_font_size(16)
                 .set_align(FormatAlign::Center)
@@ -187,7 +214,10 @@ impl Formats {
             total_label: cell.clone().set_bold().set_align(FormatAlign::Center),
             total_money: money.clone().set_bold(),
             total_text: text.clone().set_bold(),
-            signature: Format::new().set_align(FormatAlign::VerticalCenter),
+            signature: Format::new()
+                .set_font_name(BODY_FONT)
+                .set_font_size(11)
+                .set_align(FormatAlign::VerticalCenter),
             text,
             money,
         }

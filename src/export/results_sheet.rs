@@ -4,6 +4,7 @@
 //! per rubric criterion (the mean of the experts' scores), 最终得分, 奖项 (or 未获奖). Scores are
 //! numbers with two decimals, the header is frozen and repeated on printed pages, A4 landscape.
 
+use super::sheet_layout::{BODY_FONT, TITLE_FONT, row_height};
 use crate::domain::ranking::Tier;
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Workbook, XlsxError};
 
@@ -53,6 +54,8 @@ pub fn build_results_sheet(sheet: &ResultsSheet) -> Result<Vec<u8>, XlsxError> {
     let tier_col = score_col + 1;
 
     let cell = Format::new()
+        .set_font_name(BODY_FONT)
+        .set_font_size(11)
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter);
     let text = cell.clone().set_text_wrap();
@@ -60,6 +63,7 @@ pub fn build_results_sheet(sheet: &ResultsSheet) -> Result<Vec<u8>, XlsxError> {
     let score = cell.set_num_format(SCORE_FORMAT);
     let header = text.clone().set_bold().set_align(FormatAlign::Center);
     let title = Format::new()
+        .set_font_name(TITLE_FONT)
         .set_bold()
         .set_font_size(16)
         .set_align(FormatAlign::Center)
@@ -97,6 +101,15 @@ pub fn build_results_sheet(sheet: &ResultsSheet) -> Result<Vec<u8>, XlsxError> {
     ws.set_row_height(HEADER_ROW, 30)?;
 
     for (row, r) in (FIRST_DATA_ROW..).zip(&sheet.rows) {
+        // Issue 18.8: as tall as the tallest wrapped cell.
+        ws.set_row_height(
+            row,
+            row_height([
+                (r.team_name.as_str(), headers[1].1),
+                (r.unit_name.as_str(), headers[2].1),
+                (r.project_name.as_str(), headers[3].1),
+            ]),
+        )?;
         ws.write_number_with_format(row, 0, f64::from(r.rank), &center)?;
         ws.write_string_with_format(row, 1, &r.team_name, &text)?;
         ws.write_string_with_format(row, 2, &r.unit_name, &text)?;

@@ -5,6 +5,8 @@ use crate::{
     authz::{self, Caller},
     domain::{
         activity::{self, ActivityAction, ActivityStatus, Category, Report},
+        award_import::RowProblem,
+        backfill_import,
         mobile::Mobile,
         roles::Role,
         text,
@@ -118,7 +120,7 @@ async fn write_tasks(db: &impl ConnectionTrait, activity_id: i32, tasks: &[Task]
     Ok(())
 }
 
-async fn load_tasks(
+pub(crate) async fn load_tasks(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> AppResult<std::collections::HashMap<i32, Vec<Task>>> {
@@ -188,7 +190,11 @@ pub async fn register(
 }
 
 /// An activity the caller may see, or 404.
-async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<activities::Model> {
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<activities::Model> {
     let a = activities::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -401,4 +407,249 @@ pub async fn report(
         activity: after,
         tasks,
     })
+}
+
+/// Issue 18.5: the activities an application counts (R-SUBMIT), with their tasks and reports,
+/// for whoever may see the application — its team, its unit chain, the admin and the experts
+/// assigned to it; anyone else gets 404.
+pub async fn counted_for_application(
+    state: &AppState,
+    caller: &Caller,
+    application_id: i32,
+) -> AppResult<Vec<ActivityRecord>> {
+    use crate::services::application_lookup::{find_visible, is_counted};
+    let db = &state.read;
+    let app = find_visible(db, caller, application_id).await?;
+    let cycle = crate::services::cycles::find(db, app.cycle_id).await?;
+    let ids: Vec<i32> = entity::application_activities::Entity::find()
+        .select_only()
+        .column(entity::application_activities::Column::ActivityId)
+        .filter(entity::application_activities::Column::ApplicationId.eq(app.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counted: Vec<activities::Model> = fetch_in(ids, |c| {
+        activities::Entity::find()
+            .filter(activities::Column::Id.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .filter(|a| is_counted(a, app.team_id, &cycle))
+    .collect();
+    counted.sort_by_key(|a| (a.actual_start.unwrap_or(a.planned_start), a.id));
+    let ids: Vec<i32> = counted.iter().map(|a| a.id).collect();
+    let mut tasks = load_tasks(db, &ids).await?;
+    Ok(counted
+        .into_iter()
+        .map(|a| ActivityRecord {
+            tasks: tasks.remove(&a.id).unwrap_or_default(),
+            activity: a,
+        })
+        .collect())
+}
+
+/// One category of the notice's 活动内容 (issue 18.2).
+#[derive(Debug, Clone, Copy)]
+pub struct CategoryInfo {
+    pub code: Category,
+    pub name: &'static str,
+    pub notice_item: u8,
+}
+
+/// The notice's categories, in the notice's order: what `GET /api/v1/categories` serves and
+/// what the pages' forms offer.
+pub fn categories() -> Vec<CategoryInfo> {
+    Category::ALL
+        .into_iter()
+        .map(|c| CategoryInfo {
+            code: c,
+            name: c.name(),
+            notice_item: c.notice_item(),
+        })
+        .collect()
+}
+
+/// What a 补录 carries besides the registration fields (issue 18.1).
+pub struct Backfill {
+    pub team_id: i32,
+    pub fields: ActivityFields,
+    pub report: Report,
+    pub summary: String,
+    /// The day the original 登记表 was sent.
+    pub registered_on: chrono::NaiveDate,
+    pub reason: String,
+}
+
+/// Checks a 补录 and builds its rows (no I/O beyond the caller's transaction): the parsed
+/// activity, its tasks.
+fn backfill_rows(
+    caller: &Caller,
+    b: Backfill,
+    now: DateTime<Utc>,
+) -> Result<(activities::ActiveModel, Vec<Task>), DomainError> {
+    let missing = |field: &str| DomainError::invalid(field, "此项必填", "this field is required");
+    let start = b.fields.planned_start.ok_or_else(|| missing("planned_start"))?;
+    let end = b.fields.planned_end.ok_or_else(|| missing("planned_end"))?;
+    for (field, present) in [
+        ("name", b.fields.name.is_some()),
+        ("category", b.fields.category.is_some()),
+        ("location", b.fields.location.is_some()),
+        ("leader_name", b.fields.leader_name.is_some()),
+        ("leader_mobile", b.fields.leader_mobile.is_some()),
+        ("tasks", b.fields.tasks.is_some()),
+    ] {
+        if !present {
+            return Err(missing(field));
+        }
+    }
+    let registered_at = activity::check_backfill(b.registered_on, start, end, &b.report, now)?;
+    let summary = text::required_multiline("summary", &b.summary, 2000)?;
+    let reason = text::required_multiline("reason", &b.reason, 500)?;
+    let mut active = activities::ActiveModel {
+        team_id: Set(b.team_id),
+        status: Set(ActivityStatus::Reported),
+        registered_at: Set(registered_at),
+        updated_at: Set(now),
+        actual_start: Set(Some(b.report.actual_start)),
+        actual_end: Set(Some(b.report.actual_end)),
+        sessions: Set(Some(b.report.sessions)),
+        people_served: Set(Some(b.report.people_served)),
+        volunteers: Set(Some(b.report.volunteers)),
+        summary: Set(Some(summary)),
+        reported_at: Set(Some(now)),
+        backfilled: Set(true),
+        backfilled_by: Set(Some(caller.user_id)),
+        backfilled_at: Set(Some(now)),
+        backfill_reason: Set(Some(reason)),
+        backfill_scan_at: Set(None),
+        ..Default::default()
+    };
+    let tasks = apply(&mut active, b.fields)?.unwrap_or_default();
+    Ok((active, tasks))
+}
+
+/// Inserts a checked 补录 with its tasks and its audit row, inside `txn`.
+async fn insert_backfill(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    active: activities::ActiveModel,
+    tasks: Vec<Task>,
+    now: DateTime<Utc>,
+) -> AppResult<ActivityRecord> {
+    let model = active.insert(txn).await?;
+    write_tasks(txn, model.id, &tasks).await?;
+    let record = ActivityRecord {
+        activity: model,
+        tasks,
+    };
+    Change::new("backfill", "activity", record.activity.id)
+        .after(&record)
+        .record(txn, &caller.into(), now)
+        .await?;
+    Ok(record)
+}
+
+/// Issue 18.1: the admin records (补录) an activity that was registered by e-mail before it
+/// started and has happened: created already reported, marked backfilled with who and when,
+/// audited. It counts once the scan of the original 登记表 or e-mail is attached.
+#[tracing::instrument(skip_all, fields(team_id = b.team_id))]
+pub async fn backfill(state: &AppState, caller: &Caller, b: Backfill) -> AppResult<ActivityRecord> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    authz::team_for_write(&txn, caller, b.team_id).await?;
+    let (active, tasks) = backfill_rows(caller, b, now)?;
+    let record = insert_backfill(&txn, caller, active, tasks, now).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// What a 补录 import did: every row recorded, or nothing and every bad row.
+pub enum BackfillImport {
+    Imported(Vec<ActivityRecord>),
+    Rejected(Vec<RowProblem>),
+}
+
+/// Issue 18.1: a whole sheet of 补录 (the template's columns) — all rows or none. Every bad
+/// row is named by its line, with every reason; otherwise every row is recorded, each
+/// audited, in one transaction.
+pub async fn import_backfill(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> AppResult<BackfillImport> {
+    caller.require(&[Role::Admin])?;
+    let now = state.now();
+    let parsed = tokio::task::spawn_blocking(move || backfill_import::parse(&bytes))
+        .await
+        .map_err(AppError::internal)?;
+    let mut problems = parsed.problems;
+    let txn = state.db.begin().await?;
+    let names: std::collections::HashMap<String, i32> = entity::teams::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.name, t.id))
+        .collect();
+    for (line, name) in &parsed.teams {
+        if !names.contains_key(name.trim()) {
+            problems.push(RowProblem::new(
+                *line,
+                &format!("未找到名为“{name}”的服务队"),
+                &format!("no team is registered as \"{name}\""),
+            ));
+        }
+    }
+    let mut rows = Vec::with_capacity(parsed.rows.len());
+    for r in parsed.rows {
+        let Some(team_id) = names.get(r.team_name.trim()).copied() else {
+            continue;
+        };
+        let line = r.line;
+        let b = Backfill {
+            team_id,
+            fields: ActivityFields {
+                name: Some(r.name),
+                category: Some(r.category),
+                planned_start: Some(r.planned_start),
+                planned_end: Some(r.planned_end),
+                location: Some(r.location),
+                leader_name: Some(r.leader_name),
+                leader_mobile: Some(r.leader_mobile),
+                tasks: Some(vec![r.task]),
+            },
+            report: r.report,
+            summary: r.summary,
+            registered_on: r.registered_on,
+            reason: r.reason,
+        };
+        match backfill_rows(caller, b, now) {
+            Ok(x) => rows.push(x),
+            Err(e) => {
+                let header = e.field.as_deref().and_then(backfill_import::header_of);
+                let zh = header.map_or_else(|| e.zh.to_string(), |h| format!("“{h}”：{}", e.zh));
+                problems.push(RowProblem::new(line, &zh, &e.en));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        return Ok(BackfillImport::Rejected(problems));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (active, tasks) in rows {
+        out.push(insert_backfill(&txn, caller, active, tasks, now).await?);
+    }
+    txn.commit().await?;
+    Ok(BackfillImport::Imported(out))
+}
+
+/// Issue 18.1: the 补录 import template, with the categories of [`categories`] (admin).
+pub async fn backfill_template(caller: &Caller) -> AppResult<Vec<u8>> {
+    caller.require(&[Role::Admin])?;
+    let cats: Vec<(&'static str, &'static str, u8)> = categories()
+        .into_iter()
+        .map(|c| (c.code.as_str(), c.name, c.notice_item))
+        .collect();
+    tokio::task::spawn_blocking(move || crate::export::backfill_template::build_backfill_template(&cats))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
 }

@@ -100,7 +100,8 @@ pub async fn won_previous_year(db: &impl ConnectionTrait, team_id: i32, year: i3
 }
 
 /// R-SUBMIT: a counted activity belongs to the team, was registered before its start, has
-/// been reported, and lies inside the cycle's activity period.
+/// been reported, and lies inside the cycle's activity period; a backfilled one (补录, issue
+/// 18.1) also needs its scan attached and a cycle that counts backfilled activities.
 pub fn is_counted(a: &activities::Model, team_id: i32, cycle: &cycles::Model) -> bool {
     why_not_counted(a, team_id, cycle).is_none()
 }
@@ -117,6 +118,10 @@ pub fn why_not_counted(a: &activities::Model, team_id: i32, cycle: &cycles::Mode
         Some("活动尚未填报")
     } else if a.registered_at >= a.planned_start {
         Some("活动未在开始前登记")
+    } else if a.backfilled && !cycle.count_backfilled {
+        Some("本周期不计入补录的活动")
+    } else if a.backfilled && a.backfill_scan_at.is_none() {
+        Some("补录的活动尚未上传原始登记表或邮件的扫描件")
     } else if day < cycle.activity_period_start || cycle.activity_period_end < day {
         Some("不在本周期的活动统计期内")
     } else {
@@ -138,4 +143,62 @@ pub async fn team_and_unit(
         Some((_, None)) => Err(AppError::internal("unit missing")),
         None => Err(AppError::internal("team missing")),
     }
+}
+
+/// Issue 18.3: the team as the application shows it: what it said at submission (the
+/// snapshot), or the live team while it has never been submitted. Results, sheets, forms,
+/// payouts and the published list all read the team through this.
+pub fn shown_team(app: &applications::Model, live: &teams::Model) -> teams::Model {
+    let mut t = live.clone();
+    if let Some(v) = &app.snap_team_name {
+        t.name.clone_from(v);
+    }
+    if let Some(v) = app.snap_founded_on {
+        t.founded_on = v;
+    }
+    if let Some(v) = app.snap_volunteer_count {
+        t.volunteer_count = v;
+    }
+    if let Some(v) = &app.snap_leader_name {
+        t.leader_name.clone_from(v);
+    }
+    if let Some(v) = &app.snap_leader_mobile {
+        t.leader_mobile.clone_from(v);
+    }
+    t
+}
+
+/// Issue 18.3: the unit's name as the application shows it (the snapshot once submitted).
+pub fn shown_unit_name(app: &applications::Model, live: &str) -> String {
+    app.snap_unit_name.clone().unwrap_or_else(|| live.to_owned())
+}
+
+/// Issue 18.3: the unit as the application shows it (its name from the snapshot).
+pub fn shown_unit(app: &applications::Model, live: &units::Model) -> units::Model {
+    let mut u = live.clone();
+    u.name = shown_unit_name(app, &live.name);
+    u
+}
+
+/// Issue 18.3: takes the snapshot on submission: the team's name, unit and district names,
+/// founding date, volunteer count and leader, as they are now.
+pub async fn take_snapshot(
+    db: &impl ConnectionTrait,
+    active: &mut applications::ActiveModel,
+    team_id: i32,
+) -> AppResult<()> {
+    use sea_orm::Set;
+    let (team, unit) = team_and_unit(db, team_id).await?;
+    let district = match unit.parent_id {
+        Some(p) => units::Entity::find_by_id(p).one(db).await?.map(|u| u.name),
+        None => (unit.kind == crate::domain::roles::UnitKind::District).then(|| unit.name.clone()),
+    };
+    active.snap_team_name = Set(Some(team.name));
+    active.snap_unit_name = Set(Some(unit.name));
+    active.snap_district_name = Set(district);
+    active.snap_founded_on = Set(Some(team.founded_on));
+    active.snap_volunteer_count = Set(Some(team.volunteer_count));
+    active.snap_leader_name = Set(Some(team.leader_name));
+    active.snap_leader_mobile = Set(Some(team.leader_mobile));
+    Ok(())
 }

@@ -14,7 +14,12 @@ use crate::{
         text,
     },
     error::{AppError, AppResult, DomainError},
-    services::{application_lookup::won_previous_year, audit::Change, chunks::fetch_in, cycles, figures},
+    services::{
+        application_lookup::{shown_team, shown_unit, won_previous_year},
+        audit::Change,
+        chunks::fetch_in,
+        cycles, figures,
+    },
     state::AppState,
 };
 
@@ -307,8 +312,8 @@ pub async fn views(
                 .cloned()
                 .ok_or_else(|| AppError::internal("team missing"))?;
             Ok(ApplicationView {
-                team,
-                unit,
+                team: shown_team(&app, &team),
+                unit: shown_unit(&app, &unit),
                 activity_ids: links.remove(&app.id).unwrap_or_default(),
                 figures: figures.remove(&app.id).unwrap_or_default(),
                 opinions: named.remove(&app.id).unwrap_or_default(),

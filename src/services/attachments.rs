@@ -155,13 +155,19 @@ pub(crate) async fn remove_if_unreferenced(state: &AppState, sha256: &str) -> Ap
     Ok(())
 }
 
-async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
+/// How many rows — application evidence, activity files (issue 18.4) and recommendation photos
+/// (issue 13) — refer to this content; a stored file is removed only when none does.
+pub(crate) async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
     let evidence = attachments::Entity::find()
         .filter(attachments::Column::Sha256.eq(sha256))
         .count(db)
         .await?;
-    // A recommendation photo (issue 13) may hold the same content.
-    Ok(evidence + crate::services::recommendations::photos::references(db, sha256).await?)
+    let activity_files = entity::activity_attachments::Entity::find()
+        .filter(entity::activity_attachments::Column::Sha256.eq(sha256))
+        .count(db)
+        .await?;
+    let photos = crate::services::recommendations::photos::references(db, sha256).await?;
+    Ok(evidence + activity_files + photos)
 }
 
 /// The evidence of an application the caller may see.

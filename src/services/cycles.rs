@@ -36,6 +36,8 @@ pub struct CycleFields {
     pub rubric: Option<Vec<Criterion>>,
     /// 填报说明 of the 项目申报书 (R-FORM); on create, default: the notice's seven points.
     pub form_instructions: Option<String>,
+    /// Issue 18.1: whether backfilled activities count; on create, default true.
+    pub count_backfilled: Option<bool>,
 }
 
 impl CycleFields {
@@ -50,6 +52,7 @@ impl CycleFields {
             && self.tiers.is_none()
             && self.rubric.is_none()
             && self.form_instructions.is_none()
+            && self.count_backfilled.is_none()
     }
 }
 
@@ -92,6 +95,9 @@ fn apply(active: &mut cycles::ActiveModel, current: CycleSettings, f: CycleField
     }
     if let Some(a) = f.aggregation {
         active.aggregation = Set(a);
+    }
+    if let Some(b) = f.count_backfilled {
+        active.count_backfilled = Set(b);
     }
     let s = CycleSettings {
         applications_open_at: f.applications_open_at.unwrap_or(current.applications_open_at),
@@ -160,6 +166,7 @@ pub async fn create(state: &AppState, caller: &Caller, f: CycleFields) -> AppRes
         published_at: Set(None),
         finalized_at: Set(None),
         form_instructions: Set(Some(cycle::DEFAULT_FORM_INSTRUCTIONS.to_owned())),
+        count_backfilled: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

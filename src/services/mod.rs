@@ -3,6 +3,7 @@
 pub mod account_life;
 pub mod accounts;
 pub mod activities;
+pub mod activity_files;
 pub mod application_lookup;
 pub mod applications;
 pub mod attachments;

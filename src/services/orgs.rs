@@ -12,7 +12,7 @@ use crate::{
     state::AppState,
 };
 use chrono::NaiveDate;
-use entity::{teams, units};
+use entity::{team_former_names, teams, units};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
@@ -215,6 +215,17 @@ pub async fn update_team(
         .update(&txn)
         .await
         .map_err(|e| AppError::unique_as(e, duplicate_name))?;
+    // Issue 18.3: a rename keeps the former name on the team (and is audited below).
+    if before.name != after.name {
+        team_former_names::ActiveModel {
+            team_id: Set(id),
+            name: Set(before.name.clone()),
+            until: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
     Change::new("update", "team", id)
         .before(&before)
         .after(&after)
@@ -263,6 +274,18 @@ pub async fn search_teams(
 
 pub async fn get_team(state: &AppState, caller: &Caller, id: i32) -> AppResult<teams::Model> {
     authz::find_team(&state.read, caller, id).await
+}
+
+/// Issue 18.3: a team's former names, oldest first, each with when it was dropped.
+pub async fn former_names(
+    db: &impl sea_orm::ConnectionTrait,
+    team_id: i32,
+) -> AppResult<Vec<team_former_names::Model>> {
+    Ok(team_former_names::Entity::find()
+        .filter(team_former_names::Column::TeamId.eq(team_id))
+        .order_by_asc(team_former_names::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// Unit names by id, for pages that show them beside teams.

@@ -96,17 +96,23 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<payouts::Model>) -> AppR
     .into_iter()
     .map(|u| (u.id, u.name))
     .collect();
-    let projects: HashMap<i32, String> = fetch_in(app_ids, |c| {
+    // Each application's project name and, once submitted, its team and unit names as
+    // submitted (issue 18.3).
+    type Shown = (String, Option<String>, Option<String>);
+    let projects: HashMap<i32, Shown> = fetch_in(app_ids, |c| {
         applications::Entity::find()
             .select_only()
             .column(applications::Column::Id)
             .column(applications::Column::ProjectName)
+            .column(applications::Column::SnapTeamName)
+            .column(applications::Column::SnapUnitName)
             .filter(applications::Column::Id.is_in(c))
-            .into_tuple::<(i32, String)>()
+            .into_tuple::<(i32, String, Option<String>, Option<String>)>()
             .all(db)
     })
     .await?
     .into_iter()
+    .map(|(id, p, t, u)| (id, (p, t, u)))
     .collect();
     let reissues: HashMap<i32, i32> = fetch_in(ids, |c| {
         payouts::Entity::find()
@@ -120,15 +126,18 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<payouts::Model>) -> AppR
     rows.into_iter()
         .map(|p| {
             let team = teams.get(&p.team_id);
-            let unit_name = team
-                .and_then(|t| units.get(&t.unit_id))
-                .cloned()
+            let (project_name, snap_team, snap_unit) =
+                projects.get(&p.application_id).cloned().unwrap_or_default();
+            let unit_name = snap_unit
+                .or_else(|| team.and_then(|t| units.get(&t.unit_id)).cloned())
                 .unwrap_or_default();
             Ok(PayoutView {
                 status: p.status,
                 tier: p.tier,
-                team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
-                project_name: projects.get(&p.application_id).cloned().unwrap_or_default(),
+                team_name: snap_team
+                    .or_else(|| team.map(|t| t.name.clone()))
+                    .unwrap_or_default(),
+                project_name,
                 account_name_differs: account_name_differs(&p.account_name, &unit_name),
                 unit_name,
                 reissued_by: reissues.get(&p.id).copied(),

@@ -8,7 +8,7 @@ use crate::{
     },
     error::{AppError, AppResult, DomainError},
     services::{
-        application_lookup::{find_editable_by_owner, is_counted, won_previous_year},
+        application_lookup::{find_editable_by_owner, is_counted, take_snapshot, won_previous_year},
         audit::Change,
         cycles,
     },
@@ -143,6 +143,7 @@ pub async fn submit(state: &AppState, caller: &Caller, id: i32) -> AppResult<app
     let mut active: applications::ActiveModel = before.clone().into();
     active.status = Set(application::transition(before.status, ApplicationAction::Submit)?);
     active.submitted_at = Set(Some(now));
+    take_snapshot(&txn, &mut active, before.team_id).await?;
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
     Change::new("submit", "application", id)

@@ -9,9 +9,13 @@ pub use vocab::EvidenceKind;
 pub fn allowed(kind: EvidenceKind) -> &'static [FileType] {
     use FileType::*;
     match kind {
-        EvidenceKind::Summary | EvidenceKind::Report | EvidenceKind::Case => &[Pdf, Docx, Jpeg, Png],
-        EvidenceKind::Photo => &[Jpeg, Png],
-        EvidenceKind::Video => &[Mp4],
+        // Issue 18.7: files as people have them — old Word and WPS documents (OLE compound
+        // files), PowerPoint (.pptx), iPhone photos (HEIC/HEIF), QuickTime videos (.mov).
+        EvidenceKind::Summary | EvidenceKind::Report | EvidenceKind::Case => {
+            &[Pdf, Docx, Doc, Pptx, Jpeg, Png, Heic]
+        }
+        EvidenceKind::Photo => &[Jpeg, Png, Heic],
+        EvidenceKind::Video => &[Mp4, Mov],
     }
 }
 
@@ -32,10 +36,28 @@ pub enum FileType {
     Jpeg,
     Png,
     Mp4,
+    /// HEIC/HEIF still image (an iPhone photo).
+    Heic,
+    /// QuickTime movie (.mov).
+    Mov,
+    /// An OLE compound document holding a `WordDocument` stream: Word 97–2003 .doc or WPS .wps.
+    Doc,
+    /// PowerPoint (.pptx): a zip holding `ppt/presentation.xml`.
+    Pptx,
 }
 
 impl FileType {
-    pub const ALL: [FileType; 5] = [Self::Pdf, Self::Docx, Self::Jpeg, Self::Png, Self::Mp4];
+    pub const ALL: [FileType; 9] = [
+        Self::Pdf,
+        Self::Docx,
+        Self::Jpeg,
+        Self::Png,
+        Self::Mp4,
+        Self::Heic,
+        Self::Mov,
+        Self::Doc,
+        Self::Pptx,
+    ];
 
     /// The extension a download of this type carries (whatever name it was uploaded under).
     pub fn extension(self) -> &'static str {
@@ -45,6 +67,10 @@ impl FileType {
             Self::Jpeg => "jpg",
             Self::Png => "png",
             Self::Mp4 => "mp4",
+            Self::Heic => "heic",
+            Self::Mov => "mov",
+            Self::Doc => "doc",
+            Self::Pptx => "pptx",
         }
     }
 
@@ -60,6 +86,10 @@ impl FileType {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
             Self::Mp4 => "video/mp4",
+            Self::Heic => "image/heic",
+            Self::Mov => "video/quicktime",
+            Self::Doc => "application/msword",
+            Self::Pptx => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         }
     }
 }
@@ -73,6 +103,18 @@ const NOT_MP4_BRANDS: [&[u8; 4]; 12] = [
     b"qt  ",
 ];
 
+/// HEIF brands taken as HEIC photos (AVIF and camera raw are not).
+const HEIC_BRANDS: [&[u8; 4]; 8] = [
+    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+];
+
+/// QuickTime atoms a .mov may open with when it carries no `ftyp` (older cameras).
+const MOV_ATOMS: [&[u8; 4]; 4] = [b"moov", b"mdat", b"wide", b"free"];
+
+/// The OLE compound file signature (.doc, .wps, but also .xls, .ppt, .msi: [`check_ole`]
+/// keeps only documents).
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// The type the first bytes of a file announce. A zip archive is reported as `Docx`
 /// provisionally: whether it holds `word/document.xml` can only be told from its central
 /// directory, once the whole file is on disk ([`check_docx`]).
@@ -85,9 +127,21 @@ pub fn sniff(head: &[u8]) -> Option<FileType> {
         Some(FileType::Jpeg)
     } else if head.starts_with(b"PK\x03\x04") {
         Some(FileType::Docx)
-    } else if head.len() >= 12 && &head[4..8] == b"ftyp" && !NOT_MP4_BRANDS.iter().any(|b| &head[8..12] == *b)
-    {
-        Some(FileType::Mp4)
+    } else if head.starts_with(&OLE_MAGIC) {
+        Some(FileType::Doc)
+    } else if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        let brand = &head[8..12];
+        if HEIC_BRANDS.iter().any(|b| brand == *b) {
+            Some(FileType::Heic)
+        } else if brand == b"qt  " {
+            Some(FileType::Mov)
+        } else if NOT_MP4_BRANDS.iter().any(|b| brand == *b) {
+            None
+        } else {
+            Some(FileType::Mp4)
+        }
+    } else if head.len() >= 8 && MOV_ATOMS.iter().any(|a| &head[4..8] == *a) {
+        Some(FileType::Mov)
     } else {
         None
     }
@@ -112,17 +166,58 @@ impl Default for ZipBounds {
     }
 }
 
+/// Issue 18.7: an OLE compound file is kept only as a Word or WPS document: its directory
+/// names a `WordDocument` stream (UTF-16LE, as directory entries store names). An .xls, .ppt
+/// or .msi is refused.
+pub fn check_ole(path: &std::path::Path) -> Result<(), &'static str> {
+    let bytes = std::fs::read(path).map_err(|_| "unreadable")?;
+    let name: Vec<u8> = "WordDocument".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
+        Ok(())
+    } else {
+        Err("an OLE file without a WordDocument stream")
+    }
+}
+
+/// Which Office Open XML document a complete zip is (issue 18.7: a .pptx beside the .docx),
+/// read through [`check_docx`]'s bounds.
+pub fn check_ooxml(path: &std::path::Path, bounds: &ZipBounds) -> Result<FileType, &'static str> {
+    match check_docx(path, bounds) {
+        Ok(()) => Ok(FileType::Docx),
+        Err("no word/document.xml") => check_zip(path, bounds, "ppt/presentation.xml")
+            .map(|()| FileType::Pptx)
+            .map_err(|e| {
+                if e == "missing its main part" {
+                    "no word/document.xml or ppt/presentation.xml"
+                } else {
+                    e
+                }
+            }),
+        Err(e) => Err(e),
+    }
+}
+
 /// Opens a .docx as a zip and reads every entry through a bounded reader (the sizes the zip
 /// declares may lie): total uncompressed ≤ `max_total`, at most `max_ratio` times the file's
 /// size, and `word/document.xml` present. `Err` says what is wrong.
 pub fn check_docx(path: &std::path::Path, bounds: &ZipBounds) -> Result<(), &'static str> {
+    check_zip(path, bounds, "word/document.xml").map_err(|e| {
+        if e == "missing its main part" {
+            "no word/document.xml"
+        } else {
+            e
+        }
+    })
+}
+
+fn check_zip(path: &std::path::Path, bounds: &ZipBounds, main: &str) -> Result<(), &'static str> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|_| "unreadable")?;
     let compressed = file.metadata().map_err(|_| "unreadable")?.len().max(1);
     let limit = bounds.max_total.min(compressed.saturating_mul(bounds.max_ratio));
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| "not a zip archive")?;
-    if zip.index_for_name("word/document.xml").is_none() {
-        return Err("no word/document.xml");
+    if zip.index_for_name(main).is_none() {
+        return Err("missing its main part");
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -158,9 +253,13 @@ mod tests {
         assert_eq!(sniff(b""), None);
         assert_eq!(sniff(b"%PD"), None);
         assert_eq!(sniff(b"GIF89a......"), None);
-        // HEIC photos and QuickTime movies share the `ftyp` box but are not mp4.
-        assert_eq!(sniff(b"\0\0\0\x18ftypheic"), None);
-        assert_eq!(sniff(b"\0\0\0\x14ftypqt  "), None);
+        // HEIC photos and QuickTime movies share the `ftyp` box but are not mp4 (issue 18.7:
+        // they are their own types); AVIF is none of ours.
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic"), Some(FileType::Heic));
+        assert_eq!(sniff(b"\0\0\0\x14ftypqt  "), Some(FileType::Mov));
+        assert_eq!(sniff(b"\0\0\0\x18ftypavif"), None);
+        // An .exe is nothing, whatever its name.
+        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0\x04\0\0\0"), None);
         // Too short to carry a brand.
         assert_eq!(sniff(b"\0\0\0\x18ftyp"), None);
     }
@@ -171,7 +270,7 @@ mod tests {
         assert!(allowed(EvidenceKind::Case).contains(&FileType::Jpeg));
         assert!(!allowed(EvidenceKind::Photo).contains(&FileType::Pdf));
         assert!(!allowed(EvidenceKind::Photo).contains(&FileType::Mp4));
-        assert_eq!(allowed(EvidenceKind::Video), &[FileType::Mp4]);
+        assert_eq!(allowed(EvidenceKind::Video), &[FileType::Mp4, FileType::Mov]);
         assert!(!allowed(EvidenceKind::Report).contains(&FileType::Mp4));
     }
 

@@ -84,7 +84,7 @@ pub fn row(
     Ok(ActivityRow {
         id: a.id,
         name: a.name.clone(),
-        category: a.category.as_str().to_owned(),
+        category: a.category.name().to_owned(),
         team_name,
         start: format::time(a.planned_start),
         end: format::time(a.planned_end),
@@ -278,7 +278,7 @@ impl ActivityForm {
         Ok(ActivityFields {
             name: Some(self.name.clone()),
             category: Some(
-                Category::parse(self.category.trim())
+                Category::from_text(&self.category)
                     .ok_or_else(|| DomainError::invalid("category", "请选择活动类别", "choose a category"))?,
             ),
             planned_start: Some(time("planned_start", &self.planned_start)?),
@@ -321,7 +321,8 @@ struct FormTpl {
     heading: &'static str,
     form: ActivityForm,
     errors: FieldErrors,
-    categories: [&'static str; 10],
+    /// `(code, name)` of each category, from the service's list.
+    categories: Vec<(&'static str, &'static str)>,
 }
 
 fn blank_task() -> TaskRow {
@@ -352,7 +353,10 @@ async fn render_form(
             heading,
             form,
             errors,
-            categories: Category::ALL.map(Category::as_str),
+            categories: activities::categories()
+                .into_iter()
+                .map(|c| (c.code.as_str(), c.name))
+                .collect(),
         },
         status,
     ))
@@ -408,18 +412,51 @@ pub async fn create(state: Data<&AppState>, s: Session, body: String) -> PageRes
 struct DetailTpl {
     l: Layout,
     a: ActivityRow,
+    /// 补录 (issue 18.1): who recorded it and why, and whether its scan is attached.
+    backfill: Option<(String, bool)>,
+    /// The activity's files (issue 18.4).
+    files: Vec<super::activity_files::FileRow>,
+    may_upload: bool,
+    kinds: Vec<(&'static str, &'static str)>,
+    upload_error: Option<String>,
 }
 
 /// `GET /activities/:id` (scoped: another team's activity is the 404 page).
 #[handler]
 pub async fn detail(state: Data<&AppState>, s: Session, Path(id): Path<i32>) -> PageResult {
-    let r = activities::get(&state, &s.caller, id).await?;
-    let team = orgs::get_team(&state, &s.caller, r.activity.team_id).await?;
-    let a = row(&state, &r, team.name, s.caller.is(Role::Team))?;
-    Ok(html(&DetailTpl {
-        l: layout_for(&state, &s, a.name.clone(), "/activities").await?,
-        a,
-    }))
+    detail_page(&state, &s, id, None).await
+}
+
+/// The activity page, with an upload's refusal above its files when there is one.
+pub async fn detail_page(state: &AppState, s: &Session, id: i32, upload_error: Option<String>) -> PageResult {
+    let r = activities::get(state, &s.caller, id).await?;
+    let team = orgs::get_team(state, &s.caller, r.activity.team_id).await?;
+    let files = crate::services::activity_files::list(state, &s.caller, id).await?;
+    let may_upload = super::activity_files::may_upload(s, &r.activity);
+    let backfill = r.activity.backfilled.then(|| {
+        (
+            r.activity.backfill_reason.clone().unwrap_or_default(),
+            r.activity.backfill_scan_at.is_some(),
+        )
+    });
+    let a = row(state, &r, team.name, s.caller.is(Role::Team))?;
+    let status = if upload_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(html_status(
+        &DetailTpl {
+            l: layout_for(state, s, a.name.clone(), "/activities").await?,
+            a,
+            backfill,
+            files: super::activity_files::rows(files),
+            may_upload,
+            kinds: super::activity_files::kinds(),
+            upload_error,
+        },
+        status,
+    ))
 }
 
 /// `GET /activities/:id/edit`.

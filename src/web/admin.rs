@@ -895,6 +895,8 @@ impl CycleForm {
             rubric: Some(rubric),
             // The 填报说明 stay as stored (the notice's text by default); the API edits them.
             form_instructions: None,
+            // Whether 补录 counts stays as stored (true by default); the API sets it.
+            count_backfilled: None,
         })
     }
 }

@@ -503,8 +503,13 @@ pub async fn render_page(
             }
         })
         .collect();
-    // R-PII: the full account number for the owning team (and finance) only.
-    let account_no = pii::account_for(Some(s.caller.role), v.app.account_no.clone());
+    // R-PII: the full account number on the application itself for the owning team, finance,
+    // and the unit and district that stamp it (issue 18.6).
+    let account_no = if pii::account_in_full_on_application(Some(s.caller.role)) {
+        v.app.account_no.clone()
+    } else {
+        pii::mask_account(&v.app.account_no)
+    };
     let opinion_step = opinions::my_step(&s.caller, &v.unit, st).map(step_label);
     let (label, class) = status_label(st);
     let ev = evidence::view_of(state, s, &v.app, ev_error).await?;

@@ -114,7 +114,7 @@ pub async fn list(state: Data<&AppState>, s: Session, Query(q): Query<HistoryQue
 
 /// The uploaded list: the `file` part, or (when confirming a preview) the same bytes carried
 /// back as hex in `content`; at most the document limit (413 beyond it, as the API).
-async fn read_list(state: &AppState, form: &mut Multipart) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn read_list(state: &AppState, form: &mut Multipart) -> Result<Vec<u8>, AppError> {
     let max = state.settings.upload_limits.document;
     let bad = |e: String| DomainError::invalid("file", "上传表单格式错误", e);
     while let Some(field) = form.next_field().await.map_err(|e| bad(e.to_string()))? {

@@ -42,6 +42,10 @@ fn type_names(types: &[FileType]) -> (String, String) {
             FileType::Jpeg => ("JPG", ".jpg,.jpeg,image/jpeg"),
             FileType::Png => ("PNG", ".png,image/png"),
             FileType::Mp4 => ("MP4", ".mp4,video/mp4"),
+            FileType::Heic => ("HEIC(苹果手机照片)", ".heic,.heif,image/heic,image/heif"),
+            FileType::Mov => ("MOV", ".mov,video/quicktime"),
+            FileType::Doc => ("Word/WPS(doc、wps)", ".doc,.wps,application/msword"),
+            FileType::Pptx => ("PowerPoint(pptx)", ".pptx"),
         })
         .unzip();
     (names.join("、"), accept.join(","))

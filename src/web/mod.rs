@@ -4,11 +4,13 @@
 
 pub mod account;
 pub mod activities;
+pub mod activity_files;
 pub mod admin;
 pub mod application;
 pub mod assets;
 pub mod audit;
 pub mod award_history;
+pub mod backfill;
 pub mod evidence;
 pub mod experts;
 pub mod format;
@@ -53,6 +55,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             get(activities::edit_form).post(activities::update),
         )
         .at("/activities/:id/cancel", post(activities::cancel))
+        .at("/activities/:id/files", post(activity_files::upload))
+        .at("/activity-files/:id", get(activity_files::content))
+        .at("/applications/:id/activities", get(activity_files::counted))
         .at("/activities/:id/form.docx", get(forms::activity))
         .at(
             "/activities/:id/report",
@@ -114,6 +119,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(publicity::resolve),
         )
         .at("/admin/cycles/:id/finalize", post(publicity::finalize))
+        .at("/admin/backfill", get(backfill::show))
+        .at("/admin/backfill/template.xlsx", get(backfill::template))
+        .at("/admin/backfill/import", post(backfill::import))
         .at("/admin/award-history", get(award_history::list))
         .at("/admin/award-history/preview", post(award_history::preview))
         .at("/admin/award-history/import", post(award_history::import))

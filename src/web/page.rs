@@ -109,6 +109,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/review", "受理"),
             ("/admin/units", "组织管理"),
             ("/admin/cycles", "年度评审"),
+            ("/admin/backfill", "活动补录"),
             ("/admin/award-history", "历年获奖"),
             ("/recommendations", "先进典型推荐"),
             ("/admin/audit", "审计日志"),

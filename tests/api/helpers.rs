@@ -290,7 +290,7 @@ impl TestApp {
         json!({
             "team_id": team_id,
             "name": "社区科普讲座",
-            "category": "科普报告",
+            "category": "lecture",
             "planned_start": self.at(start_in),
             "planned_end": self.at(start_in + Duration::hours(3)),
             "location": "沈阳市和平区社区服务中心",

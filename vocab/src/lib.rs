@@ -29,7 +29,7 @@ pub use activity::{ActivityStatus, Category};
 pub use application::{ApplicationStatus, Decision as OpinionDecision, OpinionStep};
 pub use award::{AwardOverride, AwardSource, Tier};
 pub use cycle::{Aggregation, Criterion, CycleStatus, Rubric, TierRule, Tiers};
-pub use evidence::EvidenceKind;
+pub use evidence::{ActivityFileKind, EvidenceKind};
 pub use payout::PayoutStatus;
 pub use publicity::ObjectionStatus;
 pub use recommendation::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};

@@ -104,9 +104,15 @@ fn empty_and_unreadable_files_are_refused() {
             .reason
             .contains("no rows")
     );
-    // "年度" in GBK is not UTF-8.
+    // "年度" in GBK is not UTF-8 but reads as GBK (issue 18.7): the header then lacks columns.
     let gbk = b"\xc4\xea\xb6\xc8,team\n";
-    assert!(parse(gbk).problems[0].reason.contains("UTF-8"));
+    assert!(!parse(gbk).problems[0].reason.contains("UTF-8"));
+    // Neither UTF-8 nor GB18030.
+    assert!(
+        parse(b"\xff\xff\xff\n").problems[0]
+            .reason
+            .contains("UTF-8 or GBK")
+    );
     assert!(parse(b"PK\x03\x04 broken").problems[0].reason.contains("xlsx"));
 }
 

@@ -11,7 +11,10 @@ use crate::{
     },
     error::{AppError, AppResult},
     export::application_form::{self, ApplicationForm, BankLines, CountedActivity, DistrictSection},
-    services::{application_lookup::is_counted, applications as application_service, cycles},
+    services::{
+        application_lookup::{is_counted, shown_team, shown_unit},
+        applications as application_service, cycles,
+    },
     state::AppState,
 };
 use chrono::Datelike;
@@ -21,10 +24,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 /// Whose copy is printed (R-PII).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Copy {
-    /// The owning team: everything in full, as it will sign and stamp it.
+    /// The owning team, its unit and its district: everything in full, as they sign and stamp it.
     Owner,
-    /// Its unit, district and the admin: the account number masked, as in every response to
-    /// them (only the owning team and finance see it in full).
+    /// The admin: the account number masked.
     Overseer,
     /// An assigned expert: no bank lines at all, phone and mobile masked.
     Expert,
@@ -33,7 +35,8 @@ pub enum Copy {
 impl Copy {
     pub fn for_caller(caller: &Caller) -> Self {
         match caller.role {
-            Role::Team => Copy::Owner,
+            // Issue 18.6: the unit and district stamp what names the account: in full.
+            Role::Team | Role::Unit | Role::District => Copy::Owner,
             Role::Expert => Copy::Expert,
             _ => Copy::Overseer,
         }
@@ -70,6 +73,9 @@ pub async fn load(
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("unit missing"))?;
+    // Issue 18.3: the team and unit as submitted.
+    let team = shown_team(&app, &team);
+    let unit = shown_unit(&app, &unit);
     let ids: Vec<i32> = application_activities::Entity::find()
         .filter(application_activities::Column::ApplicationId.eq(app.id))
         .all(db)
@@ -129,7 +135,12 @@ pub async fn load(
             .into_iter()
             .map(|a| CountedActivity {
                 date: cst_date(a.actual_start.unwrap_or(a.planned_start)),
-                name: a.name,
+                // Issue 18.1: a backfilled activity says so on the 申报书.
+                name: if a.backfilled {
+                    format!("{}（补录）", a.name)
+                } else {
+                    a.name
+                },
                 sessions: a.sessions.unwrap_or(0),
                 people_served: a.people_served.unwrap_or(0),
             })

@@ -12,6 +12,7 @@ use crate::{
     },
     error::{AppError, AppResult, DomainError},
     services::{
+        application_lookup::{shown_team, shown_unit_name},
         audit::Change,
         figures::{self, Figures},
     },
@@ -361,9 +362,10 @@ pub async fn grid(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult
                 GridApp {
                     application_id: a.id,
                     project_name: a.project_name.clone(),
-                    team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
+                    team_name: team.map(|t| shown_team(a, t).name).unwrap_or_default(),
                     unit_name: team
-                        .and_then(|t| unit_names.get(&t.unit_id).cloned())
+                        .and_then(|t| unit_names.get(&t.unit_id))
+                        .map(|u| shown_unit_name(a, u))
                         .unwrap_or_default(),
                     cells: cells.pop().unwrap_or_default(),
                 }
@@ -444,7 +446,11 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<assignments::Model>) -> AppR
                 expert_name: expert_names.get(&a.expert_id).cloned().unwrap_or_default(),
                 project_name: app.map(|x| x.project_name.clone()).unwrap_or_default(),
                 team_name: app
-                    .and_then(|x| team_names.get(&x.team_id).cloned())
+                    .and_then(|x| {
+                        team_names
+                            .get(&x.team_id)
+                            .map(|live| x.snap_team_name.clone().unwrap_or_else(|| live.clone()))
+                    })
                     .unwrap_or_default(),
                 scored: scored.contains(&a.id),
                 figures: figures.get(&a.application_id).copied().unwrap_or_default(),

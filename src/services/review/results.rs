@@ -13,7 +13,10 @@ use crate::{
     },
     error::{AppError, AppResult, DomainError},
     export::results_sheet::{ResultRow, ResultsSheet, build_results_sheet},
-    services::figures::{self, Figures},
+    services::{
+        application_lookup::{shown_team, shown_unit_name},
+        figures::{self, Figures},
+    },
     state::AppState,
 };
 use chrono::{DateTime, Utc};
@@ -144,9 +147,14 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
             ResultLine {
                 tier: r.tier,
                 team_id: app.map_or(0, |a| a.team_id),
-                team_name: team.map(|t| t.name.clone()).unwrap_or_default(),
+                team_name: team
+                    .zip(app)
+                    .map(|(t, a)| shown_team(a, t).name)
+                    .unwrap_or_default(),
                 unit_name: team
-                    .and_then(|t| units.get(&t.unit_id).cloned())
+                    .and_then(|t| units.get(&t.unit_id))
+                    .zip(app)
+                    .map(|(u, a)| shown_unit_name(a, u))
                     .unwrap_or_default(),
                 project_name: app.map(|a| a.project_name.clone()).unwrap_or_default(),
                 criterion_means: rubric
