@@ -7,7 +7,7 @@ use crate::{
         attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
         cycles::CyclesApi, forms::FormsApi, meta::MetaApi, objections::ObjectionsApi,
         payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
-        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        results::ResultsApi, scores::ScoresApi, statistics::StatisticsApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::{Settings, redact_url},
@@ -95,6 +95,7 @@ pub type Apis = (
     ReviewApis,
     PayoutApis,
     FormsApi,
+    StatisticsApi,
 );
 
 /// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
@@ -131,6 +132,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
                 PayoutBatchesApi { state: s() },
             ),
             FormsApi { state: s() },
+            StatisticsApi { state: s() },
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),

@@ -15,6 +15,7 @@ mod m20261206_100001_name_keys;
 mod m20261206_100001_throttle_buckets;
 mod m20261206_100002_account_life;
 mod m20261206_100002_one_open_objection;
+mod m20261207_200001_statistics_indexes;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_100002_account_life::Migration),
             Box::new(m20261206_100001_name_keys::Migration),
             Box::new(m20261206_100002_one_open_objection::Migration),
+            Box::new(m20261207_200001_statistics_indexes::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub mod payouts;
 pub mod poem_errors;
 pub mod results;
 pub mod scores;
+pub mod statistics;
 pub mod teams;
 pub mod units;
 pub mod users;
@@ -61,6 +62,8 @@ pub enum ApiTags {
     Audit,
     /// 奖补发放 / Payouts
     Payouts,
+    /// 统计 / Statistics
+    Statistics,
 }
 
 /// `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.

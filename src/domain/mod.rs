@@ -19,6 +19,7 @@ pub mod ranking;
 pub mod rmb;
 pub mod roles;
 pub mod scoring;
+pub mod statistics;
 pub mod text;
 pub mod throttle;
 

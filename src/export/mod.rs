@@ -6,3 +6,4 @@ pub mod docx;
 pub mod docx_text;
 pub mod payout_sheet;
 pub mod results_sheet;
+pub mod statistics_sheet;

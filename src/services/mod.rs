@@ -22,5 +22,7 @@ pub mod payout_batches;
 pub mod payouts;
 pub mod review;
 pub mod sessions;
+pub mod statistics;
+pub mod statistics_sheet;
 pub mod submission;
 pub mod users;
