@@ -121,6 +121,11 @@ fn grouping_sheet(wb: &mut Workbook, s: &Statistics, fm: &Formats) -> Result<(),
     }
     ws.set_row_height(HEADER_ROW, 30)?;
     ws.set_freeze_panes(FIRST_ROW, 1)?;
+    // A4 landscape, one page wide, the header repeated (the charts follow the table).
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     let mut row = FIRST_ROW;
     for g in &s.groups {
         write_row(ws, row, &g.label, &g.figures, fm, false)?;
@@ -144,6 +149,10 @@ fn grouping_sheet(wb: &mut Workbook, s: &Statistics, fm: &Formats) -> Result<(),
                     .set_values((name, FIRST_ROW, col, last, col));
                 chart.title().set_name(&format!("{}年 各区县{title}", s.year));
                 chart.legend().set_hidden();
+                // Counts: whole numbers on the value axis (x in a bar chart), no 0.5 steps.
+                chart.x_axis().set_num_format("#,##0");
+                chart.y_axis().set_num_format("#,##0");
+                chart.y_axis().set_reverse();
                 ws.insert_chart(chart_row, (n as u16) * 7, &chart)?;
             }
         }
@@ -160,6 +169,7 @@ fn grouping_sheet(wb: &mut Workbook, s: &Statistics, fm: &Formats) -> Result<(),
                 .set_categories((name, FIRST_ROW, 0, last, 0))
                 .set_values((name, FIRST_ROW, 5, last, 5));
             chart.title().set_name(&format!("{}年 各月活动（场）", s.year));
+            chart.y_axis().set_num_format("#,##0");
             ws.insert_chart(chart_row, 0, &chart)?;
         }
         _ => {}
@@ -172,6 +182,8 @@ fn awards_sheet(wb: &mut Workbook, total: &Figures, year: i32, fm: &Formats) -> 
     const NAME: &str = "奖项";
     let ws = wb.add_worksheet();
     ws.set_name(NAME)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
     ws.write_string_with_format(TITLE_ROW, 0, format!("{year}年度获奖情况"), &fm.title)?;
     for (col, h) in ["奖项", "数量"].into_iter().enumerate() {
         ws.set_column_width(col as u16, 14)?;
@@ -210,7 +222,8 @@ fn awards_sheet(wb: &mut Workbook, total: &Figures, year: i32, fm: &Formats) -> 
         .set_values((NAME, FIRST_ROW, 1, FIRST_ROW + 2, 1));
     chart.title().set_name(&format!("{year}年 各奖项获奖数"));
     chart.legend().set_hidden();
-    ws.insert_chart(1, 3, &chart)?;
+    chart.y_axis().set_num_format("#,##0");
+    ws.insert_chart(money_row + 3, 0, &chart)?;
     Ok(())
 }
 

@@ -28,6 +28,8 @@ mod review_publicity;
 mod review_rank;
 mod review_seed;
 mod schema;
+mod stat_world;
+mod statistics;
 mod statements;
 mod stored_values;
 mod story;
