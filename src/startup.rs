@@ -7,7 +7,7 @@ use crate::{
         attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
         cycles::CyclesApi, forms::FormsApi, meta::MetaApi, objections::ObjectionsApi,
         payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
-        results::ResultsApi, scores::ScoresApi, statistics::StatisticsApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        results::ResultsApi, scores::ScoresApi, statistics::StatisticsApi, notifications::NotificationsApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::{Settings, redact_url},
@@ -95,7 +95,7 @@ pub type Apis = (
     ReviewApis,
     PayoutApis,
     FormsApi,
-    StatisticsApi,
+    (StatisticsApi, NotificationsApi),
 );
 
 /// Expert review, ranking, publicity and finalizing (nested to keep the top tuple short).
@@ -132,7 +132,7 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
                 PayoutBatchesApi { state: s() },
             ),
             FormsApi { state: s() },
-            StatisticsApi { state: s() },
+            (StatisticsApi { state: s() }, NotificationsApi { state: s() }),
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),
@@ -295,10 +295,14 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let app = routes(&self.state);
         let purging = accounts::spawn_purging(self.state.clone());
+        let reminding = crate::services::reminders::spawn_scheduler(self.state.clone());
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
             .await;
         purging.abort();
+        if let Some(r) = reminding {
+            r.abort();
+        }
         served
     }
 }

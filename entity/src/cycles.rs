@@ -30,6 +30,8 @@ pub struct Model {
     /// 填报说明 of the 项目申报书, one point per line; `None`: the 2024 notice's seven points.
     #[sea_orm(column_type = "Text", nullable)]
     pub form_instructions: Option<String>,
+    /// When experts' scores are due (R-REMIND: experts with scores missing are reminded before).
+    pub review_deadline: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261206_100001_throttle_buckets;
 mod m20261206_100002_account_life;
 mod m20261206_100002_one_open_objection;
 mod m20261207_200001_statistics_indexes;
+mod m20261207_200002_reminders;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_100001_name_keys::Migration),
             Box::new(m20261206_100002_one_open_objection::Migration),
             Box::new(m20261207_200001_statistics_indexes::Migration),
+            Box::new(m20261207_200002_reminders::Migration),
         ]
     }
 }

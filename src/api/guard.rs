@@ -52,6 +52,7 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("list_audit", ADMIN),
     ("verify_audit", ADMIN),
     ("put_scores", &[Role::Expert]),
+    ("set_review_deadline", ADMIN),
     ("give_opinion", &[Role::Unit, Role::District, Role::Admin]),
 ];
 

@@ -15,6 +15,7 @@ pub mod guard;
 pub mod headers;
 pub mod meta;
 pub mod multipart;
+pub mod notifications;
 pub mod objections;
 pub mod payout_actions;
 pub mod payout_batches;

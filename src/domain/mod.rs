@@ -15,6 +15,7 @@ pub mod payout;
 pub mod pii;
 pub mod plausible;
 pub mod publicity;
+pub mod reminder;
 pub mod ranking;
 pub mod rmb;
 pub mod roles;
