@@ -24,6 +24,7 @@ pub mod publicity;
 pub mod ranking;
 pub mod review;
 pub mod session;
+pub mod statistics;
 pub mod team;
 
 use crate::state::AppState;
@@ -117,6 +118,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/admin/award-history/preview", post(award_history::preview))
         .at("/admin/award-history/import", post(award_history::import))
         .at("/admin/audit", get(audit::list))
+        .at("/statistics", get(statistics::show))
+        .at("/notifications", get(statistics::inbox))
+        .at("/notifications/read-all", post(statistics::read_all))
         // Finance: payouts, batches and their sheet, recording payments, the summary.
         .at("/finance/payouts", get(payouts::list))
         .at("/finance/payouts/:id", get(payout_actions::show))

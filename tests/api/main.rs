@@ -39,3 +39,4 @@ mod throttle;
 mod web_finance;
 mod web_pages;
 mod web_review_admin;
+mod web_statistics;
