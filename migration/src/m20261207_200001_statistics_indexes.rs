@@ -1,24 +1,39 @@
-//! R-STAT: the statistics aggregate a year of activities in SQL; the year is a range on the
-//! planned start, so it gets an index of its own (the existing one leads with `team_id`). The
-//! year's awards are found through their cycle.
+//! R-STAT: the statistics aggregate a year of activities in SQL. The year is a range on the
+//! planned start, so a covering index leads with it and holds every column the figures read —
+//! a year is counted from the index alone, not from the table. "Registered at least 24 h before
+//! the planned start" is a generated column (computed by the database from the row, so no code
+//! path can forget it; STORED on PostgreSQL, VIRTUAL on SQLite, whose ALTER TABLE cannot add a
+//! stored one — the index keeps its value). The year's awards are found through their cycle.
 
-use sea_orm_migration::prelude::*;
+use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+const FIGURE_COLUMNS: &str =
+    "planned_start, status, team_id, category, registered_early, sessions, people_served, volunteers";
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_activities_planned_start")
-                    .table(Alias::new("activities"))
-                    .col(Alias::new("planned_start"))
-                    .to_owned(),
-            )
-            .await?;
+        let db = manager.get_connection();
+        let column = match db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                "ALTER TABLE activities ADD COLUMN registered_early BOOLEAN NOT NULL GENERATED ALWAYS AS \
+                 (planned_start - registered_at >= INTERVAL '24 hours') STORED"
+            }
+            // Times are RFC 3339 text here; julianday is in days: compare in milliseconds with
+            // half a millisecond of float slack.
+            _ => {
+                "ALTER TABLE activities ADD COLUMN registered_early BOOLEAN NOT NULL GENERATED ALWAYS AS \
+                 ((julianday(planned_start) - julianday(registered_at)) * 86400000.0 >= 86399999.5) VIRTUAL"
+            }
+        };
+        db.execute_unprepared(column).await?;
+        db.execute_unprepared(&format!(
+            "CREATE INDEX ix_activities_year_figures ON activities ({FIGURE_COLUMNS})"
+        ))
+        .await?;
         manager
             .create_index(
                 Index::create()
@@ -33,12 +48,16 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (name, table) in [
             ("ix_awards_cycle_id", "awards"),
-            ("ix_activities_planned_start", "activities"),
+            ("ix_activities_year_figures", "activities"),
         ] {
             manager
                 .drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned())
                 .await?;
         }
+        manager
+            .get_connection()
+            .execute_unprepared("ALTER TABLE activities DROP COLUMN registered_early")
+            .await?;
         Ok(())
     }
 }

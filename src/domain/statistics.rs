@@ -101,7 +101,8 @@ pub fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
     (month_start(year, 1), month_start(year, 13))
 }
 
-/// R-STAT / R-PREREG: "registered ≥ 24 h before its start".
+/// R-STAT / R-PREREG: "registered ≥ 24 h before its start" (the generated column
+/// `activities.registered_early` of migration `m20261207_200001` computes it in the database).
 pub const EARLY_HOURS: i64 = 24;
 
 /// Awards of one group, per tier.

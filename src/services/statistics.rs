@@ -16,7 +16,7 @@ use crate::{
         activity::Category,
         roles::Role,
         statistics::{
-            EARLY_HOURS, Figures, Group, GroupBy, Statistics, TierCounts, check_year, month_label, month_start,
+            Figures, Group, GroupBy, Statistics, TierCounts, check_year, month_label, month_start,
             year_bounds,
         },
     },
@@ -116,20 +116,6 @@ fn scope_clause(sql: &mut Sql, scope: &StatScope) -> String {
     }
 }
 
-/// R-PREREG's "registered at least 24 h before the planned start", per backend.
-fn early_expr(backend: DatabaseBackend) -> String {
-    match backend {
-        DatabaseBackend::Postgres => {
-            format!("a.planned_start - a.registered_at >= INTERVAL '{EARLY_HOURS} hours'")
-        }
-        // julianday is in days; compare in milliseconds, half a millisecond of float slack.
-        _ => format!(
-            "(julianday(a.planned_start) - julianday(a.registered_at)) * 86400000.0 >= {}",
-            EARLY_HOURS * 3_600_000 - 1
-        ) + ".5",
-    }
-}
-
 fn key_of(row: &QueryResult) -> AppResult<String> {
     let k: Option<String> = row.try_get("", "k")?;
     Ok(k.unwrap_or_else(|| NO_DISTRICT.to_owned()))
@@ -148,26 +134,47 @@ async fn activity_figures(
     scope: &StatScope,
     out: &mut ByKey,
 ) -> AppResult<()> {
-    let backend = db.get_database_backend();
     let mut sql = Sql {
-        backend,
+        backend: db.get_database_backend(),
         values: vec![],
     };
-    let key = key_expr(&mut sql, group_by, year);
+    // Two levels: the activities of the year per team (and per category or month), read from
+    // the covering index `ix_activities_year_figures` alone; then those few rows per group,
+    // joined to their team and unit. Each first-level row is one active team of its group.
+    let inner_key = match group_by {
+        Some(GroupBy::Category | GroupBy::Month) => Some(key_expr(&mut sql, group_by, year)),
+        _ => None,
+    };
     let (start, end) = year_bounds(year);
     let (start, end) = (sql.bind(start), sql.bind(end));
+    let (inner_select, inner_group, outer_key) = match &inner_key {
+        Some(k) => (format!(", {k} AS k0"), ", 2", "s.k0".to_owned()),
+        None => (String::new(), "", key_expr(&mut sql, group_by, year)),
+    };
     let scope = scope_clause(&mut sql, scope);
+    let units = if group_by == Some(GroupBy::District) {
+        " JOIN units u ON u.id = t.unit_id"
+    } else {
+        ""
+    };
     let group = if group_by.is_some() { " GROUP BY 1" } else { "" };
-    let early = early_expr(backend);
+    let reported = |col: &str| format!("SUM(CASE WHEN a.status = 'reported' THEN {col} ELSE 0 END)");
     let text = format!(
-        "SELECT {key} AS k, COUNT(DISTINCT a.team_id) AS teams, COUNT(*) AS registered, \
-         CAST(COALESCE(SUM(CASE WHEN {early} THEN 1 ELSE 0 END), 0) AS BIGINT) AS early, \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'reported' THEN 1 ELSE 0 END), 0) AS BIGINT) AS reported, \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'reported' THEN a.sessions ELSE 0 END), 0) AS BIGINT) AS sessions, \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'reported' THEN a.people_served ELSE 0 END), 0) AS BIGINT) AS people, \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'reported' THEN a.volunteers ELSE 0 END), 0) AS BIGINT) AS volunteers \
-         FROM activities a JOIN teams t ON t.id = a.team_id JOIN units u ON u.id = t.unit_id \
-         WHERE a.planned_start >= {start} AND a.planned_start < {end} AND a.status <> 'cancelled'{scope}{group}"
+        "SELECT {outer_key} AS k, COUNT(*) AS teams, \
+         CAST(SUM(s.registered) AS BIGINT) AS registered, CAST(SUM(s.early) AS BIGINT) AS early, \
+         CAST(SUM(s.reported) AS BIGINT) AS reported, CAST(SUM(s.sessions) AS BIGINT) AS sessions, \
+         CAST(SUM(s.people) AS BIGINT) AS people, CAST(SUM(s.volunteers) AS BIGINT) AS volunteers \
+         FROM (SELECT a.team_id AS team_id{inner_select}, COUNT(*) AS registered, \
+           SUM(CASE WHEN a.registered_early THEN 1 ELSE 0 END) AS early, \
+           SUM(CASE WHEN a.status = 'reported' THEN 1 ELSE 0 END) AS reported, \
+           {} AS sessions, {} AS people, {} AS volunteers \
+           FROM activities a \
+           WHERE a.planned_start >= {start} AND a.planned_start < {end} AND a.status <> 'cancelled' \
+           GROUP BY 1{inner_group}) s \
+         JOIN teams t ON t.id = s.team_id{units} WHERE 1 = 1{scope}{group}",
+        reported("a.sessions"),
+        reported("a.people_served"),
+        reported("a.volunteers"),
     );
     for row in db.query_all_raw(sql.statement(&text)).await? {
         let f = out.entry(key_of(&row)?).or_default();
