@@ -39,7 +39,9 @@ async fn seed(app: &TestApp) {
         if pg {
             format!("(SELECT generate_series(1, {n}) AS i) n")
         } else {
-            format!("(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s) n")
+            format!(
+                "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s) n"
+            )
         }
     };
     // A UTC time `secs` seconds after 2025-01-01 00:00 CST, in the backend's stored form.
@@ -51,11 +53,14 @@ async fn seed(app: &TestApp) {
         }
     };
     let now = at("0");
-    exec(db, &format!(
-        "INSERT INTO units (name, name_key, kind, parent_id, created_at) \
+    exec(
+        db,
+        &format!(
+            "INSERT INTO units (name, name_key, kind, parent_id, created_at) \
          SELECT '区县' || i, 'bench-d' || i, 'district', NULL, {now} FROM {}",
-        series(10)
-    ))
+            series(10)
+        ),
+    )
     .await;
     exec(db, &format!(
         "INSERT INTO units (name, name_key, kind, parent_id, created_at) \
@@ -76,7 +81,8 @@ async fn seed(app: &TestApp) {
     let categories = "CASE i % 10 WHEN 0 THEN '科技培训' WHEN 1 THEN '科普报告' WHEN 2 THEN '农技服务' \
         WHEN 3 THEN '义诊咨询' WHEN 4 THEN '青少年科技教育' WHEN 5 THEN '场馆服务' WHEN 6 THEN '大型活动' \
         WHEN 7 THEN '助老助残' WHEN 8 THEN '网络科普' ELSE '其他' END";
-    let status = "CASE WHEN i % 10 < 8 THEN 'reported' WHEN i % 10 = 8 THEN 'registered' ELSE 'cancelled' END";
+    let status =
+        "CASE WHEN i % 10 < 8 THEN 'reported' WHEN i % 10 = 8 THEN 'registered' ELSE 'cancelled' END";
     let reported = |v: &str| format!("CASE WHEN i % 10 < 8 THEN {v} END");
     let t0 = Instant::now();
     exec(db, &format!(
@@ -90,7 +96,10 @@ async fn seed(app: &TestApp) {
         series(ACTIVITIES)
     ))
     .await;
-    println!("  seeded {ACTIVITIES} activities in {:.1} s", t0.elapsed().as_secs_f64());
+    println!(
+        "  seeded {ACTIVITIES} activities in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
     // The year's cycle: 1 000 applications, 300 awards, 200 of them paid.
     exec(db, &format!(
         "INSERT INTO cycles (year, title, applications_open_at, applications_close_at, activity_period_start, \
@@ -146,7 +155,9 @@ async fn main() {
         let mut registered = None;
         for _ in 0..RUNS {
             let t = Instant::now();
-            let s = compute_for(&app.state.read, &admin, 2025, g).await.expect("statistics");
+            let s = compute_for(&app.state.read, &admin, 2025, g)
+                .await
+                .expect("statistics");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             registered = s.total.activities_registered;
         }

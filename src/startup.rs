@@ -5,9 +5,10 @@ use crate::{
     api::{
         self, activities::ActivitiesApi, applications::ApplicationsApi, assignments::AssignmentsApi,
         attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi, award_history::AwardHistoryApi,
-        cycles::CyclesApi, forms::FormsApi, meta::MetaApi, objections::ObjectionsApi,
-        payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
-        results::ResultsApi, scores::ScoresApi, statistics::StatisticsApi, notifications::NotificationsApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        cycles::CyclesApi, forms::FormsApi, meta::MetaApi, notifications::NotificationsApi,
+        objections::ObjectionsApi, payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi,
+        payouts::PayoutsApi, results::ResultsApi, scores::ScoresApi, statistics::StatisticsApi,
+        teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::{Settings, redact_url},

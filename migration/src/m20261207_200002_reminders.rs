@@ -125,7 +125,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .alter_table(Table::alter().table(Users::Table).drop_column(Users::Email).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(Users::Email)
+                    .to_owned(),
+            )
             .await?;
         manager
             .drop_table(Table::drop().table(Notifications::Table).to_owned())

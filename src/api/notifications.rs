@@ -112,8 +112,14 @@ impl NotificationsApi {
     ) -> ApiResult<Json<List<NotificationOut>>> {
         let caller = self.state.caller(&auth).await?;
         let p = super::page(page.0, per_page.0)?;
-        let (items, total) =
-            notifications::list(&self.state, &caller, unread.0.unwrap_or(false), p.offset(), p.per_page).await?;
+        let (items, total) = notifications::list(
+            &self.state,
+            &caller,
+            unread.0.unwrap_or(false),
+            p.offset(),
+            p.per_page,
+        )
+        .await?;
         Ok(Json(List {
             items: items.into_iter().map(Into::into).collect(),
             total,
@@ -145,7 +151,9 @@ impl NotificationsApi {
     )]
     async fn read(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<NotificationOut>> {
         let caller = self.state.caller(&auth).await?;
-        Ok(Json(notifications::mark_read(&self.state, &caller, id.0).await?.into()))
+        Ok(Json(
+            notifications::mark_read(&self.state, &caller, id.0).await?.into(),
+        ))
     }
 
     /// 全部标记已读 / Mark every reminder read
@@ -193,8 +201,13 @@ impl NotificationsApi {
         body: Json<ReviewDeadlineIn>,
     ) -> ApiResult<Json<ReviewDeadlineOut>> {
         let caller = self.state.caller(&auth).await?;
-        let c = notifications::set_review_deadline(&self.state, &caller, id.0, body.0.review_deadline.map(in_time))
-            .await?;
+        let c = notifications::set_review_deadline(
+            &self.state,
+            &caller,
+            id.0,
+            body.0.review_deadline.map(in_time),
+        )
+        .await?;
         Ok(Json(ReviewDeadlineOut {
             cycle_id: c.id,
             review_deadline: c.review_deadline.map(out_time),

@@ -181,7 +181,10 @@ impl StatisticsApi {
         let caller = self.state.caller(&auth).await?;
         let year = year.0.unwrap_or_else(|| current_year(self.state.now()));
         let bytes = crate::services::statistics_sheet::workbook(&self.state, &caller, year).await?;
-        let disposition = download::attachment(&format!("statistics-{year}.xlsx"), &format!("{year}年度统计.xlsx"));
+        let disposition = download::attachment(
+            &format!("statistics-{year}.xlsx"),
+            &format!("{year}年度统计.xlsx"),
+        );
         Ok(StatisticsSheetResponse::Ok(Binary(bytes), disposition))
     }
 }

@@ -31,7 +31,13 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 5] = [Self::District, Self::Unit, Self::Team, Self::Category, Self::Month];
+    pub const ALL: [GroupBy; 5] = [
+        Self::District,
+        Self::Unit,
+        Self::Team,
+        Self::Category,
+        Self::Month,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,7 +92,11 @@ pub fn current_year(now: DateTime<Utc>) -> i32 {
 
 /// The first instant of `month` (1–13: 13 is next January) of `year`, CST.
 pub fn month_start(year: i32, month: u32) -> DateTime<Utc> {
-    let (y, m) = if month > 12 { (year + 1, month - 12) } else { (year, month) };
+    let (y, m) = if month > 12 {
+        (year + 1, month - 12)
+    } else {
+        (year, month)
+    };
     let date = NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
     date.and_hms_opt(0, 0, 0)
         .unwrap_or_default()

@@ -4,7 +4,9 @@
 //! (column). Callers run it in `spawn_blocking`.
 
 use crate::domain::statistics::{Figures, GroupBy, Statistics};
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartType, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
+};
 
 /// Column headers and widths.
 const COLUMNS: [(&str, f64); 15] = [
@@ -88,7 +90,14 @@ impl Formats {
     }
 }
 
-fn write_row(ws: &mut Worksheet, row: RowNum, label: &str, f: &Figures, fm: &Formats, total: bool) -> Result<(), XlsxError> {
+fn write_row(
+    ws: &mut Worksheet,
+    row: RowNum,
+    label: &str,
+    f: &Figures,
+    fm: &Formats,
+    total: bool,
+) -> Result<(), XlsxError> {
     let (text, count, share, yuan) = if total {
         (&fm.total_text, &fm.total_count, &fm.total_share, &fm.total_yuan)
     } else {
@@ -113,7 +122,12 @@ fn grouping_sheet(wb: &mut Workbook, s: &Statistics, fm: &Formats) -> Result<(),
     let name = s.group_by.label();
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
-    ws.write_string_with_format(TITLE_ROW, 0, format!("{}年度科技志愿服务统计（按{}）", s.year, name), &fm.title)?;
+    ws.write_string_with_format(
+        TITLE_ROW,
+        0,
+        format!("{}年度科技志愿服务统计（按{}）", s.year, name),
+        &fm.title,
+    )?;
     for (i, (h, w)) in COLUMNS.iter().enumerate() {
         let col = i as u16;
         ws.set_column_width(col, *w)?;
@@ -140,7 +154,10 @@ fn grouping_sheet(wb: &mut Workbook, s: &Statistics, fm: &Formats) -> Result<(),
     match s.group_by {
         GroupBy::District => {
             // Activities and people served differ by orders of magnitude: one bar chart each.
-            for (n, (col, title)) in [(2u16, "登记活动（场）"), (7u16, "服务对象（人）")].into_iter().enumerate() {
+            for (n, (col, title)) in [(2u16, "登记活动（场）"), (7u16, "服务对象（人）")]
+                .into_iter()
+                .enumerate()
+            {
                 let mut chart = Chart::new(ChartType::Bar);
                 chart
                     .add_series()
@@ -198,7 +215,12 @@ fn awards_sheet(wb: &mut Workbook, total: &Figures, year: i32, fm: &Formats) -> 
     }
     let total_row = FIRST_ROW + rows.len() as RowNum;
     ws.write_string_with_format(total_row, 0, "合计", &fm.total_text)?;
-    ws.write_number_with_format(total_row, 1, (a.first + a.second + a.third) as f64, &fm.total_count)?;
+    ws.write_number_with_format(
+        total_row,
+        1,
+        (a.first + a.second + a.third) as f64,
+        &fm.total_count,
+    )?;
     let money_row = total_row + 1;
     ws.write_string_with_format(money_row, 0, "奖补金额（元）", &fm.total_text)?;
     ws.write_number_with_format(

@@ -15,7 +15,9 @@ impl Mailer {
     /// build has no TLS for SMTP, so point it at a relay on the same host or network.
     pub fn new(url: &str, from: &str) -> Result<Self, String> {
         let bad = |why: &str| format!("ZHIHUI_SMTP_URL: {why} (expected smtp://[user:password@]host[:port])");
-        let rest = url.strip_prefix("smtp://").ok_or_else(|| bad("not an smtp:// URL"))?;
+        let rest = url
+            .strip_prefix("smtp://")
+            .ok_or_else(|| bad("not an smtp:// URL"))?;
         let rest = rest.trim_end_matches('/');
         let (creds, hostport) = match rest.rsplit_once('@') {
             Some((c, h)) => (Some(c), h),
@@ -32,7 +34,11 @@ impl Mailer {
             .port(port)
             .timeout(Some(std::time::Duration::from_secs(20)));
         if let Some((user, password)) = creds.and_then(|c| c.split_once(':')) {
-            let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
             builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
                 decode(user),
                 decode(password),

@@ -81,7 +81,12 @@ pub async fn mark_all_read(state: &AppState, caller: &Caller) -> AppResult<u64> 
 pub fn parse_email(raw: &str) -> Result<String, DomainError> {
     let e = raw.trim();
     let bad = || {
-        DomainError::unprocessable("invalid_email", "电子邮箱格式不正确", "not a valid e-mail address").field("email")
+        DomainError::unprocessable(
+            "invalid_email",
+            "电子邮箱格式不正确",
+            "not a valid e-mail address",
+        )
+        .field("email")
     };
     let (local, domain) = e.split_once('@').ok_or_else(bad)?;
     if e.chars().count() > 254
@@ -89,7 +94,8 @@ pub fn parse_email(raw: &str) -> Result<String, DomainError> {
         || domain.is_empty()
         || domain.contains('@')
         || !domain.contains('.')
-        || e.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+        || e.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
     {
         return Err(bad());
     }

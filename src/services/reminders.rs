@@ -18,7 +18,9 @@ use crate::{
     state::AppState,
 };
 use chrono::{DateTime, Utc};
-use entity::{activities, applications, assignments, cycles, notifications, payouts, scores, teams, units, users};
+use entity::{
+    activities, applications, assignments, cycles, notifications, payouts, scores, teams, units, users,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement, Value,
     sea_query::OnConflict,
@@ -57,7 +59,12 @@ impl People {
     }
 }
 
-async fn activity_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTime<Utc>, people: &People) -> AppResult<Vec<Due>> {
+async fn activity_reminders(
+    db: &impl ConnectionTrait,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    people: &People,
+) -> AppResult<Vec<Due>> {
     let rows = activities::Entity::find()
         .filter(activities::Column::Status.eq(vocab::ActivityStatus::Registered))
         .filter(activities::Column::PlannedEnd.lte(now - t.unreported_after))
@@ -75,7 +82,12 @@ async fn activity_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: Date
         .collect())
 }
 
-async fn window_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTime<Utc>, people: &People) -> AppResult<Vec<Due>> {
+async fn window_reminders(
+    db: &impl ConnectionTrait,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    people: &People,
+) -> AppResult<Vec<Due>> {
     let closing = cycles::Entity::find()
         .filter(cycles::Column::Status.eq(CycleStatus::Open))
         .filter(cycles::Column::ApplicationsCloseAt.gt(now))
@@ -88,7 +100,10 @@ async fn window_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTi
             .select_only()
             .column(applications::Column::TeamId)
             .filter(applications::Column::CycleId.eq(c.id))
-            .filter(applications::Column::Status.is_not_in([ApplicationStatus::Draft, ApplicationStatus::Returned]))
+            .filter(
+                applications::Column::Status
+                    .is_not_in([ApplicationStatus::Draft, ApplicationStatus::Returned]),
+            )
             .into_tuple::<i32>()
             .all(db)
             .await?
@@ -97,7 +112,8 @@ async fn window_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTi
         out.push(Due {
             kind: Kind::WindowClosing,
             object_id: c.id,
-            recipients: people.with(|u| u.role == Role::Team && u.team_id.is_some_and(|t| !submitted.contains(&t))),
+            recipients: people
+                .with(|u| u.role == Role::Team && u.team_id.is_some_and(|t| !submitted.contains(&t))),
             object_name: c.title,
             due: c.applications_close_at,
         });
@@ -105,7 +121,12 @@ async fn window_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTi
     Ok(out)
 }
 
-async fn opinion_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTime<Utc>, people: &People) -> AppResult<Vec<Due>> {
+async fn opinion_reminders(
+    db: &impl ConnectionTrait,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    people: &People,
+) -> AppResult<Vec<Due>> {
     let waiting = applications::Entity::find()
         .filter(applications::Column::Status.is_in([
             ApplicationStatus::Submitted,
@@ -138,7 +159,9 @@ async fn opinion_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateT
             continue;
         };
         // As `services::opinions::my_step`: a district unit is its own recommender.
-        let district = unit.parent_id.or((unit.kind == UnitKind::District).then_some(unit.id));
+        let district = unit
+            .parent_id
+            .or((unit.kind == UnitKind::District).then_some(unit.id));
         let Some(step) = step_due(a.status, district.is_some()) else {
             continue;
         };
@@ -151,7 +174,10 @@ async fn opinion_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateT
                 Kind::OpinionWaitingDistrict,
                 people.with(|u| u.role == Role::District && u.unit_id == district),
             ),
-            OpinionStep::Municipal => (Kind::OpinionWaitingMunicipal, people.with(|u| u.role == Role::Admin)),
+            OpinionStep::Municipal => (
+                Kind::OpinionWaitingMunicipal,
+                people.with(|u| u.role == Role::Admin),
+            ),
         };
         out.push(Due {
             kind,
@@ -164,7 +190,11 @@ async fn opinion_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateT
     Ok(out)
 }
 
-async fn score_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTime<Utc>) -> AppResult<Vec<Due>> {
+async fn score_reminders(
+    db: &impl ConnectionTrait,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Due>> {
     let near = cycles::Entity::find()
         .filter(cycles::Column::ReviewDeadline.gt(now))
         .filter(cycles::Column::ReviewDeadline.lte(now + t.review_deadline_within))
@@ -207,7 +237,12 @@ async fn score_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTim
     Ok(out)
 }
 
-async fn payout_reminders(db: &impl ConnectionTrait, t: &Thresholds, now: DateTime<Utc>, people: &People) -> AppResult<Vec<Due>> {
+async fn payout_reminders(
+    db: &impl ConnectionTrait,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    people: &People,
+) -> AppResult<Vec<Due>> {
     let pending = payouts::Entity::find()
         .filter(payouts::Column::Status.eq(PayoutStatus::Pending))
         .filter(payouts::Column::CreatedAt.lte(now - t.payout_pending_after))
@@ -276,7 +311,12 @@ pub async fn create_due(state: &AppState, now: DateTime<Utc>) -> AppResult<u64> 
                     due_at: Set(d.due),
                     created_at: Set(now),
                     read_at: Set(None),
-                    channel: Set(if email_on && has_email.contains(&r) { "email" } else { "inbox" }.to_owned()),
+                    channel: Set(if email_on && has_email.contains(&r) {
+                        "email"
+                    } else {
+                        "inbox"
+                    }
+                    .to_owned()),
                     sent_at: Set(None),
                     attempts: Set(0),
                     last_error: Set(None),
@@ -359,7 +399,8 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> AppResult<RunOutco
         .public_url
         .clone()
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let mailer = super::mail::Mailer::new(&url, &state.settings.reminders.smtp_from).map_err(AppError::internal)?;
+    let mailer =
+        super::mail::Mailer::new(&url, &state.settings.reminders.smtp_from).map_err(AppError::internal)?;
     for n in waiting {
         if !claim(db, n.id, now).await? {
             continue;
@@ -428,7 +469,12 @@ pub fn spawn_scheduler(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
             tick.tick().await;
             match run_once(&state).await {
                 Ok(o) if o != RunOutcome::default() => {
-                    tracing::info!(created = o.created, emailed = o.emailed, failed = o.failed, "reminders")
+                    tracing::info!(
+                        created = o.created,
+                        emailed = o.emailed,
+                        failed = o.failed,
+                        "reminders"
+                    )
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reminder run failed"),

@@ -139,7 +139,7 @@ async fn activity_figures(
         values: vec![],
     };
     // Two levels: the activities of the year per team (and per category or month), read from
-    // the covering index `ix_activities_year_figures` alone; then those few rows per group,
+    // the covering index `ix_activities_year_figures` alone (in team order); then those few rows per group,
     // joined to their team and unit. Each first-level row is one active team of its group.
     let inner_key = match group_by {
         Some(GroupBy::Category | GroupBy::Month) => Some(key_expr(&mut sql, group_by, year)),
@@ -294,7 +294,11 @@ pub fn category_label(key: &str) -> String {
     Category::parse(key).map_or_else(|| key.to_owned(), |c| c.as_str().to_owned())
 }
 
-async fn labels(db: &impl ConnectionTrait, group_by: GroupBy, keys: &[String]) -> AppResult<BTreeMap<String, String>> {
+async fn labels(
+    db: &impl ConnectionTrait,
+    group_by: GroupBy,
+    keys: &[String],
+) -> AppResult<BTreeMap<String, String>> {
     let ids: Vec<i32> = keys.iter().filter_map(|k| k.parse().ok()).collect();
     let mut out = BTreeMap::new();
     match group_by {
@@ -339,7 +343,12 @@ async fn labels(db: &impl ConnectionTrait, group_by: GroupBy, keys: &[String]) -
 
 /// R-STAT: the statistics of `year` grouped by `group_by`, as `caller` may see them.
 #[tracing::instrument(skip_all, fields(year, group_by = group_by.as_str()))]
-pub async fn compute(state: &AppState, caller: &Caller, year: i32, group_by: GroupBy) -> AppResult<Statistics> {
+pub async fn compute(
+    state: &AppState,
+    caller: &Caller,
+    year: i32,
+    group_by: GroupBy,
+) -> AppResult<Statistics> {
     let access = access(caller)?;
     let year = check_year(year)?;
     compute_for(&state.read, &access, year, group_by).await
@@ -368,7 +377,13 @@ pub async fn compute_for(
         GroupBy::Month => Some((1..=12).map(|m: u32| m.to_string()).collect()),
         GroupBy::Category => {
             let mut all: Vec<String> = Category::ALL.iter().map(|c| c.as_str().to_owned()).collect();
-            all.extend(groups.keys().filter(|k| !all.contains(k)).cloned().collect::<Vec<_>>());
+            all.extend(
+                groups
+                    .keys()
+                    .filter(|k| !all.contains(k))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
             Some(all)
         }
         _ => None,

@@ -153,7 +153,11 @@ pub async fn show(state: Data<&AppState>, s: Session, Query(q): Query<StatQuery>
     };
     let count = |v: i64| v.to_string();
     let charts = if st.money_only {
-        vec![chart("奖补金额（元）", &pairs(|f| f.subsidy_awarded_fen), format::money)]
+        vec![chart(
+            "奖补金额（元）",
+            &pairs(|f| f.subsidy_awarded_fen),
+            format::money,
+        )]
     } else {
         vec![
             chart("登记活动（场）", &pairs(|f| f.activities_registered), count),

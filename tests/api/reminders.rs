@@ -19,7 +19,10 @@ async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
 }
 
 fn kinds(items: &[Value]) -> Vec<String> {
-    let mut k: Vec<String> = items.iter().map(|i| i["kind"].as_str().unwrap().to_owned()).collect();
+    let mut k: Vec<String> = items
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap().to_owned())
+        .collect();
     k.sort();
     k
 }
@@ -47,10 +50,18 @@ async fn unreported_activity_reminds_its_team_once_when_the_clock_passes_the_thr
     let id = app.register_activity(&token, team, Duration::hours(1)).await; // ends in 4 h
     assert_eq!(run_once(&app.state).await.unwrap().created, 0);
     app.advance(Duration::days(7) + Duration::hours(3));
-    assert_eq!(run_once(&app.state).await.unwrap().created, 0, "not yet 7 days after the end");
+    assert_eq!(
+        run_once(&app.state).await.unwrap().created,
+        0,
+        "not yet 7 days after the end"
+    );
     app.advance(Duration::hours(2));
     assert_eq!(run_once(&app.state).await.unwrap().created, 1);
-    assert_eq!(run_once(&app.state).await.unwrap().created, 0, "a second run adds nothing");
+    assert_eq!(
+        run_once(&app.state).await.unwrap().created,
+        0,
+        "a second run adds nothing"
+    );
 
     let items = inbox(&app, &token).await;
     assert_eq!(items.len(), 1);
@@ -65,9 +76,13 @@ async fn unreported_activity_reminds_its_team_once_when_the_clock_passes_the_thr
     assert_eq!(v["unread"], 1);
     let nid = items[0]["id"].as_i64().unwrap();
     // R-AUTHZ: another user's reminder is 404.
-    let r = app.post(&format!("/api/v1/notifications/{nid}/read"), &other, json!({})).await;
+    let r = app
+        .post(&format!("/api/v1/notifications/{nid}/read"), &other, json!({}))
+        .await;
     assert_error(&r, 404, "not_found");
-    let (s, v) = app.post(&format!("/api/v1/notifications/{nid}/read"), &token, json!({})).await;
+    let (s, v) = app
+        .post(&format!("/api/v1/notifications/{nid}/read"), &token, json!({}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["read_at"].is_string());
     let (_, v) = app.get("/api/v1/notifications/unread-count", &token).await;
@@ -91,12 +106,21 @@ async fn each_kind_reaches_its_recipients() {
 
     app.advance(Duration::days(28));
     run_once(&app.state).await.unwrap();
-    assert_eq!(kinds(&inbox(&app, &idle).await), vec!["application_window_closing"]);
-    assert!(inbox(&app, &applied).await.is_empty(), "its application is submitted");
+    assert_eq!(
+        kinds(&inbox(&app, &idle).await),
+        vec!["application_window_closing"]
+    );
+    assert!(
+        inbox(&app, &applied).await.is_empty(),
+        "its application is submitted"
+    );
     let unit_items = inbox(&app, &unit_user).await;
     assert_eq!(kinds(&unit_items), vec!["opinion_waiting_unit"]);
     assert_eq!(unit_items[0]["object_id"], application);
-    assert!(inbox(&app, &district_user).await.is_empty(), "not the district's turn");
+    assert!(
+        inbox(&app, &district_user).await.is_empty(),
+        "not the district's turn"
+    );
 
     // Scores: an expert assigned, the review deadline 36 hours away.
     let expert_unit = app.create_unit("university", None).await;
@@ -210,14 +234,26 @@ async fn failed_email_is_recorded_and_retried_later() {
     let o = run_once(&app.state).await.unwrap();
     assert_eq!((o.created, o.emailed, o.failed), (1, 0, 1));
     use sea_orm::EntityTrait;
-    let row = entity::notifications::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let row = entity::notifications::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
     assert!(row.sent_at.is_none());
-    assert_eq!(run_once(&app.state).await.unwrap().failed, 0, "not before its back-off");
+    assert_eq!(
+        run_once(&app.state).await.unwrap().failed,
+        0,
+        "not before its back-off"
+    );
     app.advance(Duration::minutes(2));
     assert_eq!(run_once(&app.state).await.unwrap().failed, 1, "retried after it");
-    let row = entity::notifications::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let row = entity::notifications::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.attempts, 2);
 }
 
@@ -275,15 +311,31 @@ async fn two_schedulers_on_one_database_send_once() {
 #[tokio::test]
 async fn bad_email_addresses_are_refused() {
     let app = TestApp::spawn().await;
-    for bad in ["no-at-sign", "a@b", "a b@example.cn", "x@y@example.cn", "<a@example.cn>"] {
+    for bad in [
+        "no-at-sign",
+        "a@b",
+        "a b@example.cn",
+        "x@y@example.cn",
+        "<a@example.cn>",
+    ] {
         let r = app
-            .call(reqwest::Method::PUT, "/api/v1/me/email", Some(&app.admin), Some(json!({"email": bad})))
+            .call(
+                reqwest::Method::PUT,
+                "/api/v1/me/email",
+                Some(&app.admin),
+                Some(json!({"email": bad})),
+            )
             .await;
         assert_error(&r, 422, "invalid_email");
         assert_eq!(r.1["field"], "email");
     }
     let (s, v) = app
-        .call(reqwest::Method::PUT, "/api/v1/me/email", Some(&app.admin), Some(json!({"email": null})))
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/email",
+            Some(&app.admin),
+            Some(json!({"email": null})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["email"], Value::Null);

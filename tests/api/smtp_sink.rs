@@ -27,9 +27,14 @@ impl Mail {
     pub fn subject(&self) -> String {
         let raw = self.header("Subject").unwrap_or_default();
         raw.split(' ')
-            .map(|w| match w.strip_prefix("=?utf-8?b?").or_else(|| w.strip_prefix("=?UTF-8?B?")) {
-                Some(rest) => String::from_utf8_lossy(&base64(rest.trim_end_matches("?="))).into_owned(),
-                None => w.to_owned(),
+            .map(|w| {
+                match w
+                    .strip_prefix("=?utf-8?b?")
+                    .or_else(|| w.strip_prefix("=?UTF-8?B?"))
+                {
+                    Some(rest) => String::from_utf8_lossy(&base64(rest.trim_end_matches("?="))).into_owned(),
+                    None => w.to_owned(),
+                }
             })
             .collect()
     }
@@ -50,7 +55,9 @@ fn base64(s: &str) -> Vec<u8> {
     let mut out = vec![];
     let (mut buf, mut bits) = (0u32, 0);
     for c in s.bytes() {
-        let Some(v) = T.iter().position(|t| *t == c) else { continue };
+        let Some(v) = T.iter().position(|t| *t == c) else {
+            continue;
+        };
         buf = (buf << 6) | v as u32;
         bits += 6;
         if bits >= 8 {
@@ -68,12 +75,13 @@ fn quoted_printable(s: &str) -> String {
     let mut out = vec![];
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -95,7 +103,9 @@ impl Sink {
         let store = mails.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((sock, _)) = listener.accept().await else { return };
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
                 let store = store.clone();
                 tokio::spawn(async move {
                     let (r, mut w) = sock.into_split();
@@ -116,7 +126,9 @@ impl Sink {
                                 if l == "." {
                                     break;
                                 }
-                                data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                                data.push_str(
+                                    l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l),
+                                );
                                 data.push_str("\r\n");
                             }
                             store.lock().unwrap().push(Mail {

@@ -158,7 +158,11 @@ pub async fn award(app: &TestApp, cycle_id: i32, team_id: i64, tier: Tier, amoun
         bank_name: Set("中国工商银行".into()),
         account_no: Set("6222020200010123".into()),
         account_name: Set("某单位".into()),
-        status: Set(if paid { PayoutStatus::Paid } else { PayoutStatus::Pending }),
+        status: Set(if paid {
+            PayoutStatus::Paid
+        } else {
+            PayoutStatus::Pending
+        }),
         batch_id: Set(None),
         failure_reason: Set(None),
         reissue_of: Set(None),

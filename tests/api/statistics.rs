@@ -11,13 +11,16 @@ use zhihui::domain::{activity::Category, ranking::Tier};
 
 async fn stats(app: &TestApp, token: &str, year: i32, group_by: &str) -> Value {
     let (s, v) = app
-        .get(&format!("/api/v1/statistics?year={year}&group_by={group_by}"), token)
+        .get(
+            &format!("/api/v1/statistics?year={year}&group_by={group_by}"),
+            token,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 fn figures(active: i64, reg: i64, early: i64, reported: i64, sessions: i64, people: i64, vol: i64) -> Value {
     json!({
         "active_teams": active, "activities_registered": reg, "registered_early": early,
@@ -41,7 +44,12 @@ fn with_money(mut f: Value, apps: i64, tiers: [i64; 3], awarded: i64, paid: i64)
 
 fn no_money(mut f: Value) -> Value {
     let m = f.as_object_mut().unwrap();
-    for k in ["applications", "awards", "subsidy_awarded_fen", "subsidy_paid_fen"] {
+    for k in [
+        "applications",
+        "awards",
+        "subsidy_awarded_fen",
+        "subsidy_paid_fen",
+    ] {
         m.insert(k.into(), Value::Null);
     }
     f
@@ -75,20 +83,92 @@ async fn known_world(app: &TestApp) -> Known {
     let t4 = app.create_team(district).await;
     let day = Duration::hours(24);
     // a1: T1, March, 3 days ahead, reported 2/100/5.
-    activity(app, t1, Category::Lecture, cst(2025, 3, 10, 10, 0), day * 3, Some((2, 100, 5)), false).await;
+    activity(
+        app,
+        t1,
+        Category::Lecture,
+        cst(2025, 3, 10, 10, 0),
+        day * 3,
+        Some((2, 100, 5)),
+        false,
+    )
+    .await;
     // a2: T1, 31 March 23:30 CST (still March), 2 h ahead, reported 1/40/3.
-    activity(app, t1, Category::Training, cst(2025, 3, 31, 23, 30), Duration::hours(2), Some((1, 40, 3)), false).await;
+    activity(
+        app,
+        t1,
+        Category::Training,
+        cst(2025, 3, 31, 23, 30),
+        Duration::hours(2),
+        Some((1, 40, 3)),
+        false,
+    )
+    .await;
     // a3: T2, the year's first instant, exactly 24 h ahead (counts as early), not reported.
-    activity(app, t2, Category::Lecture, cst(2025, 1, 1, 0, 0), day, None, false).await;
+    activity(
+        app,
+        t2,
+        Category::Lecture,
+        cst(2025, 1, 1, 0, 0),
+        day,
+        None,
+        false,
+    )
+    .await;
     // a4: T3, the year's last minute, 30 days ahead, reported 3/200/10.
-    activity(app, t3, Category::Clinic, cst(2025, 12, 31, 23, 59), day * 30, Some((3, 200, 10)), false).await;
+    activity(
+        app,
+        t3,
+        Category::Clinic,
+        cst(2025, 12, 31, 23, 59),
+        day * 30,
+        Some((3, 200, 10)),
+        false,
+    )
+    .await;
     // a5: T4, cancelled: not counted.
-    activity(app, t4, Category::Lecture, cst(2025, 6, 15, 9, 0), day * 5, None, true).await;
+    activity(
+        app,
+        t4,
+        Category::Lecture,
+        cst(2025, 6, 15, 9, 0),
+        day * 5,
+        None,
+        true,
+    )
+    .await;
     // a6, a7: outside 2025 in CST (though 2025 in UTC for a7's neighbour): not counted.
-    activity(app, t1, Category::Lecture, cst(2026, 1, 1, 0, 0), day * 5, Some((9, 9, 9)), false).await;
-    activity(app, t3, Category::Lecture, cst(2024, 12, 31, 23, 59), day * 5, Some((9, 9, 9)), false).await;
+    activity(
+        app,
+        t1,
+        Category::Lecture,
+        cst(2026, 1, 1, 0, 0),
+        day * 5,
+        Some((9, 9, 9)),
+        false,
+    )
+    .await;
+    activity(
+        app,
+        t3,
+        Category::Lecture,
+        cst(2024, 12, 31, 23, 59),
+        day * 5,
+        Some((9, 9, 9)),
+        false,
+    )
+    .await;
     // a8: T4, June, one minute short of 24 h ahead (not early), reported 1/1000/2.
-    activity(app, t4, Category::Online, cst(2025, 6, 20, 9, 0), day - Duration::minutes(1), Some((1, 1000, 2)), false).await;
+    activity(
+        app,
+        t4,
+        Category::Online,
+        cst(2025, 6, 20, 9, 0),
+        day - Duration::minutes(1),
+        Some((1, 1000, 2)),
+        false,
+    )
+    .await;
 
     let c2025 = cycle(app, 2025).await;
     let c2024 = cycle(app, 2024).await;
@@ -120,7 +200,13 @@ async fn known_world_by_district_equals_the_records() {
     assert_eq!(d["label"], app.unit_name(k.district).await);
     assert_eq!(
         d["figures"],
-        with_money(figures(3, 4, 2, 3, 4, 1140, 10), 1, [1, 0, 0], 1_000_000, 1_000_000)
+        with_money(
+            figures(3, 4, 2, 3, 4, 1140, 10),
+            1,
+            [1, 0, 0],
+            1_000_000,
+            1_000_000
+        )
     );
     let none = group(&v, "none");
     assert_eq!(
@@ -129,7 +215,13 @@ async fn known_world_by_district_equals_the_records() {
     );
     assert_eq!(
         v["total"],
-        with_money(figures(4, 5, 3, 4, 7, 1340, 20), 2, [1, 0, 1], 1_300_050, 1_000_000)
+        with_money(
+            figures(4, 5, 3, 4, 7, 1340, 20),
+            2,
+            [1, 0, 1],
+            1_300_050,
+            1_000_000
+        )
     );
 }
 
@@ -182,23 +274,53 @@ async fn known_world_by_month_and_category_equals_the_records() {
     assert_eq!(groups.len(), 12);
     assert_eq!(groups[0]["label"], "1月");
     assert_eq!(group(&v, "1")["figures"], no_money(figures(1, 1, 1, 0, 0, 0, 0)));
-    assert_eq!(group(&v, "3")["figures"], no_money(figures(1, 2, 1, 2, 3, 140, 8)));
-    assert_eq!(group(&v, "6")["figures"], no_money(figures(1, 1, 0, 1, 1, 1000, 2)));
-    assert_eq!(group(&v, "12")["figures"], no_money(figures(1, 1, 1, 1, 3, 200, 10)));
+    assert_eq!(
+        group(&v, "3")["figures"],
+        no_money(figures(1, 2, 1, 2, 3, 140, 8))
+    );
+    assert_eq!(
+        group(&v, "6")["figures"],
+        no_money(figures(1, 1, 0, 1, 1, 1000, 2))
+    );
+    assert_eq!(
+        group(&v, "12")["figures"],
+        no_money(figures(1, 1, 1, 1, 3, 200, 10))
+    );
     assert_eq!(group(&v, "2")["figures"], no_money(figures(0, 0, 0, 0, 0, 0, 0)));
     assert_eq!(
         v["total"],
-        with_money(figures(4, 5, 3, 4, 7, 1340, 20), 2, [1, 0, 1], 1_300_050, 1_000_000)
+        with_money(
+            figures(4, 5, 3, 4, 7, 1340, 20),
+            2,
+            [1, 0, 1],
+            1_300_050,
+            1_000_000
+        )
     );
 
     let v = stats(&app, &app.admin, 2025, "category").await;
     assert_eq!(v["groups"].as_array().unwrap().len(), Category::ALL.len());
     assert_eq!(group(&v, "科普报告")["label"], "科普报告");
-    assert_eq!(group(&v, "科普报告")["figures"], no_money(figures(2, 2, 2, 1, 2, 100, 5)));
-    assert_eq!(group(&v, "科技培训")["figures"], no_money(figures(1, 1, 0, 1, 1, 40, 3)));
-    assert_eq!(group(&v, "义诊咨询")["figures"], no_money(figures(1, 1, 1, 1, 3, 200, 10)));
-    assert_eq!(group(&v, "网络科普")["figures"], no_money(figures(1, 1, 0, 1, 1, 1000, 2)));
-    assert_eq!(group(&v, "其他")["figures"], no_money(figures(0, 0, 0, 0, 0, 0, 0)));
+    assert_eq!(
+        group(&v, "科普报告")["figures"],
+        no_money(figures(2, 2, 2, 1, 2, 100, 5))
+    );
+    assert_eq!(
+        group(&v, "科技培训")["figures"],
+        no_money(figures(1, 1, 0, 1, 1, 40, 3))
+    );
+    assert_eq!(
+        group(&v, "义诊咨询")["figures"],
+        no_money(figures(1, 1, 1, 1, 3, 200, 10))
+    );
+    assert_eq!(
+        group(&v, "网络科普")["figures"],
+        no_money(figures(1, 1, 0, 1, 1, 1000, 2))
+    );
+    assert_eq!(
+        group(&v, "其他")["figures"],
+        no_money(figures(0, 0, 0, 0, 0, 0, 0))
+    );
 }
 
 /// R-STAT + R-AUTHZ: a district sees its units, a unit its teams, a team itself; another
@@ -214,15 +336,31 @@ async fn each_role_sees_only_its_own_scope() {
     assert_eq!(v["groups"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(
         v["total"],
-        with_money(figures(3, 4, 2, 3, 4, 1140, 10), 1, [1, 0, 0], 1_000_000, 1_000_000)
+        with_money(
+            figures(3, 4, 2, 3, 4, 1140, 10),
+            1,
+            [1, 0, 0],
+            1_000_000,
+            1_000_000
+        )
     );
     let v = stats(&app, &district, 2025, "team").await;
-    let keys: Vec<&str> = v["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
     assert!(!keys.contains(&t3.to_string().as_str()), "{keys:?}");
 
     let (_, unit) = app.user("unit", Some(k.unit1), None).await;
     let v = stats(&app, &unit, 2025, "team").await;
-    let mut keys: Vec<String> = v["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap().to_owned()).collect();
+    let mut keys: Vec<String> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap().to_owned())
+        .collect();
     keys.sort();
     let mut want = vec![t1.to_string(), t2.to_string()];
     want.sort();
@@ -286,7 +424,9 @@ async fn experts_get_no_statistics() {
 async fn bad_statistics_queries_are_refused_naming_the_parameter() {
     let app = TestApp::spawn().await;
     for year in ["1999", "2101", "-5"] {
-        let r = app.get(&format!("/api/v1/statistics?year={year}"), &app.admin).await;
+        let r = app
+            .get(&format!("/api/v1/statistics?year={year}"), &app.admin)
+            .await;
         assert_error(&r, 422, "invalid_value");
         assert_eq!(r.1["field"], "year");
     }
@@ -297,7 +437,9 @@ async fn bad_statistics_queries_are_refused_naming_the_parameter() {
     assert_eq!(r.1["field"], "group_by");
     let r = app.get("/api/v1/statistics?year=abc", &app.admin).await;
     assert_error(&r, 400, "invalid_parameter");
-    let (s, _) = app.call(reqwest::Method::GET, "/api/v1/statistics", None, None).await;
+    let (s, _) = app
+        .call(reqwest::Method::GET, "/api/v1/statistics", None, None)
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
@@ -305,7 +447,10 @@ async fn bad_statistics_queries_are_refused_naming_the_parameter() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -355,7 +500,8 @@ async fn group_sums_equal_totals_in_generated_worlds() {
             };
             let start = cst(y, m, 1 + rng.next(28) as u32, rng.next(24) as u32, 0);
             let ahead = Duration::hours(rng.next(72) as i64);
-            let report = (rng.next(3) > 0).then(|| (1 + rng.next(5) as i32, rng.next(500) as i32, rng.next(20) as i32));
+            let report = (rng.next(3) > 0)
+                .then(|| (1 + rng.next(5) as i32, rng.next(500) as i32, rng.next(20) as i32));
             let cancelled = rng.next(10) == 0;
             activity(&app, team, cat, start, ahead, report, cancelled).await;
             if !cancelled {
@@ -367,7 +513,17 @@ async fn group_sums_equal_totals_in_generated_worlds() {
         let c = cycle(&app, year).await;
         for (i, t) in teams.iter().enumerate() {
             match rng.next(4) {
-                0 => award(&app, c, *t, [Tier::First, Tier::Second, Tier::Third][i % 3], 100 + rng.next(10_000) as i64, rng.next(2) == 0).await,
+                0 => {
+                    award(
+                        &app,
+                        c,
+                        *t,
+                        [Tier::First, Tier::Second, Tier::Third][i % 3],
+                        100 + rng.next(10_000) as i64,
+                        rng.next(2) == 0,
+                    )
+                    .await
+                }
                 1 => {
                     application(&app, c, *t, true).await;
                 }
@@ -387,7 +543,10 @@ async fn group_sums_equal_totals_in_generated_worlds() {
             if ["district", "unit", "team"].contains(&g) {
                 keys.extend(["active_teams", "subsidy_awarded_fen", "subsidy_paid_fen"]);
                 for tier in ["first", "second", "third"] {
-                    let s: i64 = groups.iter().map(|x| x["figures"]["awards"][tier].as_i64().unwrap()).sum();
+                    let s: i64 = groups
+                        .iter()
+                        .map(|x| x["figures"]["awards"][tier].as_i64().unwrap())
+                        .sum();
                     assert_eq!(Some(s), v["total"]["awards"][tier].as_i64(), "{year} {g} {tier}");
                 }
             } else {
@@ -425,14 +584,20 @@ async fn statistics_workbook_has_a_sheet_per_grouping_with_totals() {
         std::fs::write(format!("{dir}/statistics-2025.xlsx"), &bytes).unwrap();
     }
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["区县", "单位", "服务队", "活动类别", "月份", "奖项"]);
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["区县", "单位", "服务队", "活动类别", "月份", "奖项"]
+    );
     let sheet = wb.worksheet_range("区县").unwrap();
-    let total = sheet.rows().find(|r| r[0].to_string() == "合计").expect("total row");
+    let total = sheet.rows().find(|r| r[0] == "合计").expect("total row");
     assert_eq!(total[2].to_string(), "5");
     assert_eq!(total[7].to_string(), "1340");
     assert_eq!(total[13].to_string(), "13000.5");
     // Native charts: chart parts in the package.
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let charts = zip.file_names().filter(|n| n.as_ref().is_ok_and(|n| n.starts_with("xl/charts/chart"))).count();
+    let charts = zip
+        .file_names()
+        .filter(|n| n.as_ref().is_ok_and(|n| n.starts_with("xl/charts/chart")))
+        .count();
     assert_eq!(charts, 4, "two district bars, the month line, the tier column");
 }

@@ -18,18 +18,42 @@ async fn statistics_page_shows_the_scoped_figures_with_svg_charts() {
     let d2 = app.create_unit("district", None).await;
     let t1 = app.create_team(d1).await;
     let t2 = app.create_team(d2).await;
-    activity(&app, t1, Category::Lecture, cst(2025, 5, 1, 9, 0), Duration::days(2), Some((2, 4321, 3)), false).await;
-    activity(&app, t2, Category::Lecture, cst(2025, 5, 1, 9, 0), Duration::days(2), Some((2, 9876, 3)), false).await;
+    activity(
+        &app,
+        t1,
+        Category::Lecture,
+        cst(2025, 5, 1, 9, 0),
+        Duration::days(2),
+        Some((2, 4321, 3)),
+        false,
+    )
+    .await;
+    activity(
+        &app,
+        t2,
+        Category::Lecture,
+        cst(2025, 5, 1, 9, 0),
+        Duration::days(2),
+        Some((2, 9876, 3)),
+        false,
+    )
+    .await;
     user(&app, "stat_d1", "district", Some(d1), None).await;
     let mut w = logged_in(&app, "stat_d1").await;
     let home = w.get("/home").await;
-    assert!(home.body.contains("href=\"/statistics\""), "统计 in the district's menu");
+    assert!(
+        home.body.contains("href=\"/statistics\""),
+        "统计 in the district's menu"
+    );
     let p = w.get("/statistics?year=2025&group_by=district").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("<svg"), "a server-drawn chart");
     assert!(p.body.contains("data-testid=\"stat-chart\""));
     assert!(p.body.contains("4321"));
-    assert!(!p.body.contains("9876"), "another district's figures never appear");
+    assert!(
+        !p.body.contains("9876"),
+        "another district's figures never appear"
+    );
     assert!(!p.body.contains(&app.unit_name(d2).await));
     // Unknown filters fall back to the defaults rather than failing.
     let p = w.get("/statistics?year=abc&group_by=galaxy").await;
