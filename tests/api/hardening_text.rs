@@ -150,11 +150,22 @@ async fn look_alike_team_and_unit_names_are_duplicates() {
 /// The migration backfills the key for rows written before it; colliding old rows both stay.
 #[tokio::test]
 async fn name_keys_are_backfilled_for_existing_rows() {
-    use migration::{Migrator, MigratorTrait};
+    use migration::{MigrationName, Migrator, MigratorTrait};
     use sea_orm::{ConnectionTrait, EntityTrait};
     let app = TestApp::spawn().await;
     let unit = app.create_unit("society", None).await;
-    Migrator::down(&app.db, Some(2)).await.unwrap();
+    // Back to before the name keys, however many migrations came after them.
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == "m20261206_100001_name_keys")
+        .expect("the name-keys migration");
+    Migrator::down(&app.db, Some((names.len() - at) as u32))
+        .await
+        .unwrap();
     for name in ["Old Team", "OLD TEAM"] {
         app.db
             .execute_unprepared(&format!(
