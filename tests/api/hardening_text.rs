@@ -150,7 +150,7 @@ async fn look_alike_team_and_unit_names_are_duplicates() {
 /// The migration backfills the key for rows written before it; colliding old rows both stay.
 #[tokio::test]
 async fn name_keys_are_backfilled_for_existing_rows() {
-    use migration::{MigrationName, Migrator, MigratorTrait};
+    use migration::{Migrator, MigratorTrait};
     use sea_orm::{ConnectionTrait, EntityTrait};
     let app = TestApp::spawn().await;
     let unit = app.create_unit("society", None).await;

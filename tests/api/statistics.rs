@@ -20,7 +20,6 @@ async fn stats(app: &TestApp, token: &str, year: i32, group_by: &str) -> Value {
     v
 }
 
-#[expect(clippy::too_many_arguments)]
 fn figures(active: i64, reg: i64, early: i64, reported: i64, sessions: i64, people: i64, vol: i64) -> Value {
     json!({
         "active_teams": active, "activities_registered": reg, "registered_early": early,
