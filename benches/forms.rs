@@ -186,6 +186,7 @@ async fn main() {
         objection_rate_per_minute: 5,
         attachments_per_application: 40,
         attachment_bytes_per_application: 500 * 1024 * 1024,
+        reminders: Default::default(),
     };
     let app = Application::build(settings, Arc::new(SystemClock))
         .await

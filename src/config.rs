@@ -44,6 +44,42 @@ pub struct Settings {
     pub attachments_per_application: u32,
     /// Their total size (`ZHIHUI_MAX_ATTACHMENT_BYTES`, default 500 MiB).
     pub attachment_bytes_per_application: u64,
+    /// Reminders before deadlines and their e-mail (R-REMIND, `ZHIHUI_REMIND_*`, `ZHIHUI_SMTP_URL`).
+    pub reminders: Reminders,
+}
+
+/// The reminder scheduler's settings.
+#[derive(Clone)]
+pub struct Reminders {
+    /// How often the scheduler runs (`ZHIHUI_REMIND_INTERVAL_SECS`, default 300; `0` turns it off).
+    pub every: std::time::Duration,
+    pub thresholds: crate::domain::reminder::Thresholds,
+    /// `smtp://user:pass@host:port` (lettre's URL form); none: the inbox only.
+    pub smtp_url: Option<String>,
+    /// The From address of reminder e-mails (`ZHIHUI_SMTP_FROM`).
+    pub smtp_from: String,
+}
+
+impl Default for Reminders {
+    fn default() -> Self {
+        Self {
+            every: std::time::Duration::from_secs(300),
+            thresholds: Default::default(),
+            smtp_url: None,
+            smtp_from: "zhihui <noreply@localhost>".into(),
+        }
+    }
+}
+
+impl fmt::Debug for Reminders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reminders")
+            .field("every", &self.every)
+            .field("thresholds", &self.thresholds)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("smtp_from", &self.smtp_from)
+            .finish()
+    }
 }
 
 /// The security settings (`ZHIHUI_LOGIN_*`, `ZHIHUI_TRUSTED_PROXIES`, `ZHIHUI_PURGE_*`).
@@ -100,6 +136,7 @@ impl fmt::Debug for Settings {
                 "attachment_bytes_per_application",
                 &self.attachment_bytes_per_application,
             )
+            .field("reminders", &self.reminders)
             .finish()
     }
 }
@@ -218,6 +255,26 @@ impl Settings {
                 })?,
             },
             attachment_bytes_per_application: bytes("ZHIHUI_MAX_ATTACHMENT_BYTES", 500 * 1024 * 1024)?,
+            reminders: {
+                let rd = Reminders::default();
+                let t = rd.thresholds;
+                let days = |name, d: chrono::Duration| number(name, d.num_days()).map(chrono::Duration::days);
+                Reminders {
+                    every: std::time::Duration::from_secs(match var("ZHIHUI_REMIND_INTERVAL_SECS") {
+                        Some(v) if v.trim() == "0" => 0,
+                        _ => number("ZHIHUI_REMIND_INTERVAL_SECS", rd.every.as_secs() as i64)? as u64,
+                    }),
+                    thresholds: crate::domain::reminder::Thresholds {
+                        unreported_after: days("ZHIHUI_REMIND_UNREPORTED_DAYS", t.unreported_after)?,
+                        window_closing_within: days("ZHIHUI_REMIND_WINDOW_DAYS", t.window_closing_within)?,
+                        opinion_waiting_after: days("ZHIHUI_REMIND_OPINION_DAYS", t.opinion_waiting_after)?,
+                        review_deadline_within: days("ZHIHUI_REMIND_REVIEW_DAYS", t.review_deadline_within)?,
+                        payout_pending_after: days("ZHIHUI_REMIND_PAYOUT_DAYS", t.payout_pending_after)?,
+                    },
+                    smtp_url: var("ZHIHUI_SMTP_URL"),
+                    smtp_from: var("ZHIHUI_SMTP_FROM").unwrap_or(rd.smtp_from),
+                }
+            },
         })
     }
 }

@@ -6,9 +6,10 @@ use crate::{
         self, activities::ActivitiesApi, activity_files::ActivityFilesApi, applications::ApplicationsApi,
         assignments::AssignmentsApi, attachments::AttachmentsApi, audit::AuditApi, auth::AuthApi,
         award_history::AwardHistoryApi, backfill::BackfillApi, cycles::CyclesApi, forms::FormsApi,
-        meta::MetaApi, objections::ObjectionsApi, payout_actions::PayoutActionsApi,
-        payout_batches::PayoutBatchesApi, payouts::PayoutsApi, recommendations::RecommendationsApi,
-        results::ResultsApi, scores::ScoresApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
+        meta::MetaApi, notifications::NotificationsApi, objections::ObjectionsApi,
+        payout_actions::PayoutActionsApi, payout_batches::PayoutBatchesApi, payouts::PayoutsApi,
+        recommendations::RecommendationsApi, results::ResultsApi, scores::ScoresApi,
+        statistics::StatisticsApi, teams::TeamsApi, units::UnitsApi, users::UsersApi,
     },
     clock::Clock,
     config::{Settings, redact_url},
@@ -96,7 +97,7 @@ pub type Apis = (
     ReviewApis,
     PayoutApis,
     FormsApi,
-    RecommendationsApi,
+    (RecommendationsApi, StatisticsApi, NotificationsApi),
 );
 
 /// Activities, their files through the year and 补录 (issue 18).
@@ -140,7 +141,11 @@ pub fn openapi(state: &AppState) -> OpenApiService<Apis, ()> {
                 PayoutBatchesApi { state: s() },
             ),
             FormsApi { state: s() },
-            RecommendationsApi { state: s() },
+            (
+                RecommendationsApi { state: s() },
+                StatisticsApi { state: s() },
+                NotificationsApi { state: s() },
+            ),
         ),
         "zhihui — 沈阳市科技志愿服务\"智惠行动\"",
         env!("CARGO_PKG_VERSION"),
@@ -339,10 +344,14 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let app = routes(&self.state);
         let purging = accounts::spawn_purging(self.state.clone());
+        let reminding = crate::services::reminders::spawn_scheduler(self.state.clone());
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
             .await;
         purging.abort();
+        if let Some(r) = reminding {
+            r.abort();
+        }
         served
     }
 }

@@ -37,6 +37,10 @@ pub struct Model {
     /// When the scan of the original 登记表 or e-mail was attached; a backfilled activity
     /// counts only from then on.
     pub backfill_scan_at: Option<DateTimeUtc>,
+    /// Registered at least 24 h before the planned start: a column the database generates
+    /// from `planned_start` and `registered_at` (migration `m20261207_200001`); never written.
+    #[serde(skip)]
+    pub registered_early: bool,
 }
 
 /// The foreign keys of the migration, as relations (`find_also_related` and joins use them).

@@ -32,6 +32,8 @@ pub struct Model {
     pub form_instructions: Option<String>,
     /// Issue 18.1: whether backfilled (补录) activities count for this cycle's applications.
     pub count_backfilled: bool,
+    /// When experts' scores are due (R-REMIND: experts with scores missing are reminded before).
+    pub review_deadline: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ pub mod award_history;
 pub mod awards;
 pub mod cycles;
 pub mod idempotency_keys;
+pub mod notifications;
 pub mod objections;
 pub mod opinions;
 pub mod payments;

@@ -19,6 +19,8 @@ pub struct Model {
     pub username_key: String,
     pub disabled_at: Option<DateTimeUtc>,
     pub must_change_password: bool,
+    /// Where reminders are e-mailed (R-REMIND); none: the inbox only.
+    pub email: Option<String>,
 }
 
 /// Secrets (password hash, token hash) never reach `Debug` output.

@@ -21,6 +21,8 @@ mod m20261207_400001_recommendations;
 mod m20261207_100001_snapshots;
 mod m20261207_100002_categories;
 mod m20261207_100003_backfill_and_activity_files;
+mod m20261207_200001_statistics_indexes;
+mod m20261207_200002_reminders;
 
 pub struct Migrator;
 
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_100001_snapshots::Migration),
             Box::new(m20261207_100002_categories::Migration),
             Box::new(m20261207_100003_backfill_and_activity_files::Migration),
+            Box::new(m20261207_200001_statistics_indexes::Migration),
+            Box::new(m20261207_200002_reminders::Migration),
         ]
     }
 }

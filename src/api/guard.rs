@@ -68,6 +68,7 @@ pub const OPERATION_ROLES: &[(&str, &[Role])] = &[
     ("import_backfill", ADMIN),
     ("download_backfill_template", ADMIN),
     ("put_scores", &[Role::Expert]),
+    ("set_review_deadline", ADMIN),
     ("give_opinion", &[Role::Unit, Role::District, Role::Admin]),
 ];
 

@@ -18,6 +18,7 @@ pub mod headers;
 pub mod limits;
 pub mod meta;
 pub mod multipart;
+pub mod notifications;
 pub mod objections;
 pub mod payout_actions;
 pub mod payout_batches;
@@ -26,6 +27,7 @@ pub mod poem_errors;
 pub mod recommendations;
 pub mod results;
 pub mod scores;
+pub mod statistics;
 pub mod teams;
 pub mod units;
 pub mod users;
@@ -67,6 +69,8 @@ pub enum ApiTags {
     Payouts,
     /// 先进典型推荐 / Recommendations to upper-level selections
     Recommendations,
+    /// 统计 / Statistics
+    Statistics,
 }
 
 /// `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.

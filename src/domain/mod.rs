@@ -18,9 +18,11 @@ pub mod plausible;
 pub mod publicity;
 pub mod ranking;
 pub mod recommendation;
+pub mod reminder;
 pub mod rmb;
 pub mod roles;
 pub mod scoring;
+pub mod statistics;
 pub mod text;
 pub mod throttle;
 

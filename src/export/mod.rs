@@ -10,3 +10,4 @@ pub mod recommendation_form;
 pub mod recommendation_sheet;
 pub mod results_sheet;
 pub mod sheet_layout;
+pub mod statistics_sheet;

@@ -27,6 +27,7 @@ pub mod ranking;
 pub mod recommendations;
 pub mod review;
 pub mod session;
+pub mod statistics;
 pub mod team;
 
 use crate::state::AppState;
@@ -156,6 +157,9 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             "/recommendations/:id/materials.zip",
             get(recommendations::materials),
         )
+        .at("/statistics", get(statistics::show))
+        .at("/notifications", get(statistics::inbox))
+        .at("/notifications/read-all", post(statistics::read_all))
         // Finance: payouts, batches and their sheet, recording payments, the summary.
         .at("/finance/payouts", get(payouts::list))
         .at("/finance/payouts/:id", get(payout_actions::show))

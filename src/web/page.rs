@@ -31,6 +31,8 @@ pub struct Layout {
     pub htmx: &'static str,
     pub js: &'static str,
     pub icon: &'static str,
+    /// Unread reminders (the bell); `None` on public pages.
+    pub unread: Option<u64>,
 }
 
 impl Layout {
@@ -45,6 +47,7 @@ impl Layout {
             htmx: &URLS.htmx,
             js: &URLS.js,
             icon: &URLS.icon,
+            unread: None,
         }
     }
 
@@ -95,6 +98,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/home", "首页"),
             ("/activities", "活动"),
             ("/application", "项目申报"),
+            ("/statistics", "统计"),
             ("/results", "评审结果"),
         ],
         Role::Unit | Role::District => &[
@@ -102,6 +106,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/review", "待处理"),
             ("/teams", "服务队与活动"),
             ("/recommendations", "先进典型推荐"),
+            ("/statistics", "统计"),
             ("/results", "评审结果"),
         ],
         Role::Admin => &[
@@ -113,6 +118,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/award-history", "历年获奖"),
             ("/recommendations", "先进典型推荐"),
             ("/admin/audit", "审计日志"),
+            ("/statistics", "统计"),
             ("/results", "评审结果"),
         ],
         Role::Expert => &[("/my-reviews", "我的评审"), ("/results", "评审结果")],
@@ -121,6 +127,7 @@ fn menu_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/finance/payouts", "发放"),
             ("/finance/batches", "批次"),
             ("/finance/summary", "汇总"),
+            ("/statistics", "统计"),
             ("/results", "评审结果"),
         ],
     }
@@ -339,7 +346,10 @@ pub async fn layout_for(
         }
         _ => None,
     };
-    Ok(Layout::user(title, &s.caller, &s.csrf, active, pending))
+    let mut l = Layout::user(title, &s.caller, &s.csrf, active, pending);
+    // R-REMIND: the bell's count, one indexed count.
+    l.unread = Some(crate::services::notifications::unread_count(state, &s.caller).await?);
+    Ok(l)
 }
 
 /// The caller's own team (team pages are for team users), or 403.

@@ -20,6 +20,7 @@ fn settings(bind: String, database_url: String, dir: &std::path::Path) -> Settin
         objection_rate_per_minute: 5,
         attachments_per_application: 40,
         attachment_bytes_per_application: 500 * 1024 * 1024,
+        reminders: Default::default(),
     }
 }
 

@@ -100,6 +100,7 @@ impl TestApp {
             objection_rate_per_minute: 100_000,
             attachments_per_application: 40,
             attachment_bytes_per_application: 500 * 1024 * 1024,
+            reminders: Default::default(),
         };
         tune(&mut settings);
         let storage_dir = settings.storage_dir.clone();

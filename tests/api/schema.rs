@@ -61,8 +61,9 @@ fn entity_columns<E: EntityTrait>(backend: DatabaseBackend) -> Columns {
 async fn db_columns(app: &TestApp, table: &str) -> Columns {
     let backend = app.db.get_database_backend();
     let (sql, name, ty, nullable) = match backend {
+        // table_xinfo: generated columns too (table_info hides them).
         DatabaseBackend::Sqlite => (
-            format!("PRAGMA table_info(\"{table}\")"),
+            format!("PRAGMA table_xinfo(\"{table}\")"),
             "name",
             "type",
             "notnull",

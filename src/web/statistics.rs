@@ -1,0 +1,236 @@
+//! 统计 (R-STAT): the same figures as `GET /api/v1/statistics` (the same service function, so
+//! the same scope), with bar charts drawn here as inline SVG — no chart script. And 提醒, the
+//! inbox behind the bell (R-REMIND).
+
+use super::{
+    format,
+    page::{Layout, PageResult, html, layout_for, see_other},
+    session::Session,
+};
+use crate::{
+    domain::statistics::{Figures, GroupBy, YEARS, current_year},
+    services::{notifications, statistics},
+    state::AppState,
+};
+use askama::Template;
+use poem::{
+    handler,
+    web::{Data, Query},
+};
+
+#[derive(Debug, serde::Deserialize)]
+pub struct StatQuery {
+    pub year: Option<String>,
+    pub group_by: Option<String>,
+}
+
+/// One row of the table, formatted.
+pub struct Row {
+    pub label: String,
+    pub cells: Vec<String>,
+}
+
+/// One bar of a horizontal bar chart, in SVG user units.
+pub struct Bar {
+    pub label: String,
+    pub value: String,
+    pub y: u32,
+    pub width: u32,
+    pub text_y: u32,
+}
+
+/// A horizontal bar chart.
+pub struct Chart {
+    pub title: &'static str,
+    pub height: u32,
+    pub bars: Vec<Bar>,
+}
+
+const BAR: u32 = 22;
+const GAP: u32 = 8;
+const PLOT_WIDTH: u32 = 360;
+
+fn chart(title: &'static str, items: &[(String, i64)], fmt_value: impl Fn(i64) -> String) -> Chart {
+    let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let bars = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, v))| {
+            let y = i as u32 * (BAR + GAP);
+            Bar {
+                label: label.chars().take(12).collect(),
+                value: fmt_value(*v),
+                y,
+                width: ((*v).max(0) as u64 * u64::from(PLOT_WIDTH) / max as u64) as u32,
+                text_y: y + BAR - 6,
+            }
+        })
+        .collect();
+    Chart {
+        title,
+        height: items.len() as u32 * (BAR + GAP),
+        bars,
+    }
+}
+
+const HEADERS: [&str; 14] = [
+    "活跃服务队",
+    "登记活动",
+    "提前24小时登记",
+    "提前登记占比",
+    "已填报",
+    "场次",
+    "服务对象",
+    "志愿者人次",
+    "申报",
+    "一等奖",
+    "二等奖",
+    "三等奖",
+    "奖补金额",
+    "已发放",
+];
+
+fn cells(f: &Figures) -> Vec<String> {
+    let n = |v: Option<i64>| v.map_or_else(|| "—".to_owned(), |v| v.to_string());
+    let m = |v: Option<i64>| v.map_or_else(|| "—".to_owned(), format::money);
+    vec![
+        n(f.active_teams),
+        n(f.activities_registered),
+        n(f.registered_early),
+        f.early_share()
+            .map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0)),
+        n(f.activities_reported),
+        n(f.sessions),
+        n(f.people_served),
+        n(f.volunteer_participations),
+        n(f.applications),
+        n(f.awards.map(|a| a.first)),
+        n(f.awards.map(|a| a.second)),
+        n(f.awards.map(|a| a.third)),
+        m(f.subsidy_awarded_fen),
+        m(f.subsidy_paid_fen),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "stats/statistics.html")]
+struct StatsTpl {
+    l: Layout,
+    year: i32,
+    years: Vec<i32>,
+    group_by: &'static str,
+    groupings: Vec<(&'static str, &'static str)>,
+    group_label: &'static str,
+    money_only: bool,
+    headers: Vec<&'static str>,
+    rows: Vec<Row>,
+    total: Row,
+    charts: Vec<Chart>,
+    xlsx: String,
+}
+
+/// `GET /statistics?year=&group_by=`: the table and its charts.
+#[handler]
+pub async fn show(state: Data<&AppState>, s: Session, Query(q): Query<StatQuery>) -> PageResult {
+    let this_year = current_year(state.now());
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse().ok())
+        .filter(|y| YEARS.contains(y))
+        .unwrap_or(this_year);
+    let group_by = q
+        .group_by
+        .as_deref()
+        .and_then(GroupBy::parse)
+        .unwrap_or(GroupBy::District);
+    let st = statistics::compute(&state, &s.caller, year, group_by).await?;
+    let pairs = |f: fn(&Figures) -> Option<i64>| -> Vec<(String, i64)> {
+        st.groups
+            .iter()
+            .filter_map(|g| f(&g.figures).map(|v| (g.label.clone(), v)))
+            .collect()
+    };
+    let count = |v: i64| v.to_string();
+    let charts = if st.money_only {
+        vec![chart(
+            "奖补金额（元）",
+            &pairs(|f| f.subsidy_awarded_fen),
+            format::money,
+        )]
+    } else {
+        vec![
+            chart("登记活动（场）", &pairs(|f| f.activities_registered), count),
+            chart("服务对象（人）", &pairs(|f| f.people_served), count),
+        ]
+    };
+    let t = StatsTpl {
+        l: layout_for(&state, &s, "统计", "/statistics").await?,
+        year,
+        years: ((this_year - 5).max(*YEARS.start())..=(this_year + 1).min(*YEARS.end()))
+            .rev()
+            .collect(),
+        group_by: group_by.as_str(),
+        groupings: GroupBy::ALL.iter().map(|g| (g.as_str(), g.label())).collect(),
+        group_label: group_by.label(),
+        money_only: st.money_only,
+        headers: HEADERS.to_vec(),
+        rows: st
+            .groups
+            .iter()
+            .map(|g| Row {
+                label: g.label.clone(),
+                cells: cells(&g.figures),
+            })
+            .collect(),
+        total: Row {
+            label: "合计".into(),
+            cells: cells(&st.total),
+        },
+        charts,
+        xlsx: format!("/api/v1/statistics.xlsx?year={year}"),
+    };
+    Ok(html(&t))
+}
+
+pub struct Item {
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub when: String,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stats/notifications.html")]
+struct InboxTpl {
+    l: Layout,
+    items: Vec<Item>,
+}
+
+/// `GET /notifications`: the caller's newest reminders.
+#[handler]
+pub async fn inbox(state: Data<&AppState>, s: Session) -> PageResult {
+    let (items, _) = notifications::list(&state, &s.caller, false, 0, 100).await?;
+    let t = InboxTpl {
+        l: layout_for(&state, &s, "提醒", "/notifications").await?,
+        items: items
+            .into_iter()
+            .map(|n| Item {
+                title: n.title,
+                body: n.body,
+                link: n.link,
+                when: format::time(n.created_at),
+                unread: n.read_at.is_none(),
+            })
+            .collect(),
+    };
+    Ok(html(&t))
+}
+
+/// `POST /notifications/read-all` (CSRF-checked by the session guard).
+#[handler]
+pub async fn read_all(state: Data<&AppState>, s: Session) -> PageResult {
+    notifications::mark_all_read(&state, &s.caller).await?;
+    Ok(see_other("/notifications"))
+}
