@@ -17,12 +17,12 @@ mod m20261206_100002_account_life;
 mod m20261206_100002_one_open_objection;
 mod m20261207_000001_list_indexes;
 mod m20261207_000002_row_counts;
-mod m20261207_400001_recommendations;
 mod m20261207_100001_snapshots;
 mod m20261207_100002_categories;
 mod m20261207_100003_backfill_and_activity_files;
 mod m20261207_200001_statistics_indexes;
 mod m20261207_200002_reminders;
+mod m20261207_400001_recommendations;
 
 pub struct Migrator;
 

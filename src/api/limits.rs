@@ -87,6 +87,21 @@ pub const TEXT_FIELDS: &[(&str, &str, Text)] = &[
     ("ResolveManyIn", "note", Text::Required(2000)),
     ("FailedIn", "reason", Text::Required(500)),
     ("PaidIn", "bank_reference", Text::Required(100)),
+    // 补录 (issue 18.1): the activity's own limits, the report's summary and the reason.
+    ("BackfillIn", "name", Text::Required(100)),
+    ("BackfillIn", "location", Text::Required(200)),
+    ("BackfillIn", "leader_name", Text::Required(50)),
+    ("BackfillIn", "leader_mobile", Text::Mobile),
+    ("BackfillIn", "summary", Text::Required(2000)),
+    ("BackfillIn", "reason", Text::Required(500)),
+    // Recommendations (issue 13).
+    ("RecommendationRoundIn", "title", Text::Required(100)),
+    ("RecommendationRoundIn", "issuing_body", Text::Required(100)),
+    ("RecommendationRoundIn", "recommending_body", Text::Required(100)),
+    ("RecommendationWaiverIn", "reason", Text::Required(500)),
+    ("RecommendationCandidateIn", "deeds", Text::Optional(1000)),
+    ("RecommendationCandidatePatch", "deeds", Text::Optional(1000)),
+    ("RecommendationFormExtras", "usual_projects", Text::Optional(500)),
 ];
 
 const MOBILE: &str = r"^\s*1[3-9][0-9]{9}\s*$";

@@ -291,7 +291,7 @@ fn zero_missing(f: &mut Figures, money_only: bool, with_cycle: bool) {
 
 /// A category's label, from the domain's category list (an unknown stored value shows as is).
 pub fn category_label(key: &str) -> String {
-    Category::parse(key).map_or_else(|| key.to_owned(), |c| c.as_str().to_owned())
+    Category::parse(key).map_or_else(|| key.to_owned(), |c| c.name().to_owned())
 }
 
 async fn labels(

@@ -51,7 +51,7 @@ impl TestApp {
             activities::ActiveModel {
                 team_id: Set(team as i32),
                 name: Set(format!("科普讲座{i}")),
-                category: Set(zhihui::domain::activity::Category::parse("科普报告").unwrap()),
+                category: Set(zhihui::domain::activity::Category::Lecture),
                 planned_start: Set(start),
                 planned_end: Set(start + Duration::hours(2)),
                 location: Set("社区".into()),
