@@ -15,7 +15,8 @@ use crate::{
     error::{AppError, AppResult, DomainError},
     export::payout_sheet::{PayoutLine, PayoutSheet, build_payout_sheet},
     services::{
-        audit::Change,
+        audit::{Change, record_many},
+        chunks::{chunks, fetch_in},
         payouts::{self as read, PayoutView},
     },
     state::AppState,
@@ -86,14 +87,21 @@ async fn selection(
     };
     ids.sort_unstable();
     ids.dedup();
-    let rows = payouts::Entity::find()
-        .filter(payouts::Column::Id.is_in(ids.clone()))
-        .order_by_asc(payouts::Column::Id)
-        .all(db)
-        .await?;
+    let mut rows = fetch_in(ids.clone(), |c| {
+        payouts::Entity::find()
+            .filter(payouts::Column::Id.is_in(c))
+            .all(db)
+    })
+    .await?;
+    rows.sort_by_key(|p| p.id);
+    let of_cycle: std::collections::HashSet<i32> = rows
+        .iter()
+        .filter(|p| p.cycle_id == cycle_id)
+        .map(|p| p.id)
+        .collect();
     let foreign: Vec<String> = ids
         .iter()
-        .filter(|id| !rows.iter().any(|p| p.id == **id && p.cycle_id == cycle_id))
+        .filter(|id| !of_cycle.contains(id))
         .map(ToString::to_string)
         .collect();
     if !foreign.is_empty() {
@@ -174,40 +182,40 @@ pub async fn create(
     .insert(&txn)
     .await?;
     let ids: Vec<i32> = chosen.iter().map(|p| p.id).collect();
-    let moved = payouts::Entity::update_many()
-        .col_expr(
-            payouts::Column::Status,
-            Expr::value(payout::transition(payout::INITIAL, PayoutAction::Batch)?),
-        )
-        .col_expr(payouts::Column::BatchId, Expr::value(batch.id))
-        .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
-        .filter(payouts::Column::Id.is_in(ids.clone()))
-        .filter(payouts::Column::Status.is_in(PayoutAction::Batch.from_states()))
-        .filter(payouts::Column::BatchId.is_null())
-        .exec(&txn)
-        .await?;
-    if moved.rows_affected != ids.len() as u64 {
+    // In chunks: a batch of 100,000 payouts is more ids than one statement may bind.
+    let exported = payout::transition(payout::INITIAL, PayoutAction::Batch)?;
+    let mut moved = 0;
+    for chunk in chunks(ids.clone()) {
+        moved += payouts::Entity::update_many()
+            .col_expr(payouts::Column::Status, Expr::value(exported))
+            .col_expr(payouts::Column::BatchId, Expr::value(batch.id))
+            .col_expr(payouts::Column::UpdatedAt, Expr::value(now))
+            .filter(payouts::Column::Id.is_in(chunk))
+            .filter(payouts::Column::Status.is_in(PayoutAction::Batch.from_states()))
+            .filter(payouts::Column::BatchId.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    if moved != ids.len() as u64 {
         // A concurrent batch (or state change) took some of them first.
         return Err(already_batched());
     }
-    let after = payouts::Entity::find()
-        .filter(payouts::Column::Id.is_in(ids))
-        .order_by_asc(payouts::Column::Id)
-        .all(&txn)
-        .await?;
+    let mut after = fetch_in(ids, |c| {
+        payouts::Entity::find()
+            .filter(payouts::Column::Id.is_in(c))
+            .all(&txn)
+    })
+    .await?;
+    after.sort_by_key(|p| p.id);
     let view = batch_view(&txn, batch).await?;
-    let actor = caller.into();
-    Change::new("create", "payout_batch", view.batch.id)
-        .after(&view)
-        .record(&txn, &actor, now)
-        .await?;
-    for (before, after) in chosen.iter().zip(&after) {
+    let mut changes = vec![Change::new("create", "payout_batch", view.batch.id).after(&view)];
+    changes.extend(chosen.iter().zip(&after).map(|(before, after)| {
         Change::new("export", "payout", after.id)
             .before(before)
             .after(after)
-            .record(&txn, &actor, now)
-            .await?;
-    }
+    }));
+    record_many(&txn, &caller.into(), now, changes).await?;
     txn.commit().await?;
     Ok(view)
 }

@@ -13,7 +13,8 @@ use crate::{
     error::{AppError, AppResult, DomainError},
     services::{
         application_lookup::{shown_team, shown_unit_name},
-        audit::Change,
+        audit::{Change, record_many},
+        chunks::fetch_in,
         figures::{self, Figures},
     },
     state::AppState,
@@ -63,16 +64,21 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
         .all(&txn)
         .await?;
 
+    let mut already: HashMap<i32, Vec<i64>> = HashMap::new();
+    let mut load: HashMap<i32, u32> = HashMap::new();
+    for x in &existing {
+        already
+            .entry(x.application_id)
+            .or_default()
+            .push(i64::from(x.expert_id));
+        *load.entry(x.expert_id).or_default() += 1;
+    }
     let app_slots: Vec<AppSlot> = apps
         .iter()
         .map(|a| AppSlot {
             application_id: i64::from(a.id),
             unit_id: unit_of_team.get(&a.team_id).copied().map_or(-1, i64::from),
-            already: existing
-                .iter()
-                .filter(|x| x.application_id == a.id)
-                .map(|x| i64::from(x.expert_id))
-                .collect(),
+            already: already.remove(&a.id).unwrap_or_default(),
         })
         .collect();
     let expert_slots: Vec<ExpertSlot> = experts
@@ -81,7 +87,7 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
             expert_id: i64::from(e.id),
             // An expert without a unit conflicts with nobody.
             unit_id: e.unit_id.map_or(-1, i64::from),
-            current_load: existing.iter().filter(|x| x.expert_id == e.id).count() as u32,
+            current_load: load.get(&e.id).copied().unwrap_or(0),
         })
         .collect();
     let per_app = u32::try_from(cycle.reviewers_per_application).unwrap_or(0);
@@ -100,23 +106,38 @@ pub async fn auto_assign(state: &AppState, caller: &Caller, cycle_id: i32) -> Ap
         )
     })?;
 
-    let mut created = Vec::with_capacity(pairs.len());
+    // Written in a few statements whatever the number of pairs (5,000 applications × 5
+    // reviewers are 25,000 rows): the pairs a few hundred at a time, then the new rows read
+    // back, and their audit entries as one stretch of the chain.
+    let mut rows = Vec::with_capacity(pairs.len());
     for (application_id, expert_id) in pairs {
-        let model = assignments::ActiveModel {
+        rows.push(assignments::ActiveModel {
             cycle_id: Set(cycle_id),
             application_id: Set(id32(application_id)?),
             expert_id: Set(id32(expert_id)?),
             created_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        Change::new("auto_assign", "assignment", model.id)
-            .after(&model)
-            .record(&txn, &caller.into(), now)
-            .await?;
-        created.push(model);
+        });
     }
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        assignments::Entity::insert_many(chunk).exec(&txn).await?;
+    }
+    let before: HashSet<i32> = existing.iter().map(|x| x.id).collect();
+    let created: Vec<assignments::Model> = assignments::Entity::find()
+        .filter(assignments::Column::CycleId.eq(cycle_id))
+        .order_by_asc(assignments::Column::Id)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter(|m| !before.contains(&m.id))
+        .collect();
+    let changes = created
+        .iter()
+        .map(|m| Change::new("auto_assign", "assignment", m.id).after(m))
+        .collect();
+    record_many(&txn, &caller.into(), now, changes).await?;
     let views = views(&txn, created).await?;
     txn.commit().await?;
     Ok(views)
@@ -406,37 +427,44 @@ pub async fn team_units(
 }
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<assignments::Model>) -> AppResult<Vec<AssignmentView>> {
-    let app_ids: Vec<i32> = rows.iter().map(|a| a.application_id).collect();
-    let apps: HashMap<i32, applications::Model> = applications::Entity::find()
-        .filter(applications::Column::Id.is_in(app_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let team_names: HashMap<i32, String> = teams::Entity::find()
-        .filter(teams::Column::Id.is_in(apps.values().map(|a| a.team_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
-    let expert_names: HashMap<i32, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(rows.iter().map(|a| a.expert_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let scored: HashSet<i32> = scores::Entity::find()
-        .select_only()
-        .column(scores::Column::AssignmentId)
-        .filter(scores::Column::AssignmentId.is_in(rows.iter().map(|a| a.id).collect::<Vec<_>>()))
-        .into_tuple::<i32>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    // In chunks of distinct ids: an automatic assignment answers 25,000 rows at once.
+    let mut app_ids: Vec<i32> = rows.iter().map(|a| a.application_id).collect();
+    app_ids.sort_unstable();
+    app_ids.dedup();
+    let apps: HashMap<i32, applications::Model> = fetch_in(app_ids.clone(), |c| {
+        applications::Entity::find()
+            .filter(applications::Column::Id.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a))
+    .collect();
+    let team_names: HashMap<i32, String> = fetch_in(apps.values().map(|a| a.team_id).collect(), |c| {
+        teams::Entity::find().filter(teams::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|t| (t.id, t.name))
+    .collect();
+    let expert_names: HashMap<i32, String> = fetch_in(rows.iter().map(|a| a.expert_id).collect(), |c| {
+        users::Entity::find().filter(users::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|u| (u.id, u.display_name))
+    .collect();
+    let scored: HashSet<i32> = fetch_in(rows.iter().map(|a| a.id).collect(), |c| {
+        scores::Entity::find()
+            .select_only()
+            .column(scores::Column::AssignmentId)
+            .filter(scores::Column::AssignmentId.is_in(c))
+            .into_tuple::<i32>()
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .collect();
     let figures = figures::for_applications(db, &app_ids).await?;
     Ok(rows
         .into_iter()

@@ -16,15 +16,12 @@ use crate::{
         roles::Role,
     },
     error::{AppError, AppResult, DomainError},
-    services::{audit::Change, figures},
+    services::{audit::Change, chunks::fetch_in, figures},
     state::AppState,
 };
 use chrono::{DateTime, Utc};
 use entity::{applications, assignments, cycles, results as result_rows, scores};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::HashMap;
 
 /// Ranks the cycle's accepted applications (409 `scores_missing` while any assignment lacks
@@ -70,29 +67,36 @@ pub async fn recompute(
         .all(db)
         .await?;
     let app_ids: Vec<i32> = apps.iter().map(|a| a.id).collect();
-    let assigned = assignments::Entity::find()
-        .filter(assignments::Column::ApplicationId.is_in(app_ids.clone()))
-        .order_by_asc(assignments::Column::Id)
-        .all(db)
-        .await?;
-    let totals: HashMap<i32, i64> = scores::Entity::find()
-        .filter(scores::Column::AssignmentId.is_in(assigned.iter().map(|a| a.id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.assignment_id, s.total_tenths))
-        .collect();
+    // In chunks: 10,000 applications × 5 experts is more ids than one statement may bind.
+    let mut assigned = fetch_in(app_ids.clone(), |c| {
+        assignments::Entity::find()
+            .filter(assignments::Column::ApplicationId.is_in(c))
+            .all(db)
+    })
+    .await?;
+    assigned.sort_by_key(|a| a.id);
+    let totals: HashMap<i32, i64> = fetch_in(assigned.iter().map(|a| a.id).collect(), |c| {
+        scores::Entity::find()
+            .filter(scores::Column::AssignmentId.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|s| (s.assignment_id, s.total_tenths))
+    .collect();
     check_complete(&apps, &assigned, &totals)?;
 
     let figures = figures::for_applications(db, &app_ids).await?;
+    let mut totals_of: HashMap<i32, Vec<i64>> = HashMap::new();
+    for x in &assigned {
+        if let Some(t) = totals.get(&x.id) {
+            totals_of.entry(x.application_id).or_default().push(*t);
+        }
+    }
     let inputs: Vec<RankInput> = apps
         .iter()
         .map(|a| {
-            let app_totals = assigned
-                .iter()
-                .filter(|x| x.application_id == a.id)
-                .filter_map(|x| totals.get(&x.id).copied())
-                .collect();
+            let app_totals = totals_of.remove(&a.id).unwrap_or_default();
             rank_input(a, app_totals, figures.get(&a.id).copied().unwrap_or_default())
         })
         .collect();
@@ -108,9 +112,9 @@ pub async fn recompute(
         .filter(result_rows::Column::CycleId.eq(cycle.id))
         .exec(db)
         .await?;
-    let mut stored = Vec::with_capacity(rows.len());
+    let mut models = Vec::with_capacity(rows.len());
     for r in rows {
-        let model = result_rows::ActiveModel {
+        models.push(result_rows::ActiveModel {
             cycle_id: Set(cycle.id),
             application_id: Set(i32::try_from(r.application_id).map_err(AppError::internal)?),
             rank: Set(i32::try_from(r.rank).map_err(AppError::internal)?),
@@ -119,12 +123,20 @@ pub async fn recompute(
             tier: Set(r.tier),
             computed_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        stored.push(model);
+        });
     }
-    Ok(stored)
+    // A few hundred rows a statement (6 bound values each: well under every engine's limit),
+    // then the stored rows back in the ranking's order.
+    let mut models = models.into_iter().peekable();
+    while models.peek().is_some() {
+        let chunk: Vec<_> = models.by_ref().take(500).collect();
+        result_rows::Entity::insert_many(chunk).exec(db).await?;
+    }
+    Ok(result_rows::Entity::find()
+        .filter(result_rows::Column::CycleId.eq(cycle.id))
+        .order_by_asc(result_rows::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// What R-RANK orders an application by: its experts' totals, its objective figures, its
@@ -151,9 +163,10 @@ fn check_complete(
     assigned: &[assignments::Model],
     totals: &HashMap<i32, i64>,
 ) -> Result<(), DomainError> {
+    let with_expert: std::collections::HashSet<i32> = assigned.iter().map(|x| x.application_id).collect();
     let unassigned: Vec<String> = apps
         .iter()
-        .filter(|a| !assigned.iter().any(|x| x.application_id == a.id))
+        .filter(|a| !with_expert.contains(&a.id))
         .map(|a| a.id.to_string())
         .collect();
     let unscored: Vec<String> = assigned
