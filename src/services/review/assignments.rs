@@ -325,13 +325,13 @@ pub async fn grid(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult
         .order_by_asc(applications::Column::Id)
         .all(db)
         .await?;
-    let team_rows: HashMap<i32, teams::Model> = teams::Entity::find()
-        .filter(teams::Column::Id.is_in(apps.iter().map(|a| a.team_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
+    let team_rows: HashMap<i32, teams::Model> = fetch_in(apps.iter().map(|a| a.team_id).collect(), |c| {
+        teams::Entity::find().filter(teams::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|t| (t.id, t))
+    .collect();
     let experts = users::Entity::find()
         .filter(users::Column::Role.eq(Role::Expert.as_str()))
         .order_by_asc(users::Column::Id)
@@ -346,13 +346,15 @@ pub async fn grid(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResult
         .filter(assignments::Column::CycleId.eq(cycle_id))
         .all(db)
         .await?;
-    let scored: HashSet<i32> = scores::Entity::find()
-        .filter(scores::Column::AssignmentId.is_in(existing.iter().map(|a| a.id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.assignment_id)
-        .collect();
+    let scored: HashSet<i32> = fetch_in(existing.iter().map(|a| a.id).collect(), |c| {
+        scores::Entity::find()
+            .filter(scores::Column::AssignmentId.is_in(c))
+            .all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|s| s.assignment_id)
+    .collect();
     let by_pair: HashMap<(i32, i32), i32> = existing
         .iter()
         .map(|a| ((a.application_id, a.expert_id), a.id))

@@ -15,6 +15,7 @@ use crate::{
     export::results_sheet::{ResultRow, ResultsSheet, build_results_sheet},
     services::{
         application_lookup::{shown_team, shown_unit_name},
+        chunks::fetch_in,
         figures::{self, Figures},
     },
     state::AppState,
@@ -72,47 +73,55 @@ pub async fn view(db: &impl ConnectionTrait, cycle_id: i32) -> AppResult<Ranking
         .order_by_asc(results::Column::Rank)
         .all(db)
         .await?;
+    // Every read in chunks of distinct ids (a cycle of 10,000 applications × 5 experts binds
+    // more ids than one statement may).
     let app_ids: Vec<i32> = rows.iter().map(|r| r.application_id).collect();
     let apps: HashMap<i32, applications::Model> = by_id(
-        applications::Entity::find()
-            .filter(applications::Column::Id.is_in(app_ids.clone()))
-            .all(db)
-            .await?,
+        fetch_in(app_ids.clone(), |c| {
+            applications::Entity::find()
+                .filter(applications::Column::Id.is_in(c))
+                .all(db)
+        })
+        .await?,
         |a| a.id,
     );
     let teams: HashMap<i32, teams::Model> = by_id(
-        teams::Entity::find()
-            .filter(teams::Column::Id.is_in(apps.values().map(|a| a.team_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?,
+        fetch_in(apps.values().map(|a| a.team_id).collect(), |c| {
+            teams::Entity::find().filter(teams::Column::Id.is_in(c)).all(db)
+        })
+        .await?,
         |t| t.id,
     );
-    let units: HashMap<i32, String> = units::Entity::find()
-        .filter(units::Column::Id.is_in(teams.values().map(|t| t.unit_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let assigned = assignments::Entity::find()
-        .filter(assignments::Column::ApplicationId.is_in(app_ids.clone()))
-        .order_by_asc(assignments::Column::ExpertId)
-        .all(db)
-        .await?;
-    let scores: HashMap<i32, scores::Model> = by_id(
-        scores::Entity::find()
-            .filter(scores::Column::AssignmentId.is_in(assigned.iter().map(|a| a.id).collect::<Vec<_>>()))
+    let units: HashMap<i32, String> = fetch_in(teams.values().map(|t| t.unit_id).collect(), |c| {
+        units::Entity::find().filter(units::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|u| (u.id, u.name))
+    .collect();
+    let mut assigned = fetch_in(app_ids.clone(), |c| {
+        assignments::Entity::find()
+            .filter(assignments::Column::ApplicationId.is_in(c))
             .all(db)
-            .await?,
+    })
+    .await?;
+    assigned.sort_by_key(|a| (a.expert_id, a.id));
+    let scores: HashMap<i32, scores::Model> = by_id(
+        fetch_in(assigned.iter().map(|a| a.id).collect(), |c| {
+            scores::Entity::find()
+                .filter(scores::Column::AssignmentId.is_in(c))
+                .all(db)
+        })
+        .await?,
         |s| s.assignment_id,
     );
-    let expert_names: HashMap<i32, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(assigned.iter().map(|a| a.expert_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let expert_names: HashMap<i32, String> = fetch_in(assigned.iter().map(|a| a.expert_id).collect(), |c| {
+        users::Entity::find().filter(users::Column::Id.is_in(c)).all(db)
+    })
+    .await?
+    .into_iter()
+    .map(|u| (u.id, u.display_name))
+    .collect();
     let figures = figures::for_applications(db, &app_ids).await?;
 
     // Each application's assignments, in expert order (one pass, not one scan per line).
