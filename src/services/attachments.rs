@@ -166,7 +166,10 @@ pub(crate) async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppRe
         .filter(entity::activity_attachments::Column::Sha256.eq(sha256))
         .count(db)
         .await?;
-    let photos = crate::services::recommendations::photos::references(db, sha256).await?;
+    let photos = entity::recommendation_photos::Entity::find()
+        .filter(entity::recommendation_photos::Column::Sha256.eq(sha256))
+        .count(db)
+        .await?;
     Ok(evidence + activity_files + photos)
 }
 

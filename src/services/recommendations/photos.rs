@@ -11,9 +11,7 @@ use crate::{
     storage::{FileType, Policy, Received},
 };
 use entity::recommendation_photos as photos;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use tokio::io::AsyncRead;
 
 /// Before reading the file: the candidate is the caller's and the round collects.
@@ -102,12 +100,4 @@ pub async fn attach(
         let _ = crate::services::attachments::remove_if_unreferenced(state, &sha256).await;
     }
     result
-}
-
-/// Photo rows naming this content (the storage keeps a file while anything names it).
-pub async fn references(db: &impl sea_orm::ConnectionTrait, sha256: &str) -> AppResult<u64> {
-    Ok(photos::Entity::find()
-        .filter(photos::Column::Sha256.eq(sha256))
-        .count(db)
-        .await?)
 }
