@@ -71,12 +71,13 @@ pub struct MarkedReadOut {
 #[derive(Object)]
 pub struct EmailIn {
     /// An address, or null / empty to receive reminders in the inbox only.
-    #[oai(validator(max_length = 254))]
+    #[oai(nullable, validator(max_length = 254))]
     pub email: Option<String>,
 }
 
 #[derive(Object)]
 pub struct EmailOut {
+    #[oai(nullable)]
     pub email: Option<String>,
 }
 

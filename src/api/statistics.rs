@@ -36,28 +36,40 @@ pub struct StatTierCountsOut {
 pub struct StatFiguresOut {
     /// Teams with at least one registered (not cancelled) activity in the year. Adds up over
     /// districts, units and teams; a team active in two categories or months counts in both.
+    #[oai(nullable)]
     pub active_teams: Option<i64>,
     /// Activities planned to start in the year (CST), not cancelled.
+    #[oai(nullable)]
     pub activities_registered: Option<i64>,
     /// Of those, registered at least 24 hours before their planned start.
+    #[oai(nullable)]
     pub registered_early: Option<i64>,
     /// `registered_early / activities_registered`, 0–1 (null without activities).
+    #[oai(nullable)]
     pub registered_early_share: Option<f64>,
     /// Reported activities.
+    #[oai(nullable)]
     pub activities_reported: Option<i64>,
     /// 场次, from the reports.
+    #[oai(nullable)]
     pub sessions: Option<i64>,
     /// 服务对象人数, from the reports.
+    #[oai(nullable)]
     pub people_served: Option<i64>,
     /// Volunteer participations (the reports' volunteer counts, summed).
+    #[oai(nullable)]
     pub volunteer_participations: Option<i64>,
     /// Submitted applications to the year's cycle.
+    #[oai(nullable)]
     pub applications: Option<i64>,
     /// Awards of the year's cycle, per tier.
+    #[oai(nullable)]
     pub awards: Option<StatTierCountsOut>,
     /// Subsidy awarded in the year's cycle (fen).
+    #[oai(nullable)]
     pub subsidy_awarded_fen: Option<i64>,
     /// Subsidy paid so far for the year's cycle (fen).
+    #[oai(nullable)]
     pub subsidy_paid_fen: Option<i64>,
 }
 
