@@ -22,6 +22,8 @@
 
 #[path = "suite/bare.rs"]
 mod bare;
+#[path = "suite/bulk.rs"]
+mod bulk;
 #[path = "suite/domain.rs"]
 mod domain;
 #[path = "../tests/api/helpers.rs"]

@@ -4,7 +4,7 @@
 //! 10,000 applications × 5 experts with every score in, then the results sheet of those 10,000.
 //! Seeded in bulk straight through the entities; the timed steps go through the HTTP API.
 
-use crate::scale::insert_chunks;
+use crate::bulk::{insert_chunks, min_id_where};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use std::collections::BTreeMap;
@@ -90,7 +90,7 @@ pub async fn review_world(
         }),
     )
     .await;
-    let first_team = crate::scale::min_id_where(db, "teams", &format!("name_key LIKE '{key}%'")).await;
+    let first_team = min_id_where(db, "teams", &format!("name_key LIKE '{key}%'")).await;
     insert_chunks(
         db,
         (0..n).map(|i| entity::applications::ActiveModel {
@@ -115,8 +115,7 @@ pub async fn review_world(
         }),
     )
     .await;
-    let first_application =
-        crate::scale::min_id_where(db, "applications", &format!("cycle_id = {cycle}")).await;
+    let first_application = min_id_where(db, "applications", &format!("cycle_id = {cycle}")).await;
     let start = now - Duration::days(100);
     insert_chunks(
         db,
@@ -143,7 +142,7 @@ pub async fn review_world(
         }),
     )
     .await;
-    let first_activity = crate::scale::min_id_where(
+    let first_activity = min_id_where(
         db,
         "activities",
         &format!("team_id >= {first_team} AND team_id < {}", first_team + n as i32),
@@ -187,7 +186,7 @@ pub async fn score_all(db: &DatabaseConnection, world: &ReviewWorld, n: usize, e
         }),
     )
     .await;
-    let first = crate::scale::min_id_where(db, "assignments", &format!("cycle_id = {}", world.cycle)).await;
+    let first = min_id_where(db, "assignments", &format!("cycle_id = {}", world.cycle)).await;
     let rubric = cycle::default_rubric();
     let per = experts.len();
     insert_chunks(

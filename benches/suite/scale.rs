@@ -4,6 +4,7 @@
 //! 100,000-line payout sheet), and 1,000,000 audit entries. `BENCH_ACTIVITIES` lowers the sizes
 //! (the rest follows).
 
+use crate::bulk::{insert_chunks, min_id_where};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use zhihui::domain::{activity::ActivityStatus, application::ApplicationStatus, cycle, ranking::Tier};
@@ -15,31 +16,6 @@ pub struct World {
     pub applications: u64,
     pub payouts: u64,
     pub audit: u64,
-}
-
-const CHUNK: usize = 1000;
-
-pub async fn insert_chunks<A, I>(db: &DatabaseConnection, rows: I)
-where
-    A: sea_orm::ActiveModelTrait + Send,
-    I: Iterator<Item = A>,
-{
-    let mut rows = rows.peekable();
-    while rows.peek().is_some() {
-        let txn = db.begin().await.expect("begin");
-        // Several chunks per transaction: fewer fsyncs, bounded statements.
-        for _ in 0..20 {
-            let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            A::Entity::insert_many(chunk)
-                .exec(&txn)
-                .await
-                .expect("insert a chunk");
-        }
-        txn.commit().await.expect("commit");
-    }
 }
 
 pub async fn seed(db: &DatabaseConnection) -> World {
@@ -99,7 +75,7 @@ pub async fn seed(db: &DatabaseConnection) -> World {
         }),
     )
     .await;
-    let first_team = teams_first_id(db).await;
+    let first_team = min_id_where(db, "teams", "name_key LIKE 'bench-team-%'").await;
     let teams: Vec<i32> = (0..teams_n as i32).map(|i| first_team + i).collect();
 
     // A finalized cycle with an application of every team.
@@ -208,7 +184,7 @@ pub async fn seed(db: &DatabaseConnection) -> World {
 
     // Every application awarded, with its pending payout.
     let per_cycle = teams.len();
-    let first_app = first_id_of(db, "applications").await;
+    let first_app = min_id_where(db, "applications", "1 = 1").await;
     let mut awarded = Vec::new();
     for (ci, &c) in cycles.iter().enumerate() {
         for (k, &t) in teams.iter().enumerate().take(per_cycle) {
@@ -228,7 +204,7 @@ pub async fn seed(db: &DatabaseConnection) -> World {
         }),
     )
     .await;
-    let first_award = first_id_of(db, "awards").await;
+    let first_award = min_id_where(db, "awards", "1 = 1").await;
     insert_chunks(
         db,
         awarded
@@ -299,32 +275,6 @@ pub async fn seed(db: &DatabaseConnection) -> World {
     }
 }
 
-async fn first_id_of(db: &DatabaseConnection, table: &str) -> i32 {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT MIN(id) AS id FROM {table}"),
-        ))
-        .await
-        .expect("min id")
-        .expect("a row");
-    row.try_get::<i32>("", "id").expect("an id")
-}
-
-async fn teams_first_id(db: &DatabaseConnection) -> i32 {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT MIN(id) AS id FROM teams WHERE name_key LIKE 'bench-team-%'".to_owned(),
-        ))
-        .await
-        .expect("min id")
-        .expect("a row");
-    row.try_get::<i32>("", "id").expect("an id")
-}
-
 async fn last_seq(db: &DatabaseConnection) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
     let row = db
@@ -336,18 +286,4 @@ async fn last_seq(db: &DatabaseConnection) -> i64 {
         .expect("max seq")
         .expect("a row");
     row.try_get::<i64>("", "s").expect("a seq")
-}
-
-/// The smallest id in `table` among the rows matching `condition` (seeded rows are contiguous).
-pub async fn min_id_where(db: &DatabaseConnection, table: &str, condition: &str) -> i32 {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT MIN(id) AS id FROM {table} WHERE {condition}"),
-        ))
-        .await
-        .expect("min id")
-        .expect("a row");
-    row.try_get::<i32>("", "id").expect("an id")
 }

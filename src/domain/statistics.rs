@@ -151,6 +151,25 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Adds `other`'s activity figures (teams, activities, reports, sessions, people served,
+    /// participations) to these. Only meaningful for groups that share no team, as the
+    /// organisational groupings are: then the groups' sum is the total.
+    pub fn add_activity_figures(&mut self, other: &Figures) {
+        for (mine, theirs) in [
+            (&mut self.active_teams, other.active_teams),
+            (&mut self.activities_registered, other.activities_registered),
+            (&mut self.registered_early, other.registered_early),
+            (&mut self.activities_reported, other.activities_reported),
+            (&mut self.sessions, other.sessions),
+            (&mut self.people_served, other.people_served),
+            (&mut self.volunteer_participations, other.volunteer_participations),
+        ] {
+            if let Some(v) = theirs {
+                *mine.get_or_insert(0) += v;
+            }
+        }
+    }
+
     /// Share of activities registered ≥ 24 h ahead, 0–1; `None` without activities.
     pub fn early_share(&self) -> Option<f64> {
         match (self.registered_early, self.activities_registered) {
@@ -211,6 +230,37 @@ mod tests {
             assert_eq!(GroupBy::parse(g.as_str()), Some(g));
         }
         assert_eq!(GroupBy::parse("galaxy"), None);
+    }
+
+    #[test]
+    fn activity_figures_of_disjoint_groups_add_up() {
+        let a = Figures {
+            active_teams: Some(2),
+            activities_registered: Some(10),
+            registered_early: Some(7),
+            activities_reported: Some(8),
+            sessions: Some(9),
+            people_served: Some(300),
+            volunteer_participations: Some(40),
+            applications: Some(5),
+            ..Default::default()
+        };
+        let mut total = Figures::default();
+        total.add_activity_figures(&a);
+        total.add_activity_figures(&a);
+        assert_eq!(total.active_teams, Some(4));
+        assert_eq!(total.activities_registered, Some(20));
+        assert_eq!(total.registered_early, Some(14));
+        assert_eq!(total.activities_reported, Some(16));
+        assert_eq!(total.sessions, Some(18));
+        assert_eq!(total.people_served, Some(600));
+        assert_eq!(total.volunteer_participations, Some(80));
+        // Cycle figures are not activity figures.
+        assert_eq!(total.applications, None);
+        // Nothing to add leaves a figure unknown.
+        let mut none = Figures::default();
+        none.add_activity_figures(&Figures::default());
+        assert_eq!(none.sessions, None);
     }
 
     #[test]
