@@ -108,8 +108,8 @@ pub fn build_results_sheet(sheet: &ResultsSheet) -> Result<Vec<u8>, XlsxError> {
     headers.extend([
         ("最终得分", 11.0),
         ("奖项", 10.0),
-        ("计入活动（项）", 9.0),
-        ("其中补录（项）", 9.0),
+        ("计入活动", 10.0),
+        ("其中补录", 10.0),
     ]);
     for (col, (name, width)) in (0..).zip(&headers) {
         ws.set_column_width(col, *width)?;
@@ -239,8 +239,8 @@ mod tests {
             "活动亮点与材料规范",
             "最终得分",
             "奖项",
-            "计入活动（项）",
-            "其中补录（项）",
+            "计入活动",
+            "其中补录",
         ];
         assert_eq!(headers, expected);
         assert_eq!(range.get_value((2, 0)), Some(&Data::Float(1.0)));
@@ -288,7 +288,7 @@ mod tests {
 
         assert_eq!(text(&range, 1, 4), "最终得分");
         assert_eq!(text(&range, 1, 5), "奖项");
-        assert_eq!(text(&range, 1, 7), "其中补录（项）");
+        assert_eq!(text(&range, 1, 7), "其中补录");
         assert_eq!(text(&range, 2, 0), "合计");
     }
 }

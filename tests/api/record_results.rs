@@ -139,11 +139,11 @@ async fn issue_18_1_results_count_the_backfilled_activities() {
         .collect();
     let activities = header
         .iter()
-        .position(|h| h == "计入活动（项）")
+        .position(|h| h == "计入活动")
         .expect("计入活动") as u32;
     let backfilled = header
         .iter()
-        .position(|h| h == "其中补录（项）")
+        .position(|h| h == "其中补录")
         .expect("其中补录") as u32;
     assert_eq!(backfilled, activities + 1);
     // Rank 1 (80 points) is the first application.
