@@ -137,14 +137,8 @@ async fn issue_18_1_results_count_the_backfilled_activities() {
     let header: Vec<String> = (0..range.width() as u32)
         .map(|c| range.get_value((1, c)).map(|d| d.to_string()).unwrap_or_default())
         .collect();
-    let activities = header
-        .iter()
-        .position(|h| h == "计入活动")
-        .expect("计入活动") as u32;
-    let backfilled = header
-        .iter()
-        .position(|h| h == "其中补录")
-        .expect("其中补录") as u32;
+    let activities = header.iter().position(|h| h == "计入活动").expect("计入活动") as u32;
+    let backfilled = header.iter().position(|h| h == "其中补录").expect("其中补录") as u32;
     assert_eq!(backfilled, activities + 1);
     // Rank 1 (80 points) is the first application.
     assert_eq!(range.get_value((2, activities)), Some(&Data::Float(2.0)));
