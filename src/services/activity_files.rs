@@ -268,9 +268,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> AppResult<act
         .await?
         .ok_or_else(not_found)?;
     // Another party's file is 404, like its activity.
-    let activity = activities::find(&txn, caller, file.activity_id)
-        .await
-        .map_err(|_| not_found())?;
+    let activity = activities::find(&txn, caller, file.activity_id).await?;
     if !keeps_files(caller, &activity) {
         return Err(DomainError::forbidden().into());
     }
