@@ -9,7 +9,7 @@
 mod names;
 mod sniff;
 
-pub use names::{sanitize_filename, with_extension};
+pub use names::{sanitize_filename, stored_name, with_extension};
 pub use sniff::{EvidenceKind, FileType, SNIFF_LEN, ZipBounds, check_docx, check_ole, check_ooxml, sniff};
 
 use crate::{

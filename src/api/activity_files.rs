@@ -2,12 +2,12 @@
 
 use super::{
     ApiTags, BearerAuth, Created, List,
-    attachments::EvidenceFile,
-    multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema},
+    attachments::{AttachmentDeleted, EvidenceFile},
+    multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema, read_kind_then_file},
     out_time,
 };
 use crate::{
-    error::{ApiResult, AppError, DomainError},
+    error::{ApiResult, AppError},
     services::activity_files::{self, ActivityFileKind},
     state::AppState,
     storage::Received,
@@ -79,54 +79,25 @@ impl FormSchema for ActivityFileForm {
 }
 
 impl ActivityFilesApi {
+    /// Reads `kind`, then the file, streamed to storage under the kind's rules.
     async fn read_form(&self, parts: &mut Parts) -> Result<(ActivityFileKind, String, Received), AppError> {
-        let mut kind = None;
-        let mut file = None;
-        while let Some(field) = parts.next().await? {
-            match field.name() {
-                Some("kind") => {
-                    let text = Parts::text(field, 32).await?;
-                    kind = Some(ActivityFileKind::parse(text.trim()).ok_or_else(|| {
-                        bad_form(
-                            "kind",
-                            "材料类型应为 photo、video、report 或 scan",
-                            "kind must be photo, video, report or scan",
-                        )
-                    })?);
-                }
-                Some("file") if kind.is_none() => {
-                    return Err(DomainError::unprocessable(
-                        "kind_must_come_first",
-                        "上传表单中材料类型（kind）必须在文件（file）之前",
-                        "the kind part must come before the file part",
+        read_kind_then_file(
+            parts,
+            |text| {
+                ActivityFileKind::parse(text).ok_or_else(|| {
+                    bad_form(
+                        "kind",
+                        "材料类型应为 photo、video、report 或 scan",
+                        "kind must be photo, video, report or scan",
                     )
-                    .field("kind")
-                    .into());
-                }
-                Some("file") if file.is_none() => {
-                    let filename = field.file_name().unwrap_or_default().to_owned();
-                    let reader = field.into_async_read();
-                    tokio::pin!(reader);
-                    match activity_files::receive(&self.state, &mut reader, kind).await {
-                        Ok(received) => file = Some((filename, received)),
-                        Err(e) => {
-                            parts.discard(&mut reader).await;
-                            return Err(e);
-                        }
-                    }
-                }
-                Some("file") => return Err(bad_form("file", "只能上传一个文件", "one file per upload")),
-                _ => {
-                    let reader = field.into_async_read();
-                    tokio::pin!(reader);
-                    parts.discard(&mut reader).await;
-                }
-            }
-        }
-        let kind = kind.ok_or_else(|| bad_form("kind", "缺少材料类型", "the kind part is missing"))?;
-        let (filename, received) =
-            file.ok_or_else(|| bad_form("file", "缺少文件", "the file part is missing"))?;
-        Ok((kind, filename, received))
+                })
+            },
+            |reader, kind| {
+                let state = self.state.clone();
+                Box::pin(async move { activity_files::receive(&state, reader, kind).await })
+            },
+        )
+        .await
     }
 }
 
@@ -198,5 +169,25 @@ impl ActivityFilesApi {
         let caller = self.state.caller(&auth).await?;
         let (a, file, len) = activity_files::open(&self.state, &caller, id.0).await?;
         Ok(EvidenceFile::new(file, len, a.content_type, a.filename))
+    }
+
+    /// 删除活动材料 / Delete an activity's file (owning team; admin for 补录)
+    ///
+    /// Whoever may add files to the activity may remove them, until an application that
+    /// counts the activity is submitted: from then on its reviewers rely on them (409
+    /// `activity_files_relied_on`; a draft or an application returned for revision does not
+    /// hold them). Removing the last scan of a 补录 leaves it uncounted until another scan
+    /// comes. Another team's file: 404. Audited; the stored content is removed once nothing
+    /// refers to it.
+    #[oai(
+        path = "/api/v1/activity-attachments/:id",
+        method = "delete",
+        operation_id = "delete_activity_attachment",
+        tag = "ApiTags::Activities"
+    )]
+    async fn delete(&self, auth: BearerAuth, id: Path<i32>) -> ApiResult<AttachmentDeleted> {
+        let caller = self.state.caller(&auth).await?;
+        activity_files::delete(&self.state, &caller, id.0).await?;
+        Ok(AttachmentDeleted::Deleted)
     }
 }

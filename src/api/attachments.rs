@@ -2,11 +2,11 @@
 
 use super::{
     ApiTags, BearerAuth, Created, List,
-    multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema},
+    multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema, read_kind_then_file},
     out_time,
 };
 use crate::{
-    error::{ApiResult, AppError, DomainError},
+    error::{ApiResult, AppError},
     services::attachments,
     state::AppState,
     storage::{EvidenceKind, FileType, Received},
@@ -156,55 +156,23 @@ pub enum AttachmentDeleted {
 impl AttachmentsApi {
     /// Reads the form part by part; the file streams to storage as it arrives.
     async fn read_form(&self, parts: &mut Parts) -> Result<(EvidenceKind, String, Received), AppError> {
-        let mut kind = None;
-        let mut file = None;
-        while let Some(field) = parts.next().await? {
-            match field.name() {
-                Some("kind") => {
-                    let text = Parts::text(field, 32).await?;
-                    kind = Some(EvidenceKind::parse(text.trim()).ok_or_else(|| {
-                        bad_form(
-                            "kind",
-                            "材料类型应为 summary、report、case、photo 或 video",
-                            "kind must be summary, report, case, photo or video",
-                        )
-                    })?);
-                }
-                Some("file") if kind.is_none() => {
-                    // Issue 20.5: the kind decides the file's limit while it streams; nothing
-                    // of a file sent before it is read.
-                    return Err(DomainError::unprocessable(
-                        "kind_must_come_first",
-                        "上传表单中材料类型（kind）必须在文件（file）之前",
-                        "the kind part must come before the file part",
+        read_kind_then_file(
+            parts,
+            |text| {
+                EvidenceKind::parse(text).ok_or_else(|| {
+                    bad_form(
+                        "kind",
+                        "材料类型应为 summary、report、case、photo 或 video",
+                        "kind must be summary, report, case, photo or video",
                     )
-                    .field("kind")
-                    .into());
-                }
-                Some("file") if file.is_none() => {
-                    let filename = field.file_name().unwrap_or_default().to_owned();
-                    let reader = field.into_async_read();
-                    tokio::pin!(reader);
-                    match attachments::receive(&self.state, &mut reader, kind).await {
-                        Ok(received) => file = Some((filename, received)),
-                        Err(e) => {
-                            parts.discard(&mut reader).await;
-                            return Err(e);
-                        }
-                    }
-                }
-                Some("file") => return Err(bad_form("file", "只能上传一个文件", "one file per upload")),
-                _ => {
-                    let reader = field.into_async_read();
-                    tokio::pin!(reader);
-                    parts.discard(&mut reader).await;
-                }
-            }
-        }
-        let kind = kind.ok_or_else(|| bad_form("kind", "缺少材料类型", "the kind part is missing"))?;
-        let (filename, received) =
-            file.ok_or_else(|| bad_form("file", "缺少文件", "the file part is missing"))?;
-        Ok((kind, filename, received))
+                })
+            },
+            |reader, kind| {
+                let state = self.state.clone();
+                Box::pin(async move { attachments::receive(&state, reader, kind).await })
+            },
+        )
+        .await
     }
 }
 

@@ -6,7 +6,10 @@
 //! hands the handler poem's streaming `Multipart` instead, while declaring the same request
 //! schema an `#[derive(Multipart)]` would.
 
-use crate::error::{AppError, DomainError, Kind};
+use crate::{
+    error::{AppError, DomainError, Kind},
+    storage::Received,
+};
 use poem::{
     FromRequest, Request, RequestBody,
     web::{Field, Multipart},
@@ -16,7 +19,7 @@ use poem_openapi::{
     error::ContentTypeError,
     registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
 };
-use std::marker::PhantomData;
+use std::{future::Future, marker::PhantomData, pin::Pin};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// The documented fields of a streamed form.
@@ -172,4 +175,64 @@ impl Parts {
             }
         }
     }
+}
+
+/// A file part being streamed into storage (boxed: a plain async closure's future cannot be
+/// shown `Send` for every borrow of the reader, which poem's handlers need).
+pub type Receiving<'r> = Pin<Box<dyn Future<Output = Result<Received, AppError>> + Send + 'r>>;
+
+/// Reads an upload form of a `kind` part, then one `file` part streamed through `receive` as
+/// it arrives (the kind decides the file's limit and types while it streams). Application
+/// evidence and activity files (issue 18.4) both read their forms here.
+///
+/// A file before the kind is refused, nothing of it read (422 `kind_must_come_first`, issue
+/// 20.5); a second file, a missing kind or file: 400 `invalid_multipart`; other parts are
+/// thrown away. When `receive` refuses the file, the rest of the part is discarded within
+/// the budget so that the client hears the answer.
+pub async fn read_kind_then_file<K: Copy>(
+    parts: &mut Parts,
+    parse_kind: impl Fn(&str) -> Result<K, AppError>,
+    receive: impl for<'r> Fn(&'r mut (dyn AsyncRead + Unpin + Send), Option<K>) -> Receiving<'r>,
+) -> Result<(K, String, Received), AppError> {
+    let mut kind = None;
+    let mut file = None;
+    while let Some(field) = parts.next().await? {
+        match field.name() {
+            Some("kind") => {
+                let text = Parts::text(field, 32).await?;
+                kind = Some(parse_kind(text.trim())?);
+            }
+            Some("file") if kind.is_none() => {
+                return Err(DomainError::unprocessable(
+                    "kind_must_come_first",
+                    "上传表单中材料类型（kind）必须在文件（file）之前",
+                    "the kind part must come before the file part",
+                )
+                .field("kind")
+                .into());
+            }
+            Some("file") if file.is_none() => {
+                let filename = field.file_name().unwrap_or_default().to_owned();
+                let reader = field.into_async_read();
+                tokio::pin!(reader);
+                match receive(&mut reader, kind).await {
+                    Ok(received) => file = Some((filename, received)),
+                    Err(e) => {
+                        parts.discard(&mut reader).await;
+                        return Err(e);
+                    }
+                }
+            }
+            Some("file") => return Err(bad_form("file", "只能上传一个文件", "one file per upload")),
+            _ => {
+                let reader = field.into_async_read();
+                tokio::pin!(reader);
+                parts.discard(&mut reader).await;
+            }
+        }
+    }
+    let kind = kind.ok_or_else(|| bad_form("kind", "缺少材料类型", "the kind part is missing"))?;
+    let (filename, received) =
+        file.ok_or_else(|| bad_form("file", "缺少文件", "the file part is missing"))?;
+    Ok((kind, filename, received))
 }

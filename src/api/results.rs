@@ -71,6 +71,10 @@ pub struct ResultItemOut {
     /// Tie-break figures: sessions, then people served (R-RANK).
     pub sessions: i64,
     pub people_served: i64,
+    /// The activities the application counts (R-SUBMIT).
+    pub counted_activities: i64,
+    /// Of those, activities recorded after the fact (补录, issue 18.1).
+    pub backfilled_activities: i64,
 }
 
 fn round2(x: f64) -> f64 {
@@ -108,6 +112,8 @@ impl From<ResultLine> for ResultItemOut {
             }),
             sessions: l.figures.sessions,
             people_served: l.figures.people_served,
+            counted_activities: l.figures.activities,
+            backfilled_activities: l.figures.backfilled,
         }
     }
 }

@@ -565,6 +565,27 @@ pub async fn backfill(state: &AppState, caller: &Caller, b: Backfill) -> AppResu
     Ok(record)
 }
 
+/// Issue 18.1: the 补录 still waiting for the scan of their original 登记表 (so not counted
+/// yet), newest first, at most `limit` of them, and how many there are (admin).
+pub async fn backfills_awaiting_scan(
+    state: &AppState,
+    caller: &Caller,
+    limit: u64,
+) -> AppResult<(Vec<activities::Model>, u64)> {
+    caller.require(&[Role::Admin])?;
+    let waiting = activities::Entity::find()
+        .filter(activities::Column::Backfilled.eq(true))
+        .filter(activities::Column::BackfillScanAt.is_null())
+        .filter(activities::Column::Status.ne(ActivityStatus::Cancelled));
+    let total = waiting.clone().count(&state.read).await?;
+    let items = waiting
+        .order_by_desc(activities::Column::Id)
+        .limit(limit)
+        .all(&state.read)
+        .await?;
+    Ok((items, total))
+}
+
 /// What a 补录 import did: every row recorded, or nothing and every bad row.
 pub enum BackfillImport {
     Imported(Vec<ActivityRecord>),

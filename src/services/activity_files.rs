@@ -6,16 +6,19 @@
 
 use crate::{
     authz::Caller,
-    domain::roles::Role,
+    domain::{
+        application::{self as rules, ApplicationAction},
+        roles::Role,
+    },
     error::{AppError, AppResult, DomainError},
     services::{activities, application_lookup, attachments, audit::Change},
     state::AppState,
-    storage::{FileType, Policy, Received, with_extension},
+    storage::{FileType, Policy, Received, stored_name},
 };
-use entity::{activities as activity_entity, activity_attachments, application_activities};
+use entity::{activities as activity_entity, activity_attachments, application_activities, applications};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 use tokio::io::AsyncRead;
@@ -28,6 +31,16 @@ fn not_found() -> AppError {
 /// At most this many files per activity.
 const MAX_FILES: u64 = 40;
 
+/// Whether the caller keeps this activity's files: its own team; the admin for a backfilled
+/// one (issue 18.1).
+pub fn keeps_files(caller: &Caller, a: &activity_entity::Model) -> bool {
+    match caller.role {
+        Role::Team => caller.team_id == Some(a.team_id),
+        Role::Admin => a.backfilled,
+        _ => false,
+    }
+}
+
 /// The activity, if the caller may add files to it: its own team; the admin for a backfilled
 /// one. 404 outside the scope, 403 for other roles in scope, 409 `activity_cancelled`.
 async fn find_for_upload(
@@ -36,12 +49,7 @@ async fn find_for_upload(
     id: i32,
 ) -> AppResult<activity_entity::Model> {
     let a = activities::find(db, caller, id).await?;
-    let may = match caller.role {
-        Role::Team => caller.team_id == Some(a.team_id),
-        Role::Admin => a.backfilled,
-        _ => false,
-    };
-    if !may {
+    if !keeps_files(caller, &a) {
         return Err(DomainError::forbidden().into());
     }
     if a.status == vocab::ActivityStatus::Cancelled {
@@ -89,7 +97,7 @@ pub async fn attach(
     let row = activity_attachments::ActiveModel {
         activity_id: Set(activity_id),
         kind: Set(kind),
-        filename: Set(with_extension(filename, received.file_type().extension())),
+        filename: Set(stored_name(filename, received.file_type())),
         size: Set(i64::try_from(received.size()).map_err(AppError::internal)?),
         sha256: Set(received.sha256().to_owned()),
         content_type: Set(received.file_type().content_type().to_owned()),
@@ -195,22 +203,100 @@ pub async fn of_activities(
     Ok(map)
 }
 
-/// The stored bytes of an activity's file, for whoever may see the activity.
-pub async fn open(
-    state: &AppState,
-    caller: &Caller,
-    id: i32,
-) -> AppResult<(activity_attachments::Model, tokio::fs::File, u64)> {
-    let mut a = activity_attachments::Entity::find_by_id(id)
+/// An activity's file, for whoever may see the activity (404 otherwise).
+pub async fn find(state: &AppState, caller: &Caller, id: i32) -> AppResult<activity_attachments::Model> {
+    let a = activity_attachments::Entity::find_by_id(id)
         .one(&state.read)
         .await?
         .ok_or_else(not_found)?;
     if !visible(&state.read, caller, a.activity_id).await? {
         return Err(not_found());
     }
+    Ok(a)
+}
+
+/// The stored bytes of an activity's file, for whoever may see the activity.
+pub async fn open(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<(activity_attachments::Model, tokio::fs::File, u64)> {
+    let mut a = find(state, caller, id).await?;
     let (file, len) = state.storage.open(&a.sha256).await?;
     if let Some(t) = FileType::from_content_type(&a.content_type) {
-        a.filename = with_extension(&a.filename, t.extension());
+        a.filename = stored_name(&a.filename, t);
     }
     Ok((a, file, len))
+}
+
+/// Issue 18.4: whether an application that has left the team's hands (submitted or past it;
+/// not a draft, not returned for revision) lists the activity. Its unit chain, its experts
+/// and the results rely on the activity's files from then on, so none may be removed.
+pub async fn relied_on(db: &impl ConnectionTrait, activity_id: i32) -> AppResult<bool> {
+    let statuses: Vec<vocab::ApplicationStatus> = application_activities::Entity::find()
+        .select_only()
+        .column(applications::Column::Status)
+        .inner_join(applications::Entity)
+        .filter(application_activities::Column::ActivityId.eq(activity_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(statuses
+        .into_iter()
+        .any(|s| rules::transition(s, ApplicationAction::Edit).is_err()))
+}
+
+fn relied_on_error() -> AppError {
+    DomainError::conflict(
+        "activity_files_relied_on",
+        "该活动已计入已提交的申报，评审专家和审核单位依据其材料，不能再删除",
+        "a submitted application counts this activity; its reviewers rely on its files, which can no longer be deleted",
+    )
+    .into()
+}
+
+/// Removes a file of an activity (issue 18.4): whoever may add files to it (its team; the
+/// admin for a 补录), as long as no submitted application counts the activity (409
+/// `activity_files_relied_on`). Removing the last scan of a 补录 makes it uncounted again.
+/// Audited; the stored content goes only when nothing else refers to it, under its guard.
+#[tracing::instrument(skip_all, fields(id = id))]
+pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> AppResult<activity_attachments::Model> {
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let file = activity_attachments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(not_found)?;
+    // Another party's file is 404, like its activity.
+    let activity = activities::find(&txn, caller, file.activity_id).await?;
+    if !keeps_files(caller, &activity) {
+        return Err(DomainError::forbidden().into());
+    }
+    if relied_on(&txn, activity.id).await? {
+        return Err(relied_on_error());
+    }
+    file.clone().delete(&txn).await?;
+    if file.kind == ActivityFileKind::Scan && activity.backfill_scan_at.is_some() {
+        let scans_left = activity_attachments::Entity::find()
+            .filter(activity_attachments::Column::ActivityId.eq(activity.id))
+            .filter(activity_attachments::Column::Kind.eq(ActivityFileKind::Scan))
+            .count(&txn)
+            .await?;
+        if scans_left == 0 {
+            let mut active: activity_entity::ActiveModel = activity.into();
+            active.backfill_scan_at = Set(None);
+            active.update(&txn).await?;
+        }
+    }
+    Change::new("delete", "activity_attachment", id)
+        .before(&file)
+        .record(&txn, &caller.into(), now)
+        .await?;
+    txn.commit().await?;
+    // The row is gone; the content goes once nothing refers to it (checked under its guard).
+    // A file left behind only costs disk space.
+    if let Err(e) = attachments::remove_if_unreferenced(state, &file.sha256).await {
+        tracing::warn!(error = %e, sha256 = %file.sha256, "stored file not removed");
+    }
+    Ok(file)
 }

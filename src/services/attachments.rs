@@ -10,7 +10,7 @@ use crate::{
     error::{AppError, AppResult, DomainError},
     services::{application_lookup, audit::Change},
     state::AppState,
-    storage::{EvidenceKind, FileType, Policy, Received, with_extension},
+    storage::{EvidenceKind, FileType, Policy, Received, stored_name},
 };
 use entity::{applications, attachments};
 use sea_orm::{
@@ -94,7 +94,7 @@ pub async fn attach(
     let row = attachments::ActiveModel {
         application_id: Set(application_id),
         kind: Set(kind),
-        filename: Set(with_extension(filename, received.file_type().extension())),
+        filename: Set(stored_name(filename, received.file_type())),
         size: Set(i64::try_from(received.size()).map_err(AppError::internal)?),
         sha256: Set(received.sha256().to_owned()),
         content_type: Set(received.file_type().content_type().to_owned()),
@@ -222,7 +222,7 @@ pub async fn open(
     let (file, len) = state.storage.open(&a.sha256).await?;
     // Rows stored before names followed their content still download under the right type.
     if let Some(t) = FileType::from_content_type(&a.content_type) {
-        a.filename = with_extension(&a.filename, t.extension());
+        a.filename = stored_name(&a.filename, t);
     }
     Ok((a, file, len))
 }

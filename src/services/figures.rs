@@ -11,6 +11,8 @@ use std::collections::HashMap;
 pub struct Figures {
     /// Counted activities (reported ones among those the application lists).
     pub activities: i64,
+    /// Of those, activities recorded after the fact (补录, issue 18.1).
+    pub backfilled: i64,
     pub sessions: i64,
     pub people_served: i64,
 }
@@ -75,6 +77,7 @@ pub async fn for_loaded(
         if let Some(a) = acts.get(&activity_id).filter(|a| counted(a)) {
             let f = out.entry(application_id).or_default();
             f.activities += 1;
+            f.backfilled += i64::from(a.backfilled);
             f.sessions += i64::from(a.sessions.unwrap_or(0));
             f.people_served += i64::from(a.people_served.unwrap_or(0));
         }

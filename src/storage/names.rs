@@ -1,5 +1,7 @@
 //! File names, sanitised on the way in (the way out is `api::download`).
 
+use super::FileType;
+
 const MAX_CHARS: usize = 200;
 
 /// The base name only (no directories, whichever separator the client used), without control
@@ -34,6 +36,12 @@ pub fn with_extension(name: &str, extension: &str) -> String {
     format!("{stem}.{extension}")
 }
 
+/// The name a stored file carries: [`with_extension`] with the extension its type takes for
+/// that name ([`FileType::extension_for`]: a .wps stays .wps).
+pub fn stored_name(name: &str, file_type: FileType) -> String {
+    with_extension(name, file_type.extension_for(&sanitize_filename(name)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +55,19 @@ mod tests {
         assert_eq!(with_extension(".hidden", "pdf"), ".hidden.pdf");
         assert_eq!(with_extension("report\u{202E}fdp.exe", "pdf"), "reportfdp.pdf");
         assert_eq!(sanitize_filename("a\u{200B}b\u{FEFF}.png"), "ab.png");
+    }
+
+    /// Issue 18.7: an OLE Word-type document keeps a declared .wps (its bytes cannot tell it
+    /// from a .doc); any other declared name takes `.doc`, and other types their own.
+    #[test]
+    fn a_wps_document_keeps_its_extension() {
+        assert_eq!(stored_name("活动总结.WPS", FileType::Doc), "活动总结.wps");
+        assert_eq!(stored_name("总结.doc", FileType::Doc), "总结.doc");
+        assert_eq!(stored_name("模板.wpt", FileType::Doc), "模板.wpt");
+        assert_eq!(stored_name("表格.xls", FileType::Doc), "表格.doc");
+        assert_eq!(stored_name("evil.exe", FileType::Doc), "evil.doc");
+        assert_eq!(stored_name("noext", FileType::Doc), "noext.doc");
+        assert_eq!(stored_name("photo.wps", FileType::Jpeg), "photo.jpg");
     }
 
     #[test]

@@ -74,6 +74,22 @@ impl FileType {
         }
     }
 
+    /// The extension a stored file's name carries: the type's own, except for an OLE Word-type
+    /// document, whose bytes cannot tell a Word 97–2003 file from a WPS one (issue 18.7): it
+    /// keeps the extension it was declared with when that names such a document (.wps stays
+    /// .wps, .dot stays .dot); any other name gets `.doc`.
+    pub fn extension_for(self, declared_name: &str) -> &'static str {
+        if self == Self::Doc {
+            let declared = declared_name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase());
+            if let Some(e) = declared.and_then(|e| OLE_WORD_EXTENSIONS.into_iter().find(|x| *x == e)) {
+                return e;
+            }
+        }
+        self.extension()
+    }
+
     /// The type stored as `content_type`, if it is one of ours.
     pub fn from_content_type(ct: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.content_type() == ct)
@@ -93,6 +109,10 @@ impl FileType {
         }
     }
 }
+
+/// Extensions of documents kept as [`FileType::Doc`] (an OLE file with a `WordDocument`
+/// stream): Word 97–2003 and its template, WPS 文字 and its template.
+const OLE_WORD_EXTENSIONS: [&str; 4] = ["doc", "dot", "wps", "wpt"];
 
 /// Bytes [`sniff`] needs to decide (fewer is fine at the end of a short file).
 pub const SNIFF_LEN: usize = 12;

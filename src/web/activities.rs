@@ -206,7 +206,7 @@ pub struct TaskRow {
     pub target_error: Option<String>,
 }
 
-const FIELDS: [&str; 8] = [
+pub(super) const FIELDS: [&str; 8] = [
     "name",
     "category",
     "planned_start",
@@ -218,7 +218,7 @@ const FIELDS: [&str; 8] = [
 ];
 
 impl ActivityForm {
-    fn from_body(body: &str) -> Self {
+    pub(super) fn from_body(body: &str) -> Self {
         let p = pairs(body);
         let contents = all(&p, "task_content");
         let targets = all(&p, "task_target");
@@ -269,7 +269,7 @@ impl ActivityForm {
     }
 
     /// The service's fields; a time or category that does not parse is named by its field.
-    fn fields(&self) -> Result<ActivityFields, DomainError> {
+    pub(super) fn fields(&self) -> Result<ActivityFields, DomainError> {
         let time = |field: &str, v: &str| {
             format::parse_input_time(v).ok_or_else(|| {
                 DomainError::invalid(field, "请填写有效的日期和时间", "enter a valid date and time")
@@ -297,6 +297,11 @@ impl ActivityForm {
 
     /// Puts an error under its field; a task's under its row.
     fn place(&mut self, e: &DomainError) -> FieldErrors {
+        self.place_in(e, &FIELDS)
+    }
+
+    /// As [`Self::place`], for a form holding `fields` (the registration's and more).
+    pub(super) fn place_in(&mut self, e: &DomainError, fields: &[&str]) -> FieldErrors {
         if let Some(f) = &e.field {
             for (i, t) in self.tasks.iter_mut().enumerate() {
                 if *f == format!("tasks[{i}].content") {
@@ -309,7 +314,7 @@ impl ActivityForm {
                 }
             }
         }
-        FieldErrors::from_error(e, &FIELDS)
+        FieldErrors::from_error(e, fields)
     }
 }
 
@@ -325,7 +330,7 @@ struct FormTpl {
     categories: Vec<(&'static str, &'static str)>,
 }
 
-fn blank_task() -> TaskRow {
+pub(super) fn blank_task() -> TaskRow {
     TaskRow {
         content: String::new(),
         target: String::new(),
@@ -417,6 +422,9 @@ struct DetailTpl {
     /// The activity's files (issue 18.4).
     files: Vec<super::activity_files::FileRow>,
     may_upload: bool,
+    /// Issue 18.4: its keeper may delete files until a submitted application counts it.
+    may_delete: bool,
+    files_locked: bool,
     kinds: Vec<(&'static str, &'static str)>,
     upload_error: Option<String>,
 }
@@ -427,8 +435,14 @@ pub async fn detail(state: Data<&AppState>, s: Session, Path(id): Path<i32>) -> 
     detail_page(&state, &s, id, None).await
 }
 
-/// The activity page, with an upload's refusal above its files when there is one.
-pub async fn detail_page(state: &AppState, s: &Session, id: i32, upload_error: Option<String>) -> PageResult {
+/// The activity page, with a refused upload or deletion (its status and reason) above its
+/// files when there is one.
+pub async fn detail_page(
+    state: &AppState,
+    s: &Session,
+    id: i32,
+    files_error: Option<(StatusCode, String)>,
+) -> PageResult {
     let r = activities::get(state, &s.caller, id).await?;
     let team = orgs::get_team(state, &s.caller, r.activity.team_id).await?;
     let files = crate::services::activity_files::list(state, &s.caller, id).await?;
@@ -439,11 +453,12 @@ pub async fn detail_page(state: &AppState, s: &Session, id: i32, upload_error: O
             r.activity.backfill_scan_at.is_some(),
         )
     });
+    // Issue 18.4: once a submitted application counts the activity, its files stay.
+    let files_locked = may_upload && crate::services::activity_files::relied_on(&state.read, id).await?;
     let a = row(state, &r, team.name, s.caller.is(Role::Team))?;
-    let status = if upload_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let (status, upload_error) = match files_error {
+        Some((status, msg)) => (status, Some(msg)),
+        None => (StatusCode::OK, None),
     };
     Ok(html_status(
         &DetailTpl {
@@ -452,6 +467,8 @@ pub async fn detail_page(state: &AppState, s: &Session, id: i32, upload_error: O
             backfill,
             files: super::activity_files::rows(files),
             may_upload,
+            may_delete: may_upload && !files_locked,
+            files_locked,
             kinds: super::activity_files::kinds(),
             upload_error,
         },

@@ -20,10 +20,11 @@ use crate::{
 use askama::Template;
 use entity::activity_attachments;
 use poem::{
-    Body, Response, handler,
-    http::header,
-    web::{Data, Multipart, Path},
+    Body, Request, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Multipart, Path, Query},
 };
+use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 
 /// What a file's kind is called.
@@ -124,20 +125,57 @@ async fn read_upload(state: &AppState, s: &Session, id: i32, form: &mut Multipar
     Err(DomainError::invalid("file", "请选择要上传的文件", "choose a file").into())
 }
 
+/// Where an upload came from.
+#[derive(Deserialize, Default)]
+pub struct UploadQuery {
+    /// `backfill`: the 补录 page (its scan step).
+    pub back: Option<String>,
+}
+
 /// `POST /activities/:id/files` (multipart `kind`, `file`; the CSRF token in `?csrf=`): back
-/// to the activity, with a refusal (413, 415, …) in Chinese above its files.
+/// to the activity (or to the 补录 page it came from), with a refusal (413, 415, …) in
+/// Chinese above its files.
 #[handler]
 pub async fn upload(
     state: Data<&AppState>,
     s: Session,
     Path(id): Path<i32>,
+    Query(q): Query<UploadQuery>,
     mut form: Multipart,
 ) -> PageResult {
     match read_upload(&state, &s, id, &mut form).await {
+        // A scan sent from the 补录 page goes back there, showing the activity now counts.
+        Ok(()) if q.back.as_deref() == Some("backfill") => {
+            Ok(see_other(&format!("/admin/backfill?recorded={id}#scan")))
+        }
         Ok(()) => Ok(see_other(&format!("/activities/{id}#files"))),
         Err(e) => {
             let msg = super::page::form_error(e)?.zh.to_string();
-            super::activities::detail_page(&state, &s, id, Some(msg)).await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            super::activities::detail_page(&state, &s, id, Some((status, msg))).await
+        }
+    }
+}
+
+/// `POST /activity-files/:id/delete` (issue 18.4; the page asks for confirmation first):
+/// back to the activity's files. Refused once a submitted application counts the activity
+/// (409, said above its files); htmx swaps the files section in either case, so a refusal
+/// comes as 200 to it.
+#[handler]
+pub async fn delete(req: &Request, state: Data<&AppState>, s: Session, Path(id): Path<i32>) -> PageResult {
+    let file = activity_files::find(&state, &s.caller, id).await?;
+    let htmx = req.headers().contains_key("hx-request");
+    match activity_files::delete(&state, &s.caller, id).await {
+        Ok(_) if htmx => super::activities::detail_page(&state, &s, file.activity_id, None).await,
+        Ok(_) => Ok(see_other(&format!("/activities/{}#files", file.activity_id))),
+        Err(e) => {
+            let msg = super::page::form_error(e)?.zh.to_string();
+            let status = if htmx {
+                StatusCode::OK
+            } else {
+                StatusCode::CONFLICT
+            };
+            super::activities::detail_page(&state, &s, file.activity_id, Some((status, msg))).await
         }
     }
 }

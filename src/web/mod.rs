@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod award_history;
 pub mod backfill;
+pub mod backfill_form;
 pub mod evidence;
 pub mod experts;
 pub mod format;
@@ -58,6 +59,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/activities/:id/cancel", post(activities::cancel))
         .at("/activities/:id/files", post(activity_files::upload))
         .at("/activity-files/:id", get(activity_files::content))
+        .at("/activity-files/:id/delete", post(activity_files::delete))
         .at("/applications/:id/activities", get(activity_files::counted))
         .at("/activities/:id/form.docx", get(forms::activity))
         .at(
@@ -120,7 +122,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(publicity::resolve),
         )
         .at("/admin/cycles/:id/finalize", post(publicity::finalize))
-        .at("/admin/backfill", get(backfill::show))
+        .at("/admin/backfill", get(backfill::show).post(backfill::record))
         .at("/admin/backfill/template.xlsx", get(backfill::template))
         .at("/admin/backfill/import", post(backfill::import))
         .at("/admin/award-history", get(award_history::list))

@@ -1,6 +1,6 @@
 //! 排名 (the association): rank the cycle, then the ranked table that explains every place —
 //! each expert's total, the per-criterion means, the spread (rows whose experts disagree much
-//! are highlighted), the objective figures, the tier, and the tie-break that decided each tie
+//! are highlighted), the objective figures (with how many activities are 补录), the tier, and the tie-break that decided each tie
 //! — and the results sheet (xlsx). Same services and `Caller` as the API.
 
 use super::{
@@ -49,6 +49,8 @@ pub struct RankRow {
     pub range: String,
     pub spread_large: bool,
     pub activities: i64,
+    /// Of the counted activities, those recorded after the fact (补录, issue 18.1).
+    pub backfilled: i64,
     pub sessions: i64,
     pub people_served: i64,
     pub tier: &'static str,
@@ -69,6 +71,8 @@ struct RankingTpl {
     rows: Vec<RankRow>,
     awarded: usize,
     large_spreads: usize,
+    /// Applications counting at least one 补录 activity.
+    with_backfilled: usize,
     can_rank: bool,
     reranking: bool,
     can_export: bool,
@@ -137,6 +141,7 @@ fn rows_of(lines: &[ResultLine], full_marks_tenths: i64) -> Vec<RankRow> {
             }),
             spread_large: l.spread.is_some_and(|s| is_large_spread(&s, full_marks_tenths)),
             activities: l.figures.activities,
+            backfilled: l.figures.backfilled,
             sessions: l.figures.sessions,
             people_served: l.figures.people_served,
             tier: l.tier.map_or("未获奖", |t| t.label_zh()),
@@ -176,6 +181,7 @@ async fn ranking_page(
             criteria: c.rubric.0.iter().map(|k| k.name.clone()).collect(),
             awarded: rows.iter().filter(|r| r.awarded).count(),
             large_spreads: rows.iter().filter(|r| r.spread_large).count(),
+            with_backfilled: rows.iter().filter(|r| r.backfilled > 0).count(),
             rows,
             can_rank: cycle::transition(c.status, CycleAction::Rank).is_ok(),
             reranking: c.status == CycleStatus::Ranked,

@@ -18,7 +18,7 @@ fn mov() -> Vec<u8> {
 }
 
 /// An OLE compound file whose directory names `stream` (UTF-16LE, as directory entries do).
-fn ole(stream: &str) -> Vec<u8> {
+pub fn ole(stream: &str) -> Vec<u8> {
     let mut v = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     v.extend_from_slice(&[0u8; 504]);
     v.extend(stream.encode_utf16().flat_map(u16::to_le_bytes));
@@ -50,7 +50,7 @@ async fn issue_18_7_evidence_accepts_the_files_people_have() {
             "活动报道.wps",
             ole("WordDocument"),
             "application/msword",
-            ".doc",
+            ".wps",
         ),
         (
             "case",

@@ -254,6 +254,8 @@ pub async fn sheet(state: &AppState, caller: &Caller, cycle_id: i32) -> AppResul
                 criterion_means: l.criterion_means.into_iter().map(|(_, _, m)| m).collect(),
                 final_score: l.result.final_score,
                 tier: l.tier,
+                counted_activities: l.figures.activities,
+                backfilled_activities: l.figures.backfilled,
             })
             .collect(),
     };
