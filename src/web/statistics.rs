@@ -15,7 +15,7 @@ use crate::{
 use askama::Template;
 use poem::{
     handler,
-    web::{Data, Query},
+    web::{Data, Path, Query},
 };
 
 #[derive(Debug, serde::Deserialize)]
@@ -194,6 +194,7 @@ pub async fn show(state: Data<&AppState>, s: Session, Query(q): Query<StatQuery>
 }
 
 pub struct Item {
+    pub id: i32,
     pub title: String,
     pub body: String,
     pub link: String,
@@ -217,6 +218,7 @@ pub async fn inbox(state: Data<&AppState>, s: Session) -> PageResult {
         items: items
             .into_iter()
             .map(|n| Item {
+                id: n.id,
                 title: n.title,
                 body: n.body,
                 link: n.link,
@@ -226,6 +228,13 @@ pub async fn inbox(state: Data<&AppState>, s: Session) -> PageResult {
             .collect(),
     };
     Ok(html(&t))
+}
+
+/// `POST /notifications/:id/read`: one of the caller's reminders read (another's: 404).
+#[handler]
+pub async fn read_one(state: Data<&AppState>, s: Session, Path(id): Path<i32>) -> PageResult {
+    notifications::mark_read(&state, &s.caller, id).await?;
+    Ok(see_other("/notifications"))
 }
 
 /// `POST /notifications/read-all` (CSRF-checked by the session guard).
