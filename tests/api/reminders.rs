@@ -424,3 +424,47 @@ async fn tls_urls_never_send_in_the_clear() {
         assert!(row.sent_at.is_none());
     }
 }
+
+/// Issue 14: reminders stored before `waiting_since` existed get the moment of the wait they
+/// reminded of, so the scheduler does not remind the same wait again after the upgrade (on
+/// SQLite and PostgreSQL).
+#[tokio::test]
+async fn reminders_stored_before_the_upgrade_are_not_repeated() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("society", None).await;
+    let (_, unit_user) = app.user("unit", Some(unit), None).await;
+    let cycle = app.open_cycle(2026).await;
+    let (team_id, team, _) = app.submitted_application(cycle, unit).await;
+    app.register_activity(&team, team_id, Duration::hours(1)).await;
+    app.advance(Duration::days(8));
+    assert_eq!(run_once(&app.state).await.unwrap().created, 2);
+    let stored = || async {
+        use sea_orm::QueryOrder;
+        entity::notifications::Entity::find()
+            .order_by_asc(entity::notifications::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = stored().await;
+
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == "m20261208_300001_reminder_waits")
+        .expect("the reminder-waits migration");
+    Migrator::down(&app.db, Some((all.len() - at) as u32))
+        .await
+        .unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+
+    let after = stored().await;
+    assert_eq!(after.len(), 2);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.waiting_since, b.waiting_since, "{}", a.kind);
+    }
+    assert_eq!(run_once(&app.state).await.unwrap().created, 0, "the same waits");
+    assert_eq!(inbox(&app, &unit_user).await.len(), 1);
+}
