@@ -275,7 +275,7 @@ impl Settings {
                     smtp_url: match var("ZHIHUI_SMTP_URL") {
                         None => None,
                         Some(u) => {
-                            crate::services::mail::check_url(&u).map_err(|reason| ConfigError {
+                            crate::mail::check_url(&u).map_err(|reason| ConfigError {
                                 var: "ZHIHUI_SMTP_URL",
                                 reason,
                             })?;
@@ -285,7 +285,7 @@ impl Settings {
                     smtp_from: match var("ZHIHUI_SMTP_FROM") {
                         None => rd.smtp_from,
                         Some(f) => {
-                            crate::services::mail::check_from(&f).map_err(|reason| ConfigError {
+                            crate::mail::check_from(&f).map_err(|reason| ConfigError {
                                 var: "ZHIHUI_SMTP_FROM",
                                 reason,
                             })?;

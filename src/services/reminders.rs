@@ -412,7 +412,7 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> AppResult<RunOutco
         .clone()
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let mailer =
-        super::mail::Mailer::new(&url, &state.settings.reminders.smtp_from).map_err(AppError::internal)?;
+        crate::mail::Mailer::new(&url, &state.settings.reminders.smtp_from).map_err(AppError::internal)?;
     for n in waiting {
         if !claim(db, n.id, now).await? {
             continue;

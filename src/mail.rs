@@ -1,4 +1,5 @@
-//! Plain-text e-mail through SMTP (lettre), for reminders (R-REMIND).
+//! Plain-text e-mail through SMTP (lettre), for reminders (R-REMIND). Infrastructure beside
+//! `storage`: the configuration checks its URL at start-up, the reminder service sends.
 //!
 //! `ZHIHUI_SMTP_URL` is read the way lettre's `AsyncSmtpTransport::from_url` reads it:
 //! - `smtp://[user:password@]host[:port]`: plain SMTP (port 25), for a relay on the intranet;
