@@ -231,14 +231,18 @@ pub struct Item {
 struct InboxTpl {
     l: Layout,
     items: Vec<Item>,
+    /// 全部标为已读 only when there is something to mark.
+    any_unread: bool,
 }
 
 /// `GET /notifications`: the caller's newest reminders.
 #[handler]
 pub async fn inbox(state: Data<&AppState>, s: Session) -> PageResult {
     let (items, _) = notifications::list(&state, &s.caller, false, 0, 100).await?;
+    let any_unread = items.iter().any(|n| n.read_at.is_none());
     let t = InboxTpl {
         l: layout_for(&state, &s, "提醒", "/notifications").await?,
+        any_unread,
         items: items
             .into_iter()
             .map(|n| Item {

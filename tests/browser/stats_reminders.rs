@@ -178,6 +178,7 @@ async fn the_bell_counts_a_reminder_until_it_is_read() {
     b.wait_text("活动待填报").await;
     assert!(b.testids("unread-count").await.is_empty(), "the bell is clear");
     assert!(b.testids("mark-read").await.is_empty());
+    assert!(b.testids("read-all").await.is_empty(), "nothing left to mark");
     b.shot("inbox-read").await;
     b.close().await;
 }
