@@ -148,6 +148,7 @@ async fn create_admin(settings: Settings, username: String) -> Result<ExitCode, 
         role: Role::Admin,
         unit_id: None,
         team_id: None,
+        email: None,
     };
     Ok(report(match create_user(&state, &Actor::system(), new).await {
         Ok(user) => {

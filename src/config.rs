@@ -54,7 +54,8 @@ pub struct Reminders {
     /// How often the scheduler runs (`ZHIHUI_REMIND_INTERVAL_SECS`, default 300; `0` turns it off).
     pub every: std::time::Duration,
     pub thresholds: crate::domain::reminder::Thresholds,
-    /// `smtp://user:pass@host:port` (lettre's URL form); none: the inbox only.
+    /// `smtp://[user:pass@]host[:port]` (plain), `…?tls=required` (STARTTLS) or `smtps://…`
+    /// (TLS): lettre's URL forms, checked at start-up; none: the inbox only.
     pub smtp_url: Option<String>,
     /// The From address of reminder e-mails (`ZHIHUI_SMTP_FROM`).
     pub smtp_from: String,
@@ -271,8 +272,26 @@ impl Settings {
                         review_deadline_within: days("ZHIHUI_REMIND_REVIEW_DAYS", t.review_deadline_within)?,
                         payout_pending_after: days("ZHIHUI_REMIND_PAYOUT_DAYS", t.payout_pending_after)?,
                     },
-                    smtp_url: var("ZHIHUI_SMTP_URL"),
-                    smtp_from: var("ZHIHUI_SMTP_FROM").unwrap_or(rd.smtp_from),
+                    smtp_url: match var("ZHIHUI_SMTP_URL") {
+                        None => None,
+                        Some(u) => {
+                            crate::mail::check_url(&u).map_err(|reason| ConfigError {
+                                var: "ZHIHUI_SMTP_URL",
+                                reason,
+                            })?;
+                            Some(u)
+                        }
+                    },
+                    smtp_from: match var("ZHIHUI_SMTP_FROM") {
+                        None => rd.smtp_from,
+                        Some(f) => {
+                            crate::mail::check_from(&f).map_err(|reason| ConfigError {
+                                var: "ZHIHUI_SMTP_FROM",
+                                reason,
+                            })?;
+                            f
+                        }
+                    },
                 }
             },
         })

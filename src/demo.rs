@@ -58,6 +58,7 @@ pub async fn run(state: &AppState) -> Result<(), String> {
         role: Role::Admin,
         unit_id: None,
         team_id: None,
+        email: None,
     };
     create_user(&demo, &Actor::system(), admin)
         .await

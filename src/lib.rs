@@ -17,6 +17,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod mail;
 pub mod request_info;
 pub mod security;
 pub mod services;

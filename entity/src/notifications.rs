@@ -1,4 +1,5 @@
-//! `notifications` table (reminders, R-REMIND). See migration `m20261207_200002_reminders`.
+//! `notifications` table (reminders, R-REMIND). See migrations `m20261207_200002_reminders`
+//! and `m20261208_300001_reminder_waits`.
 
 use sea_orm::entity::prelude::*;
 
@@ -7,7 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// The reminder's kind (`activity_unreported`, …); unique with the object and recipient.
+    /// The reminder's kind (`activity_unreported`, …); unique with the object, the recipient
+    /// and `waiting_since`.
     pub kind: String,
     /// The activity, cycle, application or payout it is about.
     pub object_id: i32,
@@ -19,6 +21,10 @@ pub struct Model {
     pub link: String,
     pub due_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// What makes this wait distinct (migration `m20261208_300001_reminder_waits`): when the
+    /// application reached the step it waits at, the activity's planned end, the payout's
+    /// creation, or the deadline counted down to. A new wait is reminded again.
+    pub waiting_since: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     /// `inbox`, or `email` when it is e-mailed as well.
     pub channel: String,

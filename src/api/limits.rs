@@ -36,6 +36,8 @@ pub const TEXT_FIELDS: &[(&str, &str, Text)] = &[
     ("UserIn", "username", Text::Required(64)),
     ("UserIn", "password", Text::Required(256)),
     ("UserIn", "display_name", Text::Required(64)),
+    ("UserIn", "email", Text::Optional(254)),
+    ("EmailIn", "email", Text::Optional(254)),
     ("LoginIn", "username", Text::Optional(64)),
     ("LoginIn", "password", Text::Optional(256)),
     ("ActivityIn", "name", Text::Required(100)),

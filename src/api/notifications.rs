@@ -71,7 +71,7 @@ pub struct MarkedReadOut {
 #[derive(Object)]
 pub struct EmailIn {
     /// An address, or null / empty to receive reminders in the inbox only.
-    #[oai(nullable, validator(max_length = 254))]
+    #[oai(nullable)]
     pub email: Option<String>,
 }
 

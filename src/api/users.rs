@@ -42,6 +42,10 @@ pub struct UserOut {
     pub must_change_password: bool,
     /// Disabled users cannot log in (403 `account_disabled`) and their tokens answer 401.
     pub disabled: bool,
+    /// Where reminders are e-mailed (R-REMIND); null: the inbox only. Only the admin (who
+    /// manages accounts) and the user themself read a `UserOut`.
+    #[oai(nullable)]
+    pub email: Option<String>,
 }
 
 impl From<users::Model> for UserOut {
@@ -55,6 +59,7 @@ impl From<users::Model> for UserOut {
             team_id: u.team_id,
             must_change_password: u.must_change_password,
             disabled: u.disabled_at.is_some(),
+            email: u.email,
         }
     }
 }
@@ -75,14 +80,18 @@ pub struct UserIn {
     /// Required for `team` users.
     #[oai(nullable)]
     pub team_id: Option<i32>,
+    /// Optional: where reminders are e-mailed (422 `invalid_email`); null or empty: the inbox
+    /// only. The user may change it later (`PUT /api/v1/me/email`).
+    #[oai(nullable)]
+    pub email: Option<String>,
 }
 
 #[OpenApi]
 impl UsersApi {
     /// 创建用户 / Create a user (admin)
     ///
-    /// `team` users need `team_id`; `unit`, `district`, `expert` need `unit_id`. 409 `username_taken`,
-    /// 422 `weak_password`.
+    /// `team` users need `team_id`; `unit`, `district`, `expert` need `unit_id`; `email` is
+    /// optional. 409 `username_taken`, 422 `weak_password`, 422 `invalid_email`.
     #[oai(
         path = "/api/v1/users",
         method = "post",
@@ -103,6 +112,7 @@ impl UsersApi {
                 role: b.role,
                 unit_id: b.unit_id,
                 team_id: b.team_id,
+                email: b.email,
             },
         )
         .await?;

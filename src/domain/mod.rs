@@ -9,6 +9,7 @@ pub mod award_import;
 pub mod backfill_import;
 pub mod bank;
 pub mod cycle;
+pub mod email;
 pub mod idempotency;
 pub mod mobile;
 pub mod pagination;

@@ -85,7 +85,8 @@ const SECRET_KEYS: [&str; 5] = [
 ];
 const PHONE_KEYS: [&str; 4] = ["mobile", "leader_mobile", "phone", "contact_phone"];
 
-/// An audit snapshot without secrets and with personal numbers masked, at any depth (R-AUDIT).
+/// An audit snapshot without secrets and with personal numbers and e-mail addresses masked, at
+/// any depth (R-AUDIT).
 pub fn redact(value: &mut Value) {
     match value {
         Value::Object(map) => {
@@ -94,6 +95,7 @@ pub fn redact(value: &mut Value) {
                 match v {
                     Value::String(s) if PHONE_KEYS.contains(&k.as_str()) => *s = mask_phone(s),
                     Value::String(s) if k == "account_no" => *s = mask_account(s),
+                    Value::String(s) if k == "email" => *s = crate::domain::email::mask(s),
                     _ => redact(v),
                 }
             }
@@ -116,13 +118,15 @@ mod tests {
             "username": "t1", "password_hash": "$argon2id$...",
             "leader_mobile": "13812345678",
             "bank": {"account_no": "6222020200010123", "bank_name": "工行"},
-            "items": [{"contact_phone": "13900001111"}]
+            "items": [{"contact_phone": "13900001111"}],
+            "email": "zhang.san@example.cn"
         });
         redact(&mut v);
         assert!(v.get("password_hash").is_none());
         assert_eq!(v["leader_mobile"], "138****5678");
         assert_eq!(v["bank"]["account_no"], "6222 **** **** 0123");
         assert_eq!(v["items"][0]["contact_phone"], "139****1111");
+        assert_eq!(v["email"], "z***@example.cn");
     }
 
     /// R-PII: who sees what in full.

@@ -14,7 +14,6 @@ pub mod cycles;
 pub mod figures;
 pub mod forms;
 pub mod idempotency;
-pub mod mail;
 pub mod maintenance;
 pub mod notifications;
 pub mod opinions;

@@ -4,7 +4,7 @@
 
 use crate::{
     authz::Caller,
-    domain::roles::Role,
+    domain::{email::Email, roles::Role},
     error::{AppResult, DomainError},
     services::audit::Change,
     state::AppState,
@@ -77,37 +77,9 @@ pub async fn mark_all_read(state: &AppState, caller: &Caller) -> AppResult<u64> 
     Ok(r.rows_affected)
 }
 
-/// An e-mail address, checked enough to be sent to (≤ 254 characters, one `@`, no spaces).
-pub fn parse_email(raw: &str) -> Result<String, DomainError> {
-    let e = raw.trim();
-    let bad = || {
-        DomainError::unprocessable(
-            "invalid_email",
-            "电子邮箱格式不正确",
-            "not a valid e-mail address",
-        )
-        .field("email")
-    };
-    let (local, domain) = e.split_once('@').ok_or_else(bad)?;
-    if e.chars().count() > 254
-        || local.is_empty()
-        || domain.is_empty()
-        || domain.contains('@')
-        || !domain.contains('.')
-        || e.chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
-    {
-        return Err(bad());
-    }
-    Ok(e.to_owned())
-}
-
-/// Sets (or clears) the caller's own e-mail address; audited.
+/// Sets (or clears) the caller's own e-mail address; audited (the address masked in the row).
 pub async fn set_email(state: &AppState, caller: &Caller, email: Option<&str>) -> AppResult<Option<String>> {
-    let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
-        Some(e) => Some(parse_email(e)?),
-        None => None,
-    };
+    let email = Email::parse_optional(email)?.map(Email::into_inner);
     let now = state.now();
     let txn = state.db.begin().await?;
     let before = users::Entity::find_by_id(caller.user_id)

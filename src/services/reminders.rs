@@ -1,7 +1,8 @@
 //! R-REMIND: the reminder scheduler. Each run (every few minutes, on the app's clock) finds the
-//! objects past a threshold and inserts one row per kind, object and recipient with
-//! `INSERT … ON CONFLICT DO NOTHING` on that unique key — so runs repeat, restart and run on
-//! two instances without a second row. The row is the inbox entry; when SMTP is configured and
+//! objects past a threshold and inserts one row per kind, object, recipient and wait (the
+//! moment the wait began, `waiting_since`) with `INSERT … ON CONFLICT DO NOTHING` on that
+//! unique key — so runs repeat, restart and run on two instances without a second row, while
+//! an application sent back and resubmitted is reminded again when it waits again. The row is the inbox entry; when SMTP is configured and
 //! the recipient has an address, the row is also e-mailed: a sender first claims it with one
 //! conditional `UPDATE` (only one instance's update matches), failures are recorded and
 //! retried with back-off. Nothing here runs inside a request.
@@ -35,6 +36,8 @@ struct Due {
     object_id: i32,
     object_name: String,
     due: DateTime<Utc>,
+    /// What makes this wait distinct (part of the unique key): a new wait is reminded again.
+    since: DateTime<Utc>,
     recipients: Vec<i32>,
 }
 
@@ -78,6 +81,7 @@ async fn activity_reminders(
             recipients: people.with(|u| u.role == Role::Team && u.team_id == Some(a.team_id)),
             object_name: a.name,
             due: a.planned_end + t.unreported_after,
+            since: a.planned_end,
         })
         .collect())
 }
@@ -116,6 +120,7 @@ async fn window_reminders(
                 .with(|u| u.role == Role::Team && u.team_id.is_some_and(|t| !submitted.contains(&t))),
             object_name: c.title,
             due: c.applications_close_at,
+            since: c.applications_close_at,
         });
     }
     Ok(out)
@@ -185,6 +190,9 @@ async fn opinion_reminders(
             recipients,
             object_name: a.project_name,
             due: a.updated_at + t.opinion_waiting_after,
+            // Every opinion, return and (re)submission moves `updated_at`: the moment this
+            // step's wait began.
+            since: a.updated_at,
         });
     }
     Ok(out)
@@ -232,6 +240,7 @@ async fn score_reminders(
             recipients: experts,
             object_name: c.title,
             due: c.review_deadline.unwrap_or(now),
+            since: c.review_deadline.unwrap_or(now),
         });
     }
     Ok(out)
@@ -268,6 +277,7 @@ async fn payout_reminders(
             recipients: finance.clone(),
             object_name: names.get(&p.team_id).cloned().unwrap_or_default(),
             due: p.created_at + t.payout_pending_after,
+            since: p.created_at,
         })
         .collect())
 }
@@ -309,6 +319,7 @@ pub async fn create_due(state: &AppState, now: DateTime<Utc>) -> AppResult<u64> 
                     body: Set(m.body.clone()),
                     link: Set(m.link.clone()),
                     due_at: Set(d.due),
+                    waiting_since: Set(d.since),
                     created_at: Set(now),
                     read_at: Set(None),
                     channel: Set(if email_on && has_email.contains(&r) {
@@ -335,6 +346,7 @@ pub async fn create_due(state: &AppState, now: DateTime<Utc>) -> AppResult<u64> 
                     notifications::Column::Kind,
                     notifications::Column::ObjectId,
                     notifications::Column::RecipientId,
+                    notifications::Column::WaitingSince,
                 ])
                 .do_nothing()
                 .to_owned(),
@@ -400,7 +412,7 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> AppResult<RunOutco
         .clone()
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let mailer =
-        super::mail::Mailer::new(&url, &state.settings.reminders.smtp_from).map_err(AppError::internal)?;
+        crate::mail::Mailer::new(&url, &state.settings.reminders.smtp_from).map_err(AppError::internal)?;
     for n in waiting {
         if !claim(db, n.id, now).await? {
             continue;
@@ -417,10 +429,12 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> AppResult<RunOutco
             },
             &public_url,
         );
+        // R-PII: an SMTP refusal may quote the address; the row and the log keep it masked.
         let sent = match to {
             Some(to) => mailer.send(&to, &n.title, text).await,
             None => Err("the recipient has no e-mail address".to_owned()),
-        };
+        }
+        .map_err(|e| crate::domain::email::mask_in(&e));
         let attempts = n.attempts + 1;
         let update = match &sent {
             Ok(()) => stmt(

@@ -3,6 +3,7 @@
 use crate::{
     domain::{
         account::{MAX_PASSWORD_CHARS, check_password_strength, check_username, username_key},
+        email::Email,
         roles::{Role, UnitKind},
         text,
     },
@@ -27,6 +28,8 @@ pub struct NewUser {
     pub role: Role,
     pub unit_id: Option<i32>,
     pub team_id: Option<i32>,
+    /// Where reminders are e-mailed; none or blank: the inbox only.
+    pub email: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(role = new.role.as_str()))]
@@ -43,6 +46,7 @@ async fn insert_user(
 ) -> AppResult<users::Model> {
     let username = check_username(&new.username)?;
     let display_name = text::required("display_name", &new.display_name, 64)?;
+    let email = Email::parse_optional(new.email.as_deref())?.map(Email::into_inner);
     if strength {
         check_password_strength(&new.password, &[&username, &display_name], "password")?;
     } else if new.password.chars().count() > MAX_PASSWORD_CHARS || new.password.is_empty() {
@@ -106,6 +110,7 @@ async fn insert_user(
         role: Set(new.role),
         unit_id: Set(unit_id),
         team_id: Set(team_id),
+        email: Set(email),
         created_at: Set(now),
         ..Default::default()
     }
@@ -184,6 +189,7 @@ pub async fn bootstrap_admin(state: &AppState) -> AppResult<()> {
         role: Role::Admin,
         unit_id: None,
         team_id: None,
+        email: None,
     };
     insert_user(state, &Actor::system(), new, false).await?;
     if generated {

@@ -1,5 +1,6 @@
-//! Account pages (R-ACCOUNT): 修改密码 for every logged-in user (forced after a reset), and the
-//! admin's 停用 / 启用 / 重置密码 on a user, each behind a confirmation page.
+//! Account pages (R-ACCOUNT): 账号设置 for every logged-in user — 修改密码 (forced after a
+//! reset) and the 提醒邮箱 reminders are e-mailed to (R-REMIND) — and the admin's 停用 / 启用 /
+//! 重置密码 on a user, each behind a confirmation page.
 
 use super::{
     page::{
@@ -8,13 +9,18 @@ use super::{
     },
     session::Session,
 };
-use crate::{domain::roles::Role, error::DomainError, services::accounts, state::AppState};
+use crate::{
+    domain::roles::Role,
+    error::DomainError,
+    services::{accounts, notifications},
+    state::AppState,
+};
 use askama::Template;
 use entity::users;
 use poem::{
     handler,
     http::StatusCode,
-    web::{Data, Path},
+    web::{Data, Path, Query},
 };
 use sea_orm::EntityTrait;
 
@@ -24,6 +30,19 @@ struct PasswordTpl {
     l: Layout,
     forced: bool,
     errors: FieldErrors,
+    /// The 提醒邮箱 section (not while a reset password must be changed).
+    email: EmailSection,
+}
+
+#[derive(Default)]
+struct EmailSection {
+    /// What the field shows: the stored address, or what was typed and refused.
+    value: String,
+    /// Whether an address is stored (offers 不再发邮件).
+    stored: bool,
+    errors: FieldErrors,
+    /// After a save: 已保存 or 已清除.
+    saved: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -32,25 +51,112 @@ struct PasswordDoneTpl {
     l: Layout,
 }
 
-/// `GET /account/password`.
+fn title(s: &Session) -> &'static str {
+    if s.caller.must_change_password {
+        "修改密码"
+    } else {
+        "账号设置"
+    }
+}
+
+async fn stored_email(state: &AppState, s: &Session) -> Result<Option<String>, PageError> {
+    Ok(users::Entity::find_by_id(s.caller.user_id)
+        .one(&state.db)
+        .await?
+        .and_then(|u| u.email))
+}
+
+async fn account_page(
+    state: &AppState,
+    s: &Session,
+    errors: FieldErrors,
+    mut email: EmailSection,
+    status: StatusCode,
+) -> PageResult {
+    if !email.errors.any() {
+        let stored = stored_email(state, s).await?;
+        email.stored = stored.is_some();
+        email.value = stored.unwrap_or_default();
+    }
+    Ok(html_status(
+        &PasswordTpl {
+            l: layout_for(state, s, title(s), "").await?,
+            forced: s.caller.must_change_password,
+            errors,
+            email,
+        },
+        status,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct AccountQuery {
+    saved: Option<String>,
+}
+
+/// `GET /account/password`: 账号设置 — 修改密码, and 提醒邮箱 (R-REMIND).
 #[handler]
-pub async fn password_form(state: Data<&AppState>, s: Session) -> PageResult {
-    Ok(html(&PasswordTpl {
-        l: layout_for(&state, &s, "修改密码", "").await?,
-        forced: s.caller.must_change_password,
-        errors: FieldErrors::default(),
-    }))
+pub async fn password_form(state: Data<&AppState>, s: Session, Query(q): Query<AccountQuery>) -> PageResult {
+    let saved = match q.saved.as_deref() {
+        Some("email") => Some("提醒邮箱已保存。"),
+        Some("email-cleared") => Some("提醒邮箱已清除，提醒只在站内显示。"),
+        _ => None,
+    };
+    account_page(
+        &state,
+        &s,
+        FieldErrors::default(),
+        EmailSection {
+            saved,
+            ..Default::default()
+        },
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn password_refused(state: &AppState, s: &Session, errors: FieldErrors) -> PageResult {
-    Ok(html_status(
-        &PasswordTpl {
-            l: layout_for(state, s, "修改密码", "").await?,
-            forced: s.caller.must_change_password,
-            errors,
-        },
+    account_page(
+        state,
+        s,
+        errors,
+        EmailSection::default(),
         StatusCode::UNPROCESSABLE_ENTITY,
-    ))
+    )
+    .await
+}
+
+/// `POST /account/email`: sets or (blank, or 清除) clears the caller's own address, through the
+/// same service as `PUT /api/v1/me/email`; a bad address is shown under the field.
+#[handler]
+pub async fn set_email(state: Data<&AppState>, s: Session, body: String) -> PageResult {
+    let p = pairs(&body);
+    let typed = if field(&p, "clear") == "1" {
+        String::new()
+    } else {
+        field(&p, "email")
+    };
+    match notifications::set_email(&state, &s.caller, Some(&typed)).await {
+        Ok(Some(_)) => Ok(see_other("/account/password?saved=email#email")),
+        Ok(None) => Ok(see_other("/account/password?saved=email-cleared#email")),
+        Err(e) => {
+            let e = form_error(e)?;
+            let stored = stored_email(&state, &s).await?.is_some();
+            account_page(
+                &state,
+                &s,
+                FieldErrors::default(),
+                EmailSection {
+                    value: typed,
+                    stored,
+                    errors: FieldErrors::from_error(&e, &["email"]),
+                    saved: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 /// `POST /account/password`: the accounts service's change; other sessions end.

@@ -444,6 +444,8 @@ pub struct UserRow {
     pub role: &'static str,
     pub belongs: String,
     pub created: String,
+    /// The reminder address, or empty.
+    pub email: String,
 }
 
 #[derive(Default)]
@@ -453,6 +455,7 @@ pub struct UserForm {
     pub role: String,
     pub unit_id: String,
     pub team_id: String,
+    pub email: String,
 }
 
 #[derive(Template)]
@@ -507,6 +510,7 @@ async fn users_page(
                 _ => String::new(),
             },
             created: format::time(u.created_at),
+            email: u.email.unwrap_or_default(),
             username: u.username,
             display_name: u.display_name,
         })
@@ -565,6 +569,7 @@ pub async fn create_user(state: Data<&AppState>, s: Session, body: String) -> Pa
         role: field(&p, "role"),
         unit_id: field(&p, "unit_id"),
         team_id: field(&p, "team_id"),
+        email: field(&p, "email"),
     };
     let password = field(&p, "password");
     let result = async {
@@ -586,6 +591,7 @@ pub async fn create_user(state: Data<&AppState>, s: Session, body: String) -> Pa
                 role,
                 unit_id,
                 team_id,
+                email: Some(form.email.clone()),
             },
         )
         .await
@@ -604,6 +610,7 @@ pub async fn create_user(state: Data<&AppState>, s: Session, body: String) -> Pa
                     "role",
                     "unit_id",
                     "team_id",
+                    "email",
                 ],
             );
             users_page(

@@ -95,6 +95,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             "/account/password",
             get(account::password_form).post(account::change_password),
         )
+        .at("/account/email", post(account::set_email))
         .at("/admin/cycles", get(admin::cycles_list))
         .at(
             "/admin/cycles/new",
@@ -162,6 +163,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/statistics", get(statistics::show))
         .at("/notifications", get(statistics::inbox))
         .at("/notifications/read-all", post(statistics::read_all))
+        .at("/notifications/:id/read", post(statistics::read_one))
         // Finance: payouts, batches and their sheet, recording payments, the summary.
         .at("/finance/payouts", get(payouts::list))
         .at("/finance/payouts/:id", get(payout_actions::show))

@@ -15,7 +15,7 @@ use crate::{
 use askama::Template;
 use poem::{
     handler,
-    web::{Data, Query},
+    web::{Data, Path, Query},
 };
 
 #[derive(Debug, serde::Deserialize)]
@@ -30,45 +30,69 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-/// One bar of a horizontal bar chart, in SVG user units.
+/// One bar of a horizontal bar chart, in SVG user units: its label on a line of its own above
+/// the bar, so the bar can take the whole width on a phone.
 pub struct Bar {
+    /// As shown (at most [`LABEL_CHARS`], an ellipsis when cut).
     pub label: String,
+    /// In full, for the tooltip.
+    pub full_label: String,
     pub value: String,
+    pub label_y: u32,
     pub y: u32,
     pub width: u32,
-    pub text_y: u32,
+    pub value_x: u32,
+    pub value_y: u32,
 }
 
 /// A horizontal bar chart.
 pub struct Chart {
     pub title: &'static str,
+    pub width: u32,
     pub height: u32,
     pub bars: Vec<Bar>,
 }
 
-const BAR: u32 = 22;
-const GAP: u32 = 8;
-const PLOT_WIDTH: u32 = 360;
+/// The drawing's width; the page shows it at most 480 px wide (1 unit ≈ 1 px on a phone).
+const WIDTH: u32 = 360;
+/// The label line (15-unit text) and the bar beneath it.
+const LABEL: u32 = 20;
+const BAR: u32 = 16;
+const GAP: u32 = 10;
+/// The widest bar leaves room for its value.
+const PLOT_WIDTH: u32 = WIDTH - 75;
+const LABEL_CHARS: usize = 22;
 
 fn chart(title: &'static str, items: &[(String, i64)], fmt_value: impl Fn(i64) -> String) -> Chart {
     let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let step = LABEL + BAR + GAP;
     let bars = items
         .iter()
         .enumerate()
         .map(|(i, (label, v))| {
-            let y = i as u32 * (BAR + GAP);
+            let top = i as u32 * step;
+            let width = ((*v).max(0) as u64 * u64::from(PLOT_WIDTH) / max as u64) as u32;
+            let shown = if label.chars().count() > LABEL_CHARS {
+                label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
+            } else {
+                label.clone()
+            };
             Bar {
-                label: label.chars().take(12).collect(),
+                label: shown,
+                full_label: label.clone(),
                 value: fmt_value(*v),
-                y,
-                width: ((*v).max(0) as u64 * u64::from(PLOT_WIDTH) / max as u64) as u32,
-                text_y: y + BAR - 6,
+                label_y: top + LABEL - 4,
+                y: top + LABEL,
+                width,
+                value_x: width + 6,
+                value_y: top + LABEL + BAR - 3,
             }
         })
         .collect();
     Chart {
         title,
-        height: items.len() as u32 * (BAR + GAP),
+        width: WIDTH,
+        height: (items.len() as u32 * step).saturating_sub(GAP),
         bars,
     }
 }
@@ -194,6 +218,7 @@ pub async fn show(state: Data<&AppState>, s: Session, Query(q): Query<StatQuery>
 }
 
 pub struct Item {
+    pub id: i32,
     pub title: String,
     pub body: String,
     pub link: String,
@@ -206,17 +231,22 @@ pub struct Item {
 struct InboxTpl {
     l: Layout,
     items: Vec<Item>,
+    /// 全部标为已读 only when there is something to mark.
+    any_unread: bool,
 }
 
 /// `GET /notifications`: the caller's newest reminders.
 #[handler]
 pub async fn inbox(state: Data<&AppState>, s: Session) -> PageResult {
     let (items, _) = notifications::list(&state, &s.caller, false, 0, 100).await?;
+    let any_unread = items.iter().any(|n| n.read_at.is_none());
     let t = InboxTpl {
         l: layout_for(&state, &s, "提醒", "/notifications").await?,
+        any_unread,
         items: items
             .into_iter()
             .map(|n| Item {
+                id: n.id,
                 title: n.title,
                 body: n.body,
                 link: n.link,
@@ -228,9 +258,44 @@ pub async fn inbox(state: Data<&AppState>, s: Session) -> PageResult {
     Ok(html(&t))
 }
 
+/// `POST /notifications/:id/read`: one of the caller's reminders read (another's: 404).
+#[handler]
+pub async fn read_one(state: Data<&AppState>, s: Session, Path(id): Path<i32>) -> PageResult {
+    notifications::mark_read(&state, &s.caller, id).await?;
+    Ok(see_other("/notifications"))
+}
+
 /// `POST /notifications/read-all` (CSRF-checked by the session guard).
 #[handler]
 pub async fn read_all(state: Data<&AppState>, s: Session) -> PageResult {
     notifications::mark_all_read(&state, &s.caller).await?;
     Ok(see_other("/notifications"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// R-STAT: the largest value takes the plot's width; a long name is cut with an ellipsis
+    /// (the tooltip keeps it whole); each label sits above its bar.
+    #[test]
+    fn bars_scale_to_the_largest_and_long_names_are_cut() {
+        let long = "沈阳市和平区科学技术协会青少年科技教育志愿服务总队".to_owned();
+        let c = chart(
+            "登记活动（场）",
+            &[(long.clone(), 50), ("和平区".into(), 100)],
+            |v| v.to_string(),
+        );
+        assert_eq!(c.bars[1].width, PLOT_WIDTH);
+        assert_eq!(c.bars[0].width, PLOT_WIDTH / 2);
+        assert_eq!(c.bars[0].label.chars().count(), LABEL_CHARS);
+        assert!(c.bars[0].label.ends_with('…'));
+        assert_eq!(c.bars[0].full_label, long);
+        assert!(
+            c.bars
+                .iter()
+                .all(|b| b.label_y < b.y && b.value_x + 40 <= WIDTH + 40)
+        );
+        assert_eq!(c.height, 2 * (LABEL + BAR + GAP) - GAP);
+    }
 }

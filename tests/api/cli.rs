@@ -177,6 +177,48 @@ async fn bad_configuration_prints_one_line_and_exits_2() {
     assert_one_line_exit_2(&out, "ZHIHUI_TOKEN_TTL_HOURS");
 }
 
+/// Issue 14 (SMTP over TLS): `ZHIHUI_SMTP_URL` takes `smtp://` (plain), `smtp://…?tls=required`
+/// (STARTTLS) and `smtps://` (TLS); another scheme or `tls` value stops the start with one
+/// line naming the variable and the forms (never the password), exit 2.
+#[test]
+fn a_bad_smtp_url_prints_one_line_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/z.db?mode=rwc", dir.path().display());
+    for bad in [
+        "http://user:secret@mail.example.cn",
+        "smtp://user:secret@mail.example.cn?tls=sometimes",
+        "mail.example.cn:25",
+    ] {
+        let out = zhihui(&url, dir.path())
+            .env("ZHIHUI_SMTP_URL", bad)
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert_one_line_exit_2(&out, "ZHIHUI_SMTP_URL");
+        let err = text(&out.stderr);
+        assert!(err.contains("smtps://") && err.contains("tls=required"), "{err}");
+        assert!(!err.contains("secret"), "{err}");
+    }
+    let out = zhihui(&url, dir.path())
+        .env("ZHIHUI_SMTP_FROM", "no address here")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_one_line_exit_2(&out, "ZHIHUI_SMTP_FROM");
+    for good in [
+        "smtp://relay.intranet:2525",
+        "smtp://user:secret@mail.example.cn:587?tls=required",
+        "smtps://user:secret@smtp.example.cn",
+    ] {
+        let out = zhihui(&url, dir.path())
+            .env("ZHIHUI_SMTP_URL", good)
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{good}: {}", text(&out.stderr));
+    }
+}
+
 /// Issue 12.1: `migrate` applies the migrations; `create-admin` reads the password from stdin,
 /// applies the password rules, refuses a taken name, and the new admin can log in.
 #[tokio::test]

@@ -49,6 +49,7 @@ mod statistics;
 mod stored_values;
 mod story;
 mod throttle;
+mod user_email;
 mod web_finance;
 mod web_pages;
 mod web_recommendations;

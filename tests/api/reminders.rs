@@ -340,3 +340,131 @@ async fn bad_email_addresses_are_refused() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["email"], Value::Null);
 }
+
+/// R-REMIND (issue 14): a reminder is once per wait, not once ever — an application reminded
+/// at its unit's step, sent back and resubmitted, that waits again at the same step is
+/// reminded again (once), and a restarted instance adds nothing.
+#[tokio::test]
+async fn a_resubmitted_application_waiting_again_is_reminded_again() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("society", None).await;
+    let (_, unit_user) = app.user("unit", Some(unit), None).await;
+    let cycle = app.open_cycle(2026).await;
+    let (_, team, application) = app.submitted_application(cycle, unit).await;
+
+    app.advance(Duration::days(3) + Duration::hours(1));
+    assert_eq!(run_once(&app.state).await.unwrap().created, 1);
+    let items = inbox(&app, &unit_user).await;
+    assert_eq!(kinds(&items), vec!["opinion_waiting_unit"]);
+
+    // Sent back, amended and resubmitted: the unit's step waits again from now.
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/applications/{application}/opinions"),
+            &unit_user,
+            json!({"decision": "return", "comment": "请补充项目效益"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("returned")),
+        "{v}"
+    );
+    app.advance(Duration::hours(2));
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/applications/{application}/submit"),
+            &team,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    app.advance(Duration::days(2));
+    assert_eq!(
+        run_once(&app.state).await.unwrap().created,
+        0,
+        "the new wait is not 3 days old yet"
+    );
+    app.advance(Duration::days(1) + Duration::hours(1));
+    assert_eq!(run_once(&app.state).await.unwrap().created, 1, "reminded again");
+    assert_eq!(run_once(&app.state).await.unwrap().created, 0, "once per wait");
+    let restarted = another_state(&app, |_| {}).await;
+    assert_eq!(
+        run_once(&restarted).await.unwrap().created,
+        0,
+        "a restart adds nothing"
+    );
+    let items = inbox(&app, &unit_user).await;
+    assert_eq!(kinds(&items), vec!["opinion_waiting_unit"; 2]);
+    assert!(items.iter().all(|i| i["object_id"] == application));
+    assert_ne!(items[0]["due_at"], items[1]["due_at"], "two waits, two deadlines");
+}
+
+/// Issue 14 (SMTP over TLS): `?tls=required` (STARTTLS) and `smtps://` (TLS) never fall back to
+/// plain text — against a server that offers no TLS the send fails and is recorded (the
+/// address masked), and the server receives no message.
+#[tokio::test]
+async fn tls_urls_never_send_in_the_clear() {
+    for form in ["smtp://127.0.0.1:{port}?tls=required", "smtps://127.0.0.1:{port}"] {
+        let sink = Sink::start().await;
+        let app = spawn_mailing(form.replace("{port}", &sink.port.to_string())).await;
+        email_world(&app).await;
+        let o = run_once(&app.state).await.unwrap();
+        assert_eq!((o.created, o.emailed, o.failed), (1, 0, 1), "{form}");
+        assert!(sink.mails().is_empty(), "{form}: nothing in the clear");
+        use sea_orm::EntityTrait;
+        let row = entity::notifications::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let error = row.last_error.unwrap();
+        assert!(!error.contains("team@example.cn"), "{form}: {error}");
+        assert!(row.sent_at.is_none());
+    }
+}
+
+/// Issue 14: reminders stored before `waiting_since` existed get the moment of the wait they
+/// reminded of, so the scheduler does not remind the same wait again after the upgrade (on
+/// SQLite and PostgreSQL).
+#[tokio::test]
+async fn reminders_stored_before_the_upgrade_are_not_repeated() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("society", None).await;
+    let (_, unit_user) = app.user("unit", Some(unit), None).await;
+    let cycle = app.open_cycle(2026).await;
+    let (team_id, team, _) = app.submitted_application(cycle, unit).await;
+    app.register_activity(&team, team_id, Duration::hours(1)).await;
+    app.advance(Duration::days(8));
+    assert_eq!(run_once(&app.state).await.unwrap().created, 2);
+    let stored = || async {
+        use sea_orm::QueryOrder;
+        entity::notifications::Entity::find()
+            .order_by_asc(entity::notifications::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = stored().await;
+
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == "m20261208_300001_reminder_waits")
+        .expect("the reminder-waits migration");
+    Migrator::down(&app.db, Some((all.len() - at) as u32))
+        .await
+        .unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+
+    let after = stored().await;
+    assert_eq!(after.len(), 2);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.waiting_since, b.waiting_since, "{}", a.kind);
+    }
+    assert_eq!(run_once(&app.state).await.unwrap().created, 0, "the same waits");
+    assert_eq!(inbox(&app, &unit_user).await.len(), 1);
+}

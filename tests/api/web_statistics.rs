@@ -88,3 +88,49 @@ async fn the_bell_counts_unread_reminders_and_read_all_clears_it() {
     let p = w.get("/home").await;
     assert!(!p.body.contains("data-testid=\"unread-count\""));
 }
+
+/// R-REMIND, R-AUTHZ: 标为已读 on the page marks one of the caller's reminders; another user's
+/// answers 404 and stays unread.
+#[tokio::test]
+async fn one_reminder_is_marked_read_on_the_page_and_anothers_is_404() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("society", None).await;
+    let team = app.create_team(unit).await;
+    let other_team = app.create_team(unit).await;
+    user(&app, "read_team", "team", None, Some(team)).await;
+    user(&app, "read_other", "team", None, Some(other_team)).await;
+    for (name, t) in [("read_team", team), ("read_other", other_team)] {
+        let token = app.login(name, crate::helpers::PASSWORD).await;
+        app.register_activity(&token, t, Duration::hours(1)).await;
+    }
+    app.advance(Duration::days(8));
+    zhihui::services::reminders::run_once(&app.state).await.unwrap();
+    let rows = entity::notifications::Entity::find().all(&app.db).await.unwrap();
+    let mine = user_of(&app, "read_team").await;
+    let (own, theirs): (Vec<_>, Vec<_>) = rows.into_iter().partition(|n| n.recipient_id == mine);
+    let mut w = logged_in(&app, "read_team").await;
+    let p = w
+        .post(&format!("/notifications/{}/read", theirs[0].id), &[])
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let p = w.post(&format!("/notifications/{}/read", own[0].id), &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let after = |id| {
+        let db = app.db.clone();
+        async move {
+            entity::notifications::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .read_at
+        }
+    };
+    assert!(after(own[0].id).await.is_some());
+    assert!(after(theirs[0].id).await.is_none(), "another's stays unread");
+}
+
+async fn user_of(app: &TestApp, username: &str) -> i32 {
+    crate::web_pages::user_id(app, username).await as i32
+}

@@ -9,9 +9,13 @@ mod helpers;
 #[allow(dead_code)]
 #[path = "../api/review_seed.rs"]
 mod review_seed;
+#[allow(dead_code)]
+#[path = "../api/stat_world.rs"]
+mod stat_world;
 
 mod flows;
 mod harness;
 mod png;
 mod record;
 mod review_admin;
+mod stats_reminders;
