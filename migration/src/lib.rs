@@ -23,6 +23,7 @@ mod m20261207_100003_backfill_and_activity_files;
 mod m20261207_200001_statistics_indexes;
 mod m20261207_200002_reminders;
 mod m20261207_400001_recommendations;
+mod m20261208_400001_recommendation_materials;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_100003_backfill_and_activity_files::Migration),
             Box::new(m20261207_200001_statistics_indexes::Migration),
             Box::new(m20261207_200002_reminders::Migration),
+            Box::new(m20261208_400001_recommendation_materials::Migration),
         ]
     }
 }

@@ -6,7 +6,10 @@
 //! hands the handler poem's streaming `Multipart` instead, while declaring the same request
 //! schema an `#[derive(Multipart)]` would.
 
-use crate::error::{AppError, DomainError, Kind};
+use crate::{
+    error::{AppError, DomainError, Kind},
+    storage::{Policy, Received, Storage},
+};
 use poem::{
     FromRequest, Request, RequestBody,
     web::{Field, Multipart},
@@ -157,6 +160,32 @@ impl Parts {
         // Out of budget (or the part broke off, counted as the whole budget): stop reading.
         self.budget = self.budget.saturating_sub(read);
         self.exhausted = self.budget == 0;
+    }
+
+    /// Reads the one `file` part of a form that has nothing else (the recommendation photos
+    /// and materials) into the storage folder under `policy`, and throws away any other part,
+    /// a second file included. A refused file is read on (within the budget) so the client
+    /// gets the answer; 400 `invalid_multipart` without a file part.
+    pub async fn receive_file(&mut self, storage: &Storage, policy: Policy<'_>) -> Result<Received, AppError> {
+        let mut file = None;
+        while let Some(field) = self.next().await? {
+            let wanted = field.name() == Some("file") && file.is_none();
+            let reader = field.into_async_read();
+            tokio::pin!(reader);
+            if !wanted {
+                self.discard(&mut reader).await;
+                continue;
+            }
+            match storage.receive(&mut reader, policy).await {
+                Ok(r) => file = Some(r),
+                Err(e) => {
+                    self.discard(&mut reader).await;
+                    self.discard_rest().await;
+                    return Err(e);
+                }
+            }
+        }
+        file.ok_or_else(|| bad_form("file", "缺少文件", "the file part is missing"))
     }
 
     /// Throws away every remaining part, within the budget.
