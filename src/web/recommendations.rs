@@ -672,18 +672,8 @@ async fn after_form(
         Ok(()) => Ok(see_other(&format!("/recommendations/{id}"))),
         Err(e) => {
             let e = form_error(e)?;
-            let status = html_status_of(&e);
-            round_page(state, s, id, Some(refused(e)), status).await
+            round_page(state, s, id, Some(refused(e)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
-    }
-}
-
-fn html_status_of(e: &DomainError) -> StatusCode {
-    match e.kind {
-        crate::error::Kind::Conflict => StatusCode::CONFLICT,
-        crate::error::Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        crate::error::Kind::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

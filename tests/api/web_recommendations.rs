@@ -51,6 +51,7 @@ async fn the_admin_runs_a_round_and_a_district_nominates_from_its_page() {
         .post(
             &format!("{round}/candidates"),
             &[
+                ("category", "team"),
                 ("team_id", team_id.as_str()),
                 ("deeds", "常年开展社区科普。"),
                 ("confirmed", "good_standing"),
