@@ -13,4 +13,5 @@ mod review_seed;
 mod flows;
 mod harness;
 mod png;
+mod recommendations;
 mod review_admin;
