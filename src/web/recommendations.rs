@@ -168,6 +168,8 @@ pub struct CandidateRow {
     pub rank: String,
     pub recommended: bool,
     pub eligible: bool,
+    /// Checklist items neither met nor waived nor confirmed.
+    pub open_items: usize,
     /// The particulars of a volunteer or a service point (mobiles masked unless the admin).
     pub details: Vec<(&'static str, String)>,
     /// The nominator (or the admin) may still add photos.
@@ -570,6 +572,10 @@ async fn round_page(
                 id: cid,
                 category: c.candidate.category.label_zh(),
                 eligible: checks.iter().all(|k| k.class != "bad" && k.state != "待确认"),
+                open_items: checks
+                    .iter()
+                    .filter(|k| k.class == "bad" || k.state == "待确认")
+                    .count(),
                 checks,
                 details: details_of(&c, is_admin),
                 name: c.candidate.name.clone(),

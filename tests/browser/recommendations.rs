@@ -13,11 +13,27 @@ use serde_json::json;
 
 const MIB: usize = 1024 * 1024;
 
-fn jpeg_of(len: usize) -> Vec<u8> {
-    let mut v = evidence::jpeg();
-    v.resize(len - 2, 0x11);
-    v.extend_from_slice(&[0xFF, 0xD9]);
-    v
+/// A real JPEG drawn by the browser (so the thumbnails show a picture), padded after its end
+/// to `len` bytes (the 1–3 MB of 002; decoders ignore what follows the image).
+async fn jpeg_of(b: &Browser, hue: u32, len: usize) -> Vec<u8> {
+    let v = b
+        .js(&format!(
+            "const c = document.createElement('canvas'); c.width = 320; c.height = 240;\
+             const g = c.getContext('2d');\
+             const grad = g.createLinearGradient(0, 0, 320, 240);\
+             grad.addColorStop(0, 'hsl({hue}, 70%, 45%)'); grad.addColorStop(1, 'hsl({hue}, 70%, 85%)');\
+             g.fillStyle = grad; g.fillRect(0, 0, 320, 240);\
+             g.fillStyle = '#fff'; g.font = '40px sans-serif'; g.fillText('科普', 110, 135);\
+             const bin = atob(c.toDataURL('image/jpeg', 0.8).split(',')[1]);\
+             let out = ''; for (let i = 0; i < bin.length; i++) {{\
+               out += bin.charCodeAt(i).toString(16).padStart(2, '0'); }}\
+             return out;"
+        ))
+        .await;
+    let mut bytes = hex::decode(v.as_str().unwrap()).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG");
+    bytes.resize(len, 0);
+    bytes
 }
 
 /// 50 reported activities of the team, seeded directly (the checklist counts them).
@@ -123,6 +139,23 @@ async fn upload(b: &Browser, testid: &str, button: &str, path: &std::path::Path)
     b.click(button).await;
 }
 
+/// As `Browser::shot`, with `[data-testid=id]` scrolled to the top of the view at each size
+/// (a resize moves the page under a scroll made before it).
+async fn shot_at(b: &Browser, name: &str, id: &str) {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    for (w, h) in [(390, 844), (1366, 768)] {
+        b.client.set_window_size(w, h).await.expect("resize");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        b.js(&format!(
+            "document.querySelector(\"[data-testid='{id}']\").scrollIntoView({{block: 'start'}})"
+        ))
+        .await;
+        let png = b.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("recommendations-{name}-{w}x{h}.png")), png).expect("write png");
+    }
+}
+
 /// Fetches a download with the page's session and returns its bytes.
 async fn fetch(b: &Browser, path: &str) -> (u16, Vec<u8>) {
     let v = b
@@ -191,6 +224,7 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     assert!(b.testids("nominate-service_point").await.is_empty());
     b.shot("collecting").await;
     open_form(&b, "team").await;
+    shot_at(&b, "team-form", "nominate-team").await;
     select(&b, "team-team-id", &team_name).await;
     type_into(&b, "team-deeds", "常年开展社区科普讲座和青少年科学实践。").await;
     for c in ["good_standing", "regular60", "brand_projects2"] {
@@ -217,9 +251,7 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     b.click("submit-volunteer").await;
     let message = b.text_of("error-volunteer-volunteer-mobile").await;
     assert!(message.contains("手机号码应为11位数字"), "{message}");
-    b.js("document.querySelector(\"[data-testid='error-volunteer-volunteer-mobile']\").scrollIntoView({block: 'center'})")
-        .await;
-    b.shot("volunteer-refused").await;
+    shot_at(&b, "volunteer-refused", "volunteer-volunteer-address").await;
     type_into(&b, "volunteer-volunteer-mobile", "13912345678").await;
     // Ticked boxes were kept as sent.
     b.click("submit-volunteer").await;
@@ -230,8 +262,8 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
 
     // Photos (two each) and the stamped scan of the team's form.
     let dir = tempfile::tempdir().unwrap();
-    for (n, len) in [(1, MIB + 100), (2, MIB + 200)] {
-        std::fs::write(dir.path().join(format!("p{n}.jpg")), jpeg_of(len)).unwrap();
+    for (n, hue, len) in [(1, 5, MIB + 100), (2, 200, MIB + 200)] {
+        std::fs::write(dir.path().join(format!("p{n}.jpg")), jpeg_of(&b, hue, len).await).unwrap();
     }
     std::fs::write(dir.path().join("scan.pdf"), evidence::pdf()).unwrap();
     std::fs::write(dir.path().join("bad.pdf"), evidence::png()).unwrap();
@@ -248,11 +280,8 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     assert!(refused.contains("文件内容不是该类材料允许的类型"), "{refused}");
     upload(&b, &format!("scan-{first}"), &format!("upload-scan-{first}"), &dir.path().join("scan.pdf")).await;
     b.testid(&format!("scan-link-{first}")).await;
-    b.js(&format!(
-        "document.querySelector(\"[data-testid='materials-{first}']\").scrollIntoView()"
-    ))
-    .await;
-    b.shot("materials").await;
+    shot_at(&b, "materials", &format!("materials-{first}")).await;
+    shot_at(&b, "candidate", &format!("candidate-{first}")).await;
     let (s, _) = fetch(&b, &format!("{round}/candidates/{first}/photos/1")).await;
     assert_eq!(s, 200, "the district sees its own photo");
     b.logout().await;
