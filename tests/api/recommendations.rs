@@ -1195,3 +1195,49 @@ async fn the_zip_carries_the_scan_and_the_video() {
     .unwrap();
     assert_eq!(video, evidence::mp4());
 }
+
+/// Issue 12.4 for the particulars of issue 13: the spec declares each text field's maximum;
+/// at it the nomination is taken, one character more is refused naming the field.
+#[tokio::test]
+async fn volunteer_and_service_point_texts_stop_at_the_declared_maximum() {
+    let app = TestApp::spawn().await;
+    let spec: Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let max = |schema: &str, field: &str| {
+        spec["components"]["schemas"][schema]["properties"][field]["maxLength"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{schema}.{field} declares maxLength")) as usize
+    };
+    let unit = app.create_unit("district", None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let team = app.create_team(unit).await;
+    let since = app.today().checked_sub_months(Months::new(48)).unwrap();
+    for (i, field) in ["name", "address", "main_project", "political_status"].into_iter().enumerate() {
+        let n = max("RecommendationVolunteer", field);
+        let mut body = volunteer_body(team, since);
+        body["volunteer"][field] = json!("科".repeat(n + 1));
+        let r = app.nominate(round, &app.admin, body).await;
+        assert_error(&r, 422, "invalid_value");
+        assert_eq!(r.1["field"], format!("volunteer.{field}"));
+        let mut body = volunteer_body(team, since);
+        body["volunteer"][field] = json!("科".repeat(n));
+        body["volunteer"]["mobile"] = json!(format!("1371234560{i}"));
+        let (s, v) = app.nominate(round, &app.admin, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{field}: {v}");
+    }
+    for field in ["community", "leader_name", "contact"] {
+        let n = max("RecommendationServicePoint", field);
+        let mut body = point_body(5, 5, 60);
+        body["service_point"][field] = json!("科".repeat(n + 1));
+        let r = app.nominate(round, &app.admin, body).await;
+        assert_error(&r, 422, "invalid_value");
+        assert_eq!(r.1["field"], format!("service_point.{field}"));
+    }
+}
