@@ -26,7 +26,10 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_recommendation_materials_candidate_id")
-                            .from(RecommendationMaterials::Table, RecommendationMaterials::CandidateId)
+                            .from(
+                                RecommendationMaterials::Table,
+                                RecommendationMaterials::CandidateId,
+                            )
                             .to(RecommendationCandidates::Table, RecommendationCandidates::Id),
                     )
                     .to_owned(),

@@ -166,7 +166,11 @@ impl Parts {
     /// and materials) into the storage folder under `policy`, and throws away any other part,
     /// a second file included. A refused file is read on (within the budget) so the client
     /// gets the answer; 400 `invalid_multipart` without a file part.
-    pub async fn receive_file(&mut self, storage: &Storage, policy: Policy<'_>) -> Result<Received, AppError> {
+    pub async fn receive_file(
+        &mut self,
+        storage: &Storage,
+        policy: Policy<'_>,
+    ) -> Result<Received, AppError> {
         let mut file = None;
         while let Some(field) = self.next().await? {
             let wanted = field.name() == Some("file") && file.is_none();

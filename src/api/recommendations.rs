@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     domain::recommendation::{
-        Condition, FormExtras, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus, ServicePointDetails,
-        UpperOutcome, VolunteerDetails,
+        Condition, FormExtras, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus,
+        ServicePointDetails, UpperOutcome, VolunteerDetails,
     },
     error::{ApiResult, AppError},
     services::recommendations::{
@@ -344,10 +344,7 @@ impl IntoResponse for RecommendationFile {
             .status(StatusCode::OK)
             .content_type(self.content_type)
             .header(header::CONTENT_LENGTH, self.len)
-            .header(
-                header::CONTENT_DISPOSITION,
-                download::for_file(&self.filename),
-            )
+            .header(header::CONTENT_DISPOSITION, download::for_file(&self.filename))
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
             .header(header::CACHE_CONTROL, "private, no-store")
             .body(self.body)

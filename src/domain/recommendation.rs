@@ -229,8 +229,7 @@ pub fn material_name(name: &str, kind: MaterialKind, extension: &str) -> String 
 }
 
 fn clean_name(name: &str) -> String {
-    name
-        .chars()
+    name.chars()
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
                 '_'

@@ -4,7 +4,9 @@
 
 use super::{
     format,
-    page::{Layout, PageError, PageResult, all, field, form_error, html_status, layout_for, pairs, see_other},
+    page::{
+        Layout, PageError, PageResult, all, field, form_error, html_status, layout_for, pairs, see_other,
+    },
     session::Session,
 };
 use crate::{
@@ -299,7 +301,10 @@ impl Refused {
     /// The message for `field` of `form`, when the refusal names it.
     fn field_error(&self, which: &str, field: &str) -> Option<String> {
         let named = self.error.field.as_deref()?;
-        let hit = named == field || named.strip_prefix(field).is_some_and(|rest| rest.starts_with('['));
+        let hit = named == field
+            || named
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.starts_with('['));
         (self.form == which && hit).then(|| self.error.zh.to_string())
     }
 }
@@ -392,7 +397,12 @@ async fn nominate_forms(
                     Input::new("team_id", "所在科技志愿服务组织", "select", 0).options(teams.clone()),
                     Input::new("volunteer.main_project", "主要服务项目", "text", 100),
                     Input::new("volunteer.serving_since", "何时起参加科技志愿服务", "date", 10),
-                    Input::new("volunteer.activity_count", "参加科技志愿服务活动次数", "number", 6),
+                    Input::new(
+                        "volunteer.activity_count",
+                        "参加科技志愿服务活动次数",
+                        "number",
+                        6,
+                    ),
                 ]);
             }
             RecommendationCategory::Project => {
@@ -409,7 +419,9 @@ async fn nominate_forms(
                         ),
                     })
                     .collect();
-                inputs.push(Input::new("application_id", "项目（本单位范围内的申报）", "select", 0).options(apps));
+                inputs.push(
+                    Input::new("application_id", "项目（本单位范围内的申报）", "select", 0).options(apps),
+                );
             }
             RecommendationCategory::ServicePoint => {
                 let categories = activities::categories()
@@ -427,7 +439,12 @@ async fn nominate_forms(
                     Input::new("service_point.community", "社区（村）", "text", 50),
                     Input::new("service_point.leader_name", "负责人姓名", "text", 50),
                     Input::new("service_point.contact", "联系方式", "tel", 50),
-                    Input::new("service_point.registered_volunteers", "注册科技志愿者人数", "number", 7),
+                    Input::new(
+                        "service_point.registered_volunteers",
+                        "注册科技志愿者人数",
+                        "number",
+                        7,
+                    ),
                     Input::new("service_point.party_members", "其中党员人数", "number", 7),
                     Input::new(
                         "service_point.registered_share_percent",
@@ -448,8 +465,18 @@ async fn nominate_forms(
                         0,
                     )
                     .options(categories),
-                    Input::new("service_point.activities_per_year", "每年组织活动次数", "number", 6),
-                    Input::new("service_point.teams", "组建的科技志愿服务队（每行一个）", "textarea", 2000),
+                    Input::new(
+                        "service_point.activities_per_year",
+                        "每年组织活动次数",
+                        "number",
+                        6,
+                    ),
+                    Input::new(
+                        "service_point.teams",
+                        "组建的科技志愿服务队（每行一个）",
+                        "textarea",
+                        2000,
+                    ),
                 ]);
             }
         }
@@ -499,7 +526,10 @@ fn details_of(v: &CandidateView, admin: bool) -> Vec<(&'static str, String)> {
         return vec![
             ("负责人", p.leader_name.clone()),
             ("联系方式", phone(&p.contact)),
-            ("注册科技志愿者", format!("{}人（党员{}人）", p.registered_volunteers, p.party_members)),
+            (
+                "注册科技志愿者",
+                format!("{}人（党员{}人）", p.registered_volunteers, p.party_members),
+            ),
             ("居民参与比例", format!("{}%", p.residents_percent)),
             ("活动类别", p.activity_categories.join("、")),
             ("每年活动", format!("{}次", p.activities_per_year)),
@@ -644,7 +674,9 @@ async fn round_page(
                     label: condition_label(*c),
                 })
                 .collect(),
-            error: refused.filter(|r| r.form == "page").map(|r| r.error.zh.to_string()),
+            error: refused
+                .filter(|r| r.form == "page")
+                .map(|r| r.error.zh.to_string()),
         },
         status,
     ))

@@ -1004,7 +1004,10 @@ async fn a_photo_is_served_in_scope_and_404_out_of_scope() {
     let (s, v) = app.photo(round, id(&c1), &tok1, bytes.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let pid = v["photos"][0]["id"].as_i64().unwrap();
-    let path = format!("/api/v1/recommendation-rounds/{round}/candidates/{}/photos/{pid}", id(&c1));
+    let path = format!(
+        "/api/v1/recommendation-rounds/{round}/candidates/{}/photos/{pid}",
+        id(&c1)
+    );
     for token in [&tok1, &app.admin] {
         let (s, ct, got) = app.file_as(&path, token).await;
         assert_eq!(s, StatusCode::OK);
@@ -1015,7 +1018,10 @@ async fn a_photo_is_served_in_scope_and_404_out_of_scope() {
     assert_eq!(s, StatusCode::NOT_FOUND, "another district");
     let (s, _, _) = app
         .file_as(
-            &format!("/api/v1/recommendation-rounds/{round}/candidates/{}/photos/{pid}", id(&c2)),
+            &format!(
+                "/api/v1/recommendation-rounds/{round}/candidates/{}/photos/{pid}",
+                id(&c2)
+            ),
             &app.admin,
         )
         .await;
@@ -1040,15 +1046,24 @@ async fn scan_and_video_are_checked_by_content_named_and_scoped() {
     let c = app.nominate_team(round, &tok1, t1).await;
     let name = c["name"].as_str().unwrap().to_owned();
 
-    let r = app.material(round, id(&c), &tok1, "scan", "表.pdf", evidence::jpeg()).await;
+    let r = app
+        .material(round, id(&c), &tok1, "scan", "表.pdf", evidence::jpeg())
+        .await;
     assert_error(&r, 415, "unsupported_file_type");
-    let r = app.material(round, id(&c), &tok1, "video", "v.mp4", evidence::pdf()).await;
+    let r = app
+        .material(round, id(&c), &tok1, "video", "v.mp4", evidence::pdf())
+        .await;
     assert_error(&r, 415, "unsupported_file_type");
-    let r = app.material(round, id(&c), &tok2, "scan", "表.pdf", evidence::pdf()).await;
+    let r = app
+        .material(round, id(&c), &tok2, "scan", "表.pdf", evidence::pdf())
+        .await;
     assert_error(&r, 404, "not_found");
     let (s, v) = app
         .post_multipart(
-            &format!("/api/v1/recommendation-rounds/{round}/candidates/{}/materials?kind=poster", id(&c)),
+            &format!(
+                "/api/v1/recommendation-rounds/{round}/candidates/{}/materials?kind=poster",
+                id(&c)
+            ),
             &tok1,
             &[],
             Some(("file", "x.pdf", evidence::pdf())),
@@ -1056,9 +1071,13 @@ async fn scan_and_video_are_checked_by_content_named_and_scoped() {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 
-    let (s, v) = app.material(round, id(&c), &tok1, "scan", "扫描.pdf", evidence::pdf()).await;
+    let (s, v) = app
+        .material(round, id(&c), &tok1, "scan", "扫描.pdf", evidence::pdf())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, v) = app.material(round, id(&c), &tok1, "video", "片子.mov", mov()).await;
+    let (s, v) = app
+        .material(round, id(&c), &tok1, "video", "片子.mov", mov())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let m = v["materials"].as_array().unwrap();
     assert_eq!(m.len(), 2);
@@ -1070,7 +1089,9 @@ async fn scan_and_video_are_checked_by_content_named_and_scoped() {
     assert_eq!(m[1]["content_type"], "video/quicktime");
 
     // A new video replaces the old one; the old content, referred to by nothing, is gone.
-    let (s, v) = app.material(round, id(&c), &tok1, "video", "新.mp4", evidence::mp4()).await;
+    let (s, v) = app
+        .material(round, id(&c), &tok1, "video", "新.mp4", evidence::mp4())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let m = v["materials"].as_array().unwrap();
     assert_eq!(m.len(), 2);
@@ -1079,7 +1100,10 @@ async fn scan_and_video_are_checked_by_content_named_and_scoped() {
     assert!(app.blob_exists(&evidence::mp4()));
 
     let scan = m[0]["id"].as_i64().unwrap();
-    let path = format!("/api/v1/recommendation-rounds/{round}/candidates/{}/materials/{scan}", id(&c));
+    let path = format!(
+        "/api/v1/recommendation-rounds/{round}/candidates/{}/materials/{scan}",
+        id(&c)
+    );
     let (s, ct, got) = app.file_as(&path, &tok1).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(ct, "application/pdf");
@@ -1104,7 +1128,9 @@ async fn scan_and_video_are_checked_by_content_named_and_scoped() {
         .collect();
     assert_eq!(uploads.len(), 3, "{audit}");
     assert!(
-        uploads.iter().any(|e| e["before"].to_string().contains("video/quicktime")),
+        uploads
+            .iter()
+            .any(|e| e["before"].to_string().contains("video/quicktime")),
         "the replacement keeps the replaced one: {audit}"
     );
 }
@@ -1117,26 +1143,39 @@ async fn a_shared_content_is_kept_while_a_material_refers_to_it() {
     let app = TestApp::spawn().await;
     let unit = app.create_unit("district", None).await;
     let round = app.collecting_round(2024, 5).await;
-    let a = app.nominate_team(round, &app.admin, eligible_team(&app, unit).await).await;
-    let b = app.nominate_team(round, &app.admin, eligible_team(&app, unit).await).await;
+    let a = app
+        .nominate_team(round, &app.admin, eligible_team(&app, unit).await)
+        .await;
+    let b = app
+        .nominate_team(round, &app.admin, eligible_team(&app, unit).await)
+        .await;
     let pdf = evidence::pdf();
     for c in [&a, &b] {
-        let r = app.material(round, id(c), &app.admin, "scan", "s.pdf", pdf.clone()).await;
+        let r = app
+            .material(round, id(c), &app.admin, "scan", "s.pdf", pdf.clone())
+            .await;
         assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
     }
     let mut other = evidence::pdf();
     other.extend_from_slice(b"% another scan\n");
-    let r = app.material(round, id(&a), &app.admin, "scan", "s.pdf", other).await;
+    let r = app
+        .material(round, id(&a), &app.admin, "scan", "s.pdf", other)
+        .await;
     assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
     assert!(app.blob_exists(&pdf), "b's scan still refers to it");
 
     // Evidence with the same content, deleted: b's scan keeps the file.
     let cycle = app.open_cycle(2024).await;
     let (_, token, application) = app.draft_application(cycle, unit).await;
-    let (s, v) = app.upload(&token, application, "summary", "s.pdf", pdf.clone()).await;
+    let (s, v) = app
+        .upload(&token, application, "summary", "s.pdf", pdf.clone())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, _) = app
-        .delete(&format!("/api/v1/attachments/{}", v["id"].as_i64().unwrap()), &token)
+        .delete(
+            &format!("/api/v1/attachments/{}", v["id"].as_i64().unwrap()),
+            &token,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert!(app.blob_exists(&pdf), "the scan still refers to it");
@@ -1151,9 +1190,13 @@ async fn the_zip_carries_the_scan_and_the_video() {
     let d1 = app.create_unit("district", None).await;
     let (_, tok1) = app.user("district", Some(d1), None).await;
     let round = app.collecting_round(2024, 5).await;
-    let c = app.nominate_team(round, &tok1, eligible_team(&app, d1).await).await;
+    let c = app
+        .nominate_team(round, &tok1, eligible_team(&app, d1).await)
+        .await;
     app.two_photos(round, id(&c), &tok1).await;
-    let r = app.material(round, id(&c), &tok1, "video", "v.mp4", evidence::mp4()).await;
+    let r = app
+        .material(round, id(&c), &tok1, "video", "v.mp4", evidence::mp4())
+        .await;
     assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
     assert_eq!(app.decide(round, id(&c), 1, true).await.0, StatusCode::OK);
     let (s, v) = app
@@ -1164,9 +1207,13 @@ async fn the_zip_carries_the_scan_and_the_video() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let r = app.material(round, id(&c), &tok1, "scan", "s.pdf", evidence::pdf()).await;
+    let r = app
+        .material(round, id(&c), &tok1, "scan", "s.pdf", evidence::pdf())
+        .await;
     assert_error(&r, 409, "round_state");
-    let r = app.material(round, id(&c), &app.admin, "scan", "s.pdf", evidence::pdf()).await;
+    let r = app
+        .material(round, id(&c), &app.admin, "scan", "s.pdf", evidence::pdf())
+        .await;
     assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
 
     let zip = app
@@ -1219,7 +1266,10 @@ async fn volunteer_and_service_point_texts_stop_at_the_declared_maximum() {
     let round = app.collecting_round(2024, 5).await;
     let team = app.create_team(unit).await;
     let since = app.today().checked_sub_months(Months::new(48)).unwrap();
-    for (i, field) in ["name", "address", "main_project", "political_status"].into_iter().enumerate() {
+    for (i, field) in ["name", "address", "main_project", "political_status"]
+        .into_iter()
+        .enumerate()
+    {
         let n = max("RecommendationVolunteer", field);
         let mut body = volunteer_body(team, since);
         body["volunteer"][field] = json!("科".repeat(n + 1));

@@ -158,10 +158,16 @@ async fn a_district_nominates_every_category_the_round_takes_from_its_page() {
     let mut d = logged_in(&app, "rec_all_d1").await;
     let page = d.get(&teams_only).await;
     assert!(page.body.contains("data-testid=\"nominate-team\""));
-    assert!(!page.body.contains("data-testid=\"nominate-volunteer\""), "not taken by the round");
+    assert!(
+        !page.body.contains("data-testid=\"nominate-volunteer\""),
+        "not taken by the round"
+    );
     let page = d.get(&round).await;
     for c in ["team", "volunteer", "project", "service_point"] {
-        assert!(page.body.contains(&format!("data-testid=\"nominate-{c}\"")), "{c}");
+        assert!(
+            page.body.contains(&format!("data-testid=\"nominate-{c}\"")),
+            "{c}"
+        );
     }
     // The activity categories come from the categories list.
     for c in zhihui::services::activities::categories() {
@@ -187,22 +193,31 @@ async fn a_district_nominates_every_category_the_round_takes_from_its_page() {
             ("confirmed", "character"),
         ]
     };
-    let p = d.post(&format!("{round}/candidates"), &volunteer("1391234567")).await;
+    let p = d
+        .post(&format!("{round}/candidates"), &volunteer("1391234567"))
+        .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        p.body.contains("data-testid=\"error-volunteer-volunteer-mobile\">手机号码应为11位数字"),
+        p.body
+            .contains("data-testid=\"error-volunteer-volunteer-mobile\">手机号码应为11位数字"),
         "{}",
         p.body
     );
     assert!(p.body.contains("value=\"王五\""), "the form keeps what was typed");
-    let p = d.post(&format!("{round}/candidates"), &volunteer("13912345678")).await;
+    let p = d
+        .post(&format!("{round}/candidates"), &volunteer("13912345678"))
+        .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
 
     let mine = mine.to_string();
     let p = d
         .post(
             &format!("{round}/candidates"),
-            &[("category", "project"), ("application_id", mine.as_str()), ("deeds", "项目。")],
+            &[
+                ("category", "project"),
+                ("application_id", mine.as_str()),
+                ("deeds", "项目。"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -238,7 +253,8 @@ async fn a_district_nominates_every_category_the_round_takes_from_its_page() {
     let p = d.post(&format!("{round}/candidates"), &point).await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        p.body.contains("data-testid=\"error-service_point-service-point-residents-percent\">请填写整数"),
+        p.body
+            .contains("data-testid=\"error-service_point-service-point-residents-percent\">请填写整数"),
         "{}",
         p.body
     );
@@ -251,7 +267,11 @@ async fn a_district_nominates_every_category_the_round_takes_from_its_page() {
     assert!(page.body.contains("139****5678"), "masked for the district");
     assert!(!page.body.contains("13912345678"));
     assert!(page.body.contains("辽宁省沈阳市和平区南湖街道文体社区"));
-    assert!(page.body.contains(">5种<"), "the checklist's figure: {}", page.body);
+    assert!(
+        page.body.contains(">5种<"),
+        "the checklist's figure: {}",
+        page.body
+    );
     let page = admin.get(&round).await;
     assert!(page.body.contains("13912345678"), "whole for the admin");
 }

@@ -120,8 +120,10 @@ async fn open_form(b: &Browser, category: &str) {
 /// The candidate ids on the round page, in page order.
 async fn candidate_ids(b: &Browser) -> Vec<i64> {
     let v = b
-        .js("return [...document.querySelectorAll(\"article[data-testid^='candidate-']\")]\
-             .map(e => Number(e.dataset.testid.slice(10)))")
+        .js(
+            "return [...document.querySelectorAll(\"article[data-testid^='candidate-']\")]\
+             .map(e => Number(e.dataset.testid.slice(10)))",
+        )
         .await;
     v.as_array()
         .unwrap()
@@ -220,7 +222,10 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     b.login("rec_district", PASSWORD).await;
     b.goto(&round).await;
     b.wait_text("推荐候选对象").await;
-    assert!(b.testids("nominate-project").await.is_empty(), "projects are not taken");
+    assert!(
+        b.testids("nominate-project").await.is_empty(),
+        "projects are not taken"
+    );
     assert!(b.testids("nominate-service_point").await.is_empty());
     b.shot("collecting").await;
     open_form(&b, "team").await;
@@ -258,7 +263,10 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     b.wait_text("王五").await;
     let ids = candidate_ids(&b).await;
     assert_eq!(ids.len(), 2, "{ids:?}");
-    assert!(b.body_text().await.contains("139****5678"), "masked for the district");
+    assert!(
+        b.body_text().await.contains("139****5678"),
+        "masked for the district"
+    );
 
     // Photos (two each) and the stamped scan of the team's form.
     let dir = tempfile::tempdir().unwrap();
@@ -269,16 +277,34 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     std::fs::write(dir.path().join("bad.pdf"), evidence::png()).unwrap();
     for id in &ids {
         for n in [1, 2] {
-            upload(&b, &format!("photo-{id}"), &format!("upload-photo-{id}"), &dir.path().join(format!("p{n}.jpg"))).await;
+            upload(
+                &b,
+                &format!("photo-{id}"),
+                &format!("upload-photo-{id}"),
+                &dir.path().join(format!("p{n}.jpg")),
+            )
+            .await;
             b.wait_text(&format!("照片 {n} 张")).await;
         }
     }
     // The page lists the volunteer first (by category): its stamped scan.
     let first = ids[0];
-    upload(&b, &format!("scan-{first}"), &format!("upload-scan-{first}"), &dir.path().join("bad.pdf")).await;
+    upload(
+        &b,
+        &format!("scan-{first}"),
+        &format!("upload-scan-{first}"),
+        &dir.path().join("bad.pdf"),
+    )
+    .await;
     let refused = b.text_of(&format!("error-scan-{first}")).await;
     assert!(refused.contains("文件内容不是该类材料允许的类型"), "{refused}");
-    upload(&b, &format!("scan-{first}"), &format!("upload-scan-{first}"), &dir.path().join("scan.pdf")).await;
+    upload(
+        &b,
+        &format!("scan-{first}"),
+        &format!("upload-scan-{first}"),
+        &dir.path().join("scan.pdf"),
+    )
+    .await;
     b.testid(&format!("scan-link-{first}")).await;
     shot_at(&b, "materials", &format!("materials-{first}")).await;
     shot_at(&b, "candidate", &format!("candidate-{first}")).await;

@@ -298,7 +298,8 @@ pub async fn package(state: &AppState, caller: &Caller, round_id: i32) -> AppRes
     require_decided(&round)?;
     let sheet_file = summary_sheet(state, caller, round_id).await?;
     let list = candidates::recommended(&state.db, &round, state.now()).await?;
-    let mut entries: Vec<(String, Entry)> = vec![("推荐汇总表.xlsx".to_owned(), Entry::Bytes(sheet_file.bytes))];
+    let mut entries: Vec<(String, Entry)> =
+        vec![("推荐汇总表.xlsx".to_owned(), Entry::Bytes(sheet_file.bytes))];
     for (n, v) in list.iter().enumerate() {
         let folder = format!("{}_{}", n + 1, file_part(&v.candidate.name, 60));
         let f = form_of(&state.db, &round, v).await?;

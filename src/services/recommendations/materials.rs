@@ -20,9 +20,7 @@ use crate::{
     storage::{FileType, Policy, Received},
 };
 use entity::{recommendation_materials as materials, recommendation_rounds as rounds};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set, TransactionTrait};
 use tokio::io::AsyncRead;
 
 /// The stored types of a kind: a scan is a PDF, a video an mp4 or a mov.
