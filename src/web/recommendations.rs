@@ -694,7 +694,7 @@ async fn after(
     id: i32,
     result: Result<(), crate::error::AppError>,
 ) -> PageResult {
-    after_form(state, s, id, result, |e| Refused::page(e)).await
+    after_form(state, s, id, result, Refused::page).await
 }
 
 /// Back to the round after a form: on a refusal, the page again with the message where the
