@@ -119,6 +119,15 @@ impl<S> StreamedForm<S> {
 }
 
 impl Parts {
+    /// The parts of a page's multipart form (the pages read poem's `Multipart` directly).
+    pub fn from_multipart(parts: Multipart) -> Self {
+        Self {
+            parts,
+            budget: DISCARD_BUDGET,
+            exhausted: false,
+        }
+    }
+
     pub async fn next(&mut self) -> Result<Option<Field>, AppError> {
         self.parts
             .next_field()

@@ -958,12 +958,12 @@ pub async fn upload_material(
     s: Session,
     Path((id, cid)): Path<(i32, i32)>,
     Query(q): Query<KindQuery>,
-    mut parts: poem::web::Multipart,
+    parts: poem::web::Multipart,
 ) -> PageResult {
     let Some(kind) = MaterialKind::parse(&q.kind) else {
         return Err(PageError::Status(StatusCode::BAD_REQUEST));
     };
-    let r = read_material(&state, &s, id, cid, kind, &mut parts).await;
+    let r = read_material(&state, &s, id, cid, kind, parts).await;
     after_form(&state, &s, id, r, |e| Refused {
         form: format!("{kind}-{cid}"),
         error: e.field("file"),
@@ -983,31 +983,21 @@ async fn read_material(
     id: i32,
     cid: i32,
     kind: MaterialKind,
-    parts: &mut poem::web::Multipart,
+    parts: poem::web::Multipart,
 ) -> Result<(), crate::error::AppError> {
-    use tokio::io::AsyncReadExt;
-    recs::materials::check_upload(state, &s.caller, id, cid).await?;
-    while let Some(field) = parts
-        .next_field()
-        .await
-        .map_err(|e| DomainError::invalid("file", "上传表单格式错误", e.to_string()))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let reader = field.into_async_read();
-        tokio::pin!(reader);
-        let received = match recs::materials::receive(state, &mut reader, kind).await {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = tokio::io::copy(&mut (&mut reader).take(DRAIN_BUDGET), &mut tokio::io::sink()).await;
-                return Err(e);
-            }
-        };
-        recs::materials::attach(state, &s.caller, id, cid, kind, received).await?;
-        return Ok(());
+    let mut parts = crate::api::multipart::Parts::from_multipart(parts);
+    let result = async {
+        recs::materials::check_upload(state, &s.caller, id, cid).await?;
+        let received = parts
+            .receive_file(&state.storage, recs::materials::policy(state, kind))
+            .await?;
+        recs::materials::attach(state, &s.caller, id, cid, kind, received).await
     }
-    Err(DomainError::invalid("file", "请选择要上传的文件", "choose a file").into())
+    .await;
+    if result.is_err() {
+        parts.discard_rest().await;
+    }
+    result.map(|_| ())
 }
 
 fn stored(file: tokio::fs::File, len: u64, content_type: &str, name: &str) -> Response {
