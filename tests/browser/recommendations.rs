@@ -210,6 +210,7 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     b.set("报送截止日期", "2025-02-23").await;
     b.fill("科技志愿者", "5").await;
     b.fill("科技志愿服务组织", "5").await;
+    b.fill("科技志愿服务点（社区或村）", "3").await;
     b.click("create-round").await;
     b.wait_text("开始征集").await;
     let round = b.path().await;
@@ -226,8 +227,19 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
         b.testids("nominate-project").await.is_empty(),
         "projects are not taken"
     );
-    assert!(b.testids("nominate-service_point").await.is_empty());
     b.shot("collecting").await;
+    // The service point's form: its activity categories are the categories list's.
+    open_form(&b, "service_point").await;
+    for c in zhihui::services::activities::categories() {
+        tick(&b, "service_point", "service_point.activity_categories", c.name).await;
+    }
+    shot_at(&b, "service-point-form", "nominate-service_point").await;
+    shot_at(
+        &b,
+        "service-point-categories",
+        "service_point-service-point-activity-categories",
+    )
+    .await;
     open_form(&b, "team").await;
     shot_at(&b, "team-form", "nominate-team").await;
     select(&b, "team-team-id", &team_name).await;
