@@ -20,6 +20,7 @@ pub mod payments;
 pub mod payout_batches;
 pub mod payouts;
 pub mod recommendation_candidates;
+pub mod recommendation_materials;
 pub mod recommendation_photos;
 pub mod recommendation_rounds;
 pub mod recommendation_waivers;

@@ -24,6 +24,7 @@ mod m20261207_200001_statistics_indexes;
 mod m20261207_200002_reminders;
 mod m20261207_400001_recommendations;
 mod m20261208_300001_reminder_waits;
+mod m20261208_400001_recommendation_materials;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_200001_statistics_indexes::Migration),
             Box::new(m20261207_200002_reminders::Migration),
             Box::new(m20261208_300001_reminder_waits::Migration),
+            Box::new(m20261208_400001_recommendation_materials::Migration),
         ]
     }
 }

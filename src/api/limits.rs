@@ -104,6 +104,22 @@ pub const TEXT_FIELDS: &[(&str, &str, Text)] = &[
     ("RecommendationCandidateIn", "deeds", Text::Optional(1000)),
     ("RecommendationCandidatePatch", "deeds", Text::Optional(1000)),
     ("RecommendationFormExtras", "usual_projects", Text::Optional(500)),
+    // The volunteer's and the service point's particulars (`domain::recommendation::details`),
+    // as the API and the round page take them.
+    ("RecommendationVolunteer", "name", Text::Required(50)),
+    ("RecommendationVolunteer", "gender", Text::Required(10)),
+    ("RecommendationVolunteer", "birth_month", Text::Required(7)),
+    ("RecommendationVolunteer", "political_status", Text::Required(20)),
+    ("RecommendationVolunteer", "address", Text::Required(200)),
+    ("RecommendationVolunteer", "mobile", Text::Mobile),
+    ("RecommendationVolunteer", "main_project", Text::Required(100)),
+    ("RecommendationServicePoint", "province", Text::Required(50)),
+    ("RecommendationServicePoint", "city", Text::Required(50)),
+    ("RecommendationServicePoint", "county", Text::Required(50)),
+    ("RecommendationServicePoint", "street", Text::Required(50)),
+    ("RecommendationServicePoint", "community", Text::Required(50)),
+    ("RecommendationServicePoint", "leader_name", Text::Required(50)),
+    ("RecommendationServicePoint", "contact", Text::Required(50)),
 ];
 
 const MOBILE: &str = r"^\s*1[3-9][0-9]{9}\s*$";

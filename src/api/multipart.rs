@@ -8,7 +8,7 @@
 
 use crate::{
     error::{AppError, DomainError, Kind},
-    storage::Received,
+    storage::{Policy, Received, Storage},
 };
 use poem::{
     FromRequest, Request, RequestBody,
@@ -119,6 +119,15 @@ impl<S> StreamedForm<S> {
 }
 
 impl Parts {
+    /// The parts of a page's multipart form (the pages read poem's `Multipart` directly).
+    pub fn from_multipart(parts: Multipart) -> Self {
+        Self {
+            parts,
+            budget: DISCARD_BUDGET,
+            exhausted: false,
+        }
+    }
+
     pub async fn next(&mut self) -> Result<Option<Field>, AppError> {
         self.parts
             .next_field()
@@ -160,6 +169,36 @@ impl Parts {
         // Out of budget (or the part broke off, counted as the whole budget): stop reading.
         self.budget = self.budget.saturating_sub(read);
         self.exhausted = self.budget == 0;
+    }
+
+    /// Reads the one `file` part of a form that has nothing else (the recommendation photos
+    /// and materials) into the storage folder under `policy`, and throws away any other part,
+    /// a second file included. A refused file is read on (within the budget) so the client
+    /// gets the answer; 400 `invalid_multipart` without a file part.
+    pub async fn receive_file(
+        &mut self,
+        storage: &Storage,
+        policy: Policy<'_>,
+    ) -> Result<Received, AppError> {
+        let mut file = None;
+        while let Some(field) = self.next().await? {
+            let wanted = field.name() == Some("file") && file.is_none();
+            let reader = field.into_async_read();
+            tokio::pin!(reader);
+            if !wanted {
+                self.discard(&mut reader).await;
+                continue;
+            }
+            match storage.receive(&mut reader, policy).await {
+                Ok(r) => file = Some(r),
+                Err(e) => {
+                    self.discard(&mut reader).await;
+                    self.discard_rest().await;
+                    return Err(e);
+                }
+            }
+        }
+        file.ok_or_else(|| bad_form("file", "缺少文件", "the file part is missing"))
     }
 
     /// Throws away every remaining part, within the budget.

@@ -9,26 +9,30 @@ use super::{
 };
 use crate::{
     domain::recommendation::{
-        Condition, FormExtras, Quotas, RecommendationCategory, RoundAction, RoundStatus, ServicePointDetails,
-        UpperOutcome, VolunteerDetails,
+        Condition, FormExtras, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus,
+        ServicePointDetails, UpperOutcome, VolunteerDetails,
     },
     error::{ApiResult, AppError},
     services::recommendations::{
         self as recs, NewRound, RoundView,
         candidates::{self, CandidatePatch, NewCandidate},
-        exports, photos,
+        exports, materials, photos,
         record::CandidateView,
     },
     state::AppState,
-    storage::Received,
+    storage::{FileType, Received},
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use poem::Body;
+use poem::{
+    Body, IntoResponse, Response,
+    http::{StatusCode, header},
+};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
-    param::Path,
+    param::{Path, Query},
     payload::{Binary, Json},
-    registry::MetaSchemaRef,
+    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchemaRef, Registry},
+    types::Type,
 };
 
 pub struct RecommendationsApi {
@@ -191,6 +195,18 @@ pub struct RecommendationPhotoOut {
     pub file_name: String,
 }
 
+/// The stamped scan of the form or the video.
+#[derive(Object)]
+pub struct RecommendationMaterialOut {
+    pub id: i32,
+    pub kind: MaterialKind,
+    pub size: i64,
+    /// Decided from the content at upload.
+    pub content_type: String,
+    /// The name it gets in the materials (`姓名+推荐表.pdf`, `姓名+视频.mp4`).
+    pub file_name: String,
+}
+
 #[derive(Object)]
 pub struct RecommendationCandidateOut {
     pub id: i32,
@@ -213,6 +229,8 @@ pub struct RecommendationCandidateOut {
     /// Every measured condition met or waived and every other one confirmed.
     pub eligible: bool,
     pub photos: Vec<RecommendationPhotoOut>,
+    /// The stamped PDF scan of the form and the optional video.
+    pub materials: Vec<RecommendationMaterialOut>,
     pub rank: Option<i32>,
     pub recommended: bool,
     /// The upper level's decision, once recorded.
@@ -222,6 +240,17 @@ pub struct RecommendationCandidateOut {
 
 fn candidate_out(v: CandidateView, waived: &[Condition]) -> RecommendationCandidateOut {
     let names = exports::photo_names(&v);
+    let materials = v
+        .materials
+        .iter()
+        .map(|m| RecommendationMaterialOut {
+            id: m.id,
+            kind: m.kind,
+            size: m.size,
+            content_type: m.content_type.clone(),
+            file_name: materials::file_name(&v.candidate.name, m),
+        })
+        .collect();
     let checklist: Vec<RecommendationCheckItem> = v
         .checklist
         .into_iter()
@@ -264,6 +293,7 @@ fn candidate_out(v: CandidateView, waived: &[Condition]) -> RecommendationCandid
                 file_name,
             })
             .collect(),
+        materials,
         rank: c.rank,
         recommended: c.recommended,
         outcome: c.outcome,
@@ -298,6 +328,59 @@ pub enum RecommendationSheetFile {
         #[oai(header = "Content-Disposition")]
         String,
     ),
+}
+
+/// A stored photo or material of a candidate, with the type decided at upload.
+pub struct RecommendationFile {
+    body: Body,
+    len: u64,
+    content_type: String,
+    filename: String,
+}
+
+impl IntoResponse for RecommendationFile {
+    fn into_response(self) -> Response {
+        Response::builder()
+            .status(StatusCode::OK)
+            .content_type(self.content_type)
+            .header(header::CONTENT_LENGTH, self.len)
+            .header(header::CONTENT_DISPOSITION, download::for_file(&self.filename))
+            .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .body(self.body)
+    }
+}
+
+impl ApiResponse for RecommendationFile {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The stored bytes, with the content type decided at upload.",
+                status: Some(200),
+                status_range: None,
+                content: [FileType::Jpeg, FileType::Pdf, FileType::Mp4, FileType::Mov]
+                    .into_iter()
+                    .map(|t| MetaMediaType {
+                        content_type: t.content_type(),
+                        schema: binary_schema(),
+                    })
+                    .collect(),
+                headers: vec![MetaHeader {
+                    name: "Content-Disposition".into(),
+                    description: Some(
+                        "`attachment; filename=\"<ASCII fallback>\"; filename*=UTF-8''<the name in the materials>` \
+                         (RFC 6266, RFC 5987)"
+                            .into(),
+                    ),
+                    required: true,
+                    deprecated: false,
+                    schema: String::schema_ref(),
+                }],
+            }],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
 }
 
 /// The photo upload form: one `file`.
@@ -597,6 +680,98 @@ impl RecommendationsApi {
         let v = candidates::get(&self.state, &caller, id.0, candidate_id.0).await?;
         let waived = self.round_out(&caller, id.0).await?;
         Ok(Created::Created(Json(candidate_out(v, &waived))))
+    }
+
+    /// 查看照片 / One photo of a candidate, its bytes (whoever may see the candidate; 404 otherwise)
+    #[oai(
+        path = "/api/v1/recommendation-rounds/:id/candidates/:candidate_id/photos/:photo_id",
+        method = "get",
+        operation_id = "download_recommendation_photo",
+        tag = "ApiTags::Recommendations"
+    )]
+    async fn photo(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        candidate_id: Path<i32>,
+        photo_id: Path<i32>,
+    ) -> ApiResult<RecommendationFile> {
+        let caller = self.state.caller(&auth).await?;
+        let v = candidates::get(&self.state, &caller, id.0, candidate_id.0).await?;
+        let (p, file, len) = photos::open(&self.state, &caller, id.0, candidate_id.0, photo_id.0).await?;
+        let seq = v.photos.iter().position(|x| x.id == p.id).unwrap_or_default();
+        let filename = exports::photo_names(&v).get(seq).cloned().unwrap_or_default();
+        Ok(RecommendationFile {
+            body: Body::from_async_read(file),
+            len,
+            content_type: FileType::Jpeg.content_type().to_owned(),
+            filename,
+        })
+    }
+
+    /// 上传盖章推荐表或视频 / Upload the stamped PDF scan of the form (`kind=scan`) or the video (`kind=video`)
+    ///
+    /// Multipart `file`. A scan is a PDF by its content, a video an mp4 or a mov (415
+    /// `unsupported_file_type`), within the evidence limits of a document and of a video (413
+    /// `file_too_large`). One of each per candidate: a new upload replaces the old one (audited
+    /// with both). The nominator uploads while the round collects; the admin also once it is
+    /// decided (409 `round_state` otherwise).
+    #[oai(
+        path = "/api/v1/recommendation-rounds/:id/candidates/:candidate_id/materials",
+        method = "post",
+        operation_id = "upload_recommendation_material",
+        tag = "ApiTags::Recommendations"
+    )]
+    async fn upload_material(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        candidate_id: Path<i32>,
+        kind: Query<MaterialKind>,
+        form: StreamedForm<RecommendationPhotoForm>,
+    ) -> ApiResult<Created<RecommendationCandidateOut>> {
+        let caller = self.state.caller(&auth).await?;
+        let mut parts = form.into_parts();
+        let result = async {
+            materials::check_upload(&self.state, &caller, id.0, candidate_id.0).await?;
+            let received = parts
+                .receive_file(&self.state.storage, materials::policy(&self.state, kind.0))
+                .await?;
+            materials::attach(&self.state, &caller, id.0, candidate_id.0, kind.0, received).await
+        }
+        .await;
+        if let Err(e) = result {
+            parts.discard_rest().await;
+            return Err(e.into());
+        }
+        let v = candidates::get(&self.state, &caller, id.0, candidate_id.0).await?;
+        let waived = self.round_out(&caller, id.0).await?;
+        Ok(Created::Created(Json(candidate_out(v, &waived))))
+    }
+
+    /// 下载盖章推荐表或视频 / One material of a candidate, its bytes (whoever may see the candidate; 404 otherwise)
+    #[oai(
+        path = "/api/v1/recommendation-rounds/:id/candidates/:candidate_id/materials/:material_id",
+        method = "get",
+        operation_id = "download_recommendation_material",
+        tag = "ApiTags::Recommendations"
+    )]
+    async fn material(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        candidate_id: Path<i32>,
+        material_id: Path<i32>,
+    ) -> ApiResult<RecommendationFile> {
+        let caller = self.state.caller(&auth).await?;
+        let (m, filename, file, len) =
+            materials::open(&self.state, &caller, id.0, candidate_id.0, material_id.0).await?;
+        Ok(RecommendationFile {
+            body: Body::from_async_read(file),
+            len,
+            content_type: m.content_type,
+            filename,
+        })
     }
 
     /// 排序与推荐 / Rank a candidate in its category and mark it recommended or not (admin; while collecting)

@@ -10,7 +10,7 @@ pub use checklist::{
     CheckItem, Facts, PointFigures, check_recommendable, checklist, confirm_items, requirement,
 };
 pub use details::{Details, FormExtras, ServicePointDetails, VolunteerDetails};
-pub use vocab::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};
+pub use vocab::{Condition, MaterialKind, RecommendationCategory, RoundStatus, UpperOutcome};
 
 use crate::error::DomainError;
 use chrono::{Months, NaiveDate};
@@ -219,8 +219,17 @@ pub fn check_photo_size(size: u64) -> Result<(), DomainError> {
 /// The file name 002 asks for: `姓名+序号.jpg` (`张三1.jpg`), characters that a file system
 /// refuses replaced.
 pub fn photo_name(name: &str, seq: usize) -> String {
-    let clean: String = name
-        .chars()
+    format!("{}{seq}.jpg", clean_name(name))
+}
+
+/// A material's file name in the same manner: `姓名+推荐表.pdf` (`张三推荐表.pdf`),
+/// `姓名+视频.mp4`; the extension is the stored type's.
+pub fn material_name(name: &str, kind: MaterialKind, extension: &str) -> String {
+    format!("{}{}.{extension}", clean_name(name), kind.label_zh())
+}
+
+fn clean_name(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
                 '_'
@@ -228,8 +237,7 @@ pub fn photo_name(name: &str, seq: usize) -> String {
                 c
             }
         })
-        .collect();
-    format!("{clean}{seq}.jpg")
+        .collect()
 }
 
 #[cfg(test)]

@@ -155,8 +155,9 @@ pub(crate) async fn remove_if_unreferenced(state: &AppState, sha256: &str) -> Ap
     Ok(())
 }
 
-/// How many rows — application evidence, activity files (issue 18.4) and recommendation photos
-/// (issue 13) — refer to this content; a stored file is removed only when none does.
+/// How many rows — application evidence, activity files (issue 18.4), recommendation photos
+/// and materials (issue 13) — refer to this content; a stored file is removed only when none
+/// does.
 pub(crate) async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppResult<u64> {
     let evidence = attachments::Entity::find()
         .filter(attachments::Column::Sha256.eq(sha256))
@@ -170,7 +171,11 @@ pub(crate) async fn references(db: &impl ConnectionTrait, sha256: &str) -> AppRe
         .filter(entity::recommendation_photos::Column::Sha256.eq(sha256))
         .count(db)
         .await?;
-    Ok(evidence + activity_files + photos)
+    let materials = entity::recommendation_materials::Entity::find()
+        .filter(entity::recommendation_materials::Column::Sha256.eq(sha256))
+        .count(db)
+        .await?;
+    Ok(evidence + activity_files + photos + materials)
 }
 
 /// The evidence of an application the caller may see.

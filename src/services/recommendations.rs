@@ -4,6 +4,7 @@
 
 pub mod candidates;
 pub mod exports;
+pub mod materials;
 pub mod photos;
 pub mod record;
 

@@ -148,6 +148,18 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
             post(recommendations::upload_photo),
         )
         .at(
+            "/recommendations/:id/candidates/:cid/photos/:pid",
+            get(recommendations::photo_file),
+        )
+        .at(
+            "/recommendations/:id/candidates/:cid/materials",
+            post(recommendations::upload_material),
+        )
+        .at(
+            "/recommendations/:id/candidates/:cid/materials/:mid",
+            get(recommendations::material_file),
+        )
+        .at(
             "/recommendations/:id/candidates/:cid/outcome",
             post(recommendations::outcome),
         )

@@ -935,3 +935,359 @@ async fn story_2024_national_call() {
         .await;
     assert_eq!(r["status"], "exported");
 }
+
+impl TestApp {
+    async fn material(
+        &self,
+        round: i64,
+        cand: i64,
+        token: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        self.post_multipart(
+            &format!("/api/v1/recommendation-rounds/{round}/candidates/{cand}/materials?kind={kind}"),
+            token,
+            &[],
+            Some(("file", name, bytes)),
+        )
+        .await
+    }
+
+    /// GET of stored bytes: status, content type, bytes.
+    async fn file_as(&self, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
+        let resp = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (resp.status(), ct, resp.bytes().await.unwrap().to_vec())
+    }
+
+    fn blob_exists(&self, bytes: &[u8]) -> bool {
+        let sha = evidence::sha256(bytes);
+        self.storage_dir.join(&sha[..2]).join(&sha).exists()
+    }
+}
+
+/// A QuickTime movie by its magic bytes (`ftypqt  `).
+fn mov() -> Vec<u8> {
+    let mut v = b"\0\0\0\x14ftypqt  \0\0\x02\0qt  ".to_vec();
+    v.extend_from_slice(&[0x44; 128]);
+    v
+}
+
+/// Issue 13: one photo's bytes for whoever may see the candidate — the nominating district
+/// and the admin get the JPEG (image/jpeg); another district, and a photo asked for under
+/// another candidate, get 404.
+#[tokio::test]
+async fn a_photo_is_served_in_scope_and_404_out_of_scope() {
+    let app = TestApp::spawn().await;
+    let d1 = app.create_unit("district", None).await;
+    let d2 = app.create_unit("district", None).await;
+    let (_, tok1) = app.user("district", Some(d1), None).await;
+    let (_, tok2) = app.user("district", Some(d2), None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let t1 = eligible_team(&app, d1).await;
+    let t2 = eligible_team(&app, d2).await;
+    let c1 = app.nominate_team(round, &tok1, t1).await;
+    let c2 = app.nominate_team(round, &tok2, t2).await;
+    let bytes = jpeg_of(MIB + 77);
+    let (s, v) = app.photo(round, id(&c1), &tok1, bytes.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let pid = v["photos"][0]["id"].as_i64().unwrap();
+    let path = format!(
+        "/api/v1/recommendation-rounds/{round}/candidates/{}/photos/{pid}",
+        id(&c1)
+    );
+    for token in [&tok1, &app.admin] {
+        let (s, ct, got) = app.file_as(&path, token).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(ct, "image/jpeg");
+        assert_eq!(got, bytes);
+    }
+    let (s, _, _) = app.file_as(&path, &tok2).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another district");
+    let (s, _, _) = app
+        .file_as(
+            &format!(
+                "/api/v1/recommendation-rounds/{round}/candidates/{}/photos/{pid}",
+                id(&c2)
+            ),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "the photo of another candidate");
+    let (s, _, _) = app.file_as(&format!("{path}9"), &tok1).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "no such photo");
+}
+
+/// Issue 13, 001/002: the stamped scan is a PDF and the video an mp4 or a mov, by content
+/// (415 otherwise); each is listed with the name of 002 (`姓名+推荐表.pdf`, `姓名+视频.mp4`),
+/// served in scope only, replaced by a new upload (audited with both), and refused to another
+/// district (404).
+#[tokio::test]
+async fn scan_and_video_are_checked_by_content_named_and_scoped() {
+    let app = TestApp::spawn().await;
+    let d1 = app.create_unit("district", None).await;
+    let d2 = app.create_unit("district", None).await;
+    let (_, tok1) = app.user("district", Some(d1), None).await;
+    let (_, tok2) = app.user("district", Some(d2), None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let t1 = eligible_team(&app, d1).await;
+    let c = app.nominate_team(round, &tok1, t1).await;
+    let name = c["name"].as_str().unwrap().to_owned();
+
+    let r = app
+        .material(round, id(&c), &tok1, "scan", "表.pdf", evidence::jpeg())
+        .await;
+    assert_error(&r, 415, "unsupported_file_type");
+    let r = app
+        .material(round, id(&c), &tok1, "video", "v.mp4", evidence::pdf())
+        .await;
+    assert_error(&r, 415, "unsupported_file_type");
+    let r = app
+        .material(round, id(&c), &tok2, "scan", "表.pdf", evidence::pdf())
+        .await;
+    assert_error(&r, 404, "not_found");
+    let (s, v) = app
+        .post_multipart(
+            &format!(
+                "/api/v1/recommendation-rounds/{round}/candidates/{}/materials?kind=poster",
+                id(&c)
+            ),
+            &tok1,
+            &[],
+            Some(("file", "x.pdf", evidence::pdf())),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+
+    let (s, v) = app
+        .material(round, id(&c), &tok1, "scan", "扫描.pdf", evidence::pdf())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = app
+        .material(round, id(&c), &tok1, "video", "片子.mov", mov())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let m = v["materials"].as_array().unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0]["kind"], "scan");
+    assert_eq!(m[0]["file_name"], format!("{name}推荐表.pdf"));
+    assert_eq!(m[0]["content_type"], "application/pdf");
+    assert_eq!(m[1]["kind"], "video");
+    assert_eq!(m[1]["file_name"], format!("{name}视频.mov"));
+    assert_eq!(m[1]["content_type"], "video/quicktime");
+
+    // A new video replaces the old one; the old content, referred to by nothing, is gone.
+    let (s, v) = app
+        .material(round, id(&c), &tok1, "video", "新.mp4", evidence::mp4())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let m = v["materials"].as_array().unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[1]["file_name"], format!("{name}视频.mp4"));
+    assert!(!app.blob_exists(&mov()), "the replaced video is removed");
+    assert!(app.blob_exists(&evidence::mp4()));
+
+    let scan = m[0]["id"].as_i64().unwrap();
+    let path = format!(
+        "/api/v1/recommendation-rounds/{round}/candidates/{}/materials/{scan}",
+        id(&c)
+    );
+    let (s, ct, got) = app.file_as(&path, &tok1).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ct, "application/pdf");
+    assert_eq!(got, evidence::pdf());
+    let (s, _, _) = app.file_as(&path, &tok2).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another district");
+
+    let (_, audit) = app
+        .get(
+            &format!(
+                "/api/v1/audit?entity=recommendation_candidate&entity_id={}&per_page=50",
+                id(&c)
+            ),
+            &app.admin,
+        )
+        .await;
+    let uploads: Vec<&Value> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "upload_material")
+        .collect();
+    assert_eq!(uploads.len(), 3, "{audit}");
+    assert!(
+        uploads
+            .iter()
+            .any(|e| e["before"].to_string().contains("video/quicktime")),
+        "the replacement keeps the replaced one: {audit}"
+    );
+}
+
+/// Issue 13 + 12.3: a content shared by two materials, or by a material and application
+/// evidence, stays stored while any of them refers to it (the reference count reads the
+/// materials too).
+#[tokio::test]
+async fn a_shared_content_is_kept_while_a_material_refers_to_it() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("district", None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let a = app
+        .nominate_team(round, &app.admin, eligible_team(&app, unit).await)
+        .await;
+    let b = app
+        .nominate_team(round, &app.admin, eligible_team(&app, unit).await)
+        .await;
+    let pdf = evidence::pdf();
+    for c in [&a, &b] {
+        let r = app
+            .material(round, id(c), &app.admin, "scan", "s.pdf", pdf.clone())
+            .await;
+        assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+    }
+    let mut other = evidence::pdf();
+    other.extend_from_slice(b"% another scan\n");
+    let r = app
+        .material(round, id(&a), &app.admin, "scan", "s.pdf", other)
+        .await;
+    assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+    assert!(app.blob_exists(&pdf), "b's scan still refers to it");
+
+    // Evidence with the same content, deleted: b's scan keeps the file.
+    let cycle = app.open_cycle(2024).await;
+    let (_, token, application) = app.draft_application(cycle, unit).await;
+    let (s, v) = app
+        .upload(&token, application, "summary", "s.pdf", pdf.clone())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, _) = app
+        .delete(
+            &format!("/api/v1/attachments/{}", v["id"].as_i64().unwrap()),
+            &token,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(app.blob_exists(&pdf), "the scan still refers to it");
+}
+
+/// Issue 13, 001/002: the zip carries each recommended candidate's stamped scan and video as
+/// `姓名+推荐表.pdf` and `姓名+视频.mp4`; the admin may still upload the scan once decided,
+/// a district may not.
+#[tokio::test]
+async fn the_zip_carries_the_scan_and_the_video() {
+    let app = TestApp::spawn().await;
+    let d1 = app.create_unit("district", None).await;
+    let (_, tok1) = app.user("district", Some(d1), None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let c = app
+        .nominate_team(round, &tok1, eligible_team(&app, d1).await)
+        .await;
+    app.two_photos(round, id(&c), &tok1).await;
+    let r = app
+        .material(round, id(&c), &tok1, "video", "v.mp4", evidence::mp4())
+        .await;
+    assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+    assert_eq!(app.decide(round, id(&c), 1, true).await.0, StatusCode::OK);
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/recommendation-rounds/{round}/decide"),
+            &app.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let r = app
+        .material(round, id(&c), &tok1, "scan", "s.pdf", evidence::pdf())
+        .await;
+    assert_error(&r, 409, "round_state");
+    let r = app
+        .material(round, id(&c), &app.admin, "scan", "s.pdf", evidence::pdf())
+        .await;
+    assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+
+    let zip = app
+        .rec_download(&format!("/api/v1/recommendation-rounds/{round}/materials.zip"))
+        .await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes)).unwrap();
+    let name = c["name"].as_str().unwrap();
+    let mut got: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    got.sort();
+    let mut expected = vec![
+        "推荐汇总表.xlsx".to_owned(),
+        format!("1_{name}/科技志愿服务组织-{name}推荐表.docx"),
+        format!("1_{name}/{name}1.jpg"),
+        format!("1_{name}/{name}2.jpg"),
+        format!("1_{name}/{name}推荐表.pdf"),
+        format!("1_{name}/{name}视频.mp4"),
+    ];
+    expected.sort();
+    assert_eq!(got, expected);
+    let mut video = Vec::new();
+    std::io::Read::read_to_end(
+        &mut archive.by_name(&format!("1_{name}/{name}视频.mp4")).unwrap(),
+        &mut video,
+    )
+    .unwrap();
+    assert_eq!(video, evidence::mp4());
+}
+
+/// Issue 12.4 for the particulars of issue 13: the spec declares each text field's maximum;
+/// at it the nomination is taken, one character more is refused naming the field.
+#[tokio::test]
+async fn volunteer_and_service_point_texts_stop_at_the_declared_maximum() {
+    let app = TestApp::spawn().await;
+    let spec: Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let max = |schema: &str, field: &str| {
+        spec["components"]["schemas"][schema]["properties"][field]["maxLength"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{schema}.{field} declares maxLength")) as usize
+    };
+    let unit = app.create_unit("district", None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let team = app.create_team(unit).await;
+    let since = app.today().checked_sub_months(Months::new(48)).unwrap();
+    for (i, field) in ["name", "address", "main_project", "political_status"]
+        .into_iter()
+        .enumerate()
+    {
+        let n = max("RecommendationVolunteer", field);
+        let mut body = volunteer_body(team, since);
+        body["volunteer"][field] = json!("科".repeat(n + 1));
+        let r = app.nominate(round, &app.admin, body).await;
+        assert_error(&r, 422, "invalid_value");
+        assert_eq!(r.1["field"], format!("volunteer.{field}"));
+        let mut body = volunteer_body(team, since);
+        body["volunteer"][field] = json!("科".repeat(n));
+        body["volunteer"]["mobile"] = json!(format!("1371234560{i}"));
+        let (s, v) = app.nominate(round, &app.admin, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{field}: {v}");
+    }
+    for field in ["community", "leader_name", "contact"] {
+        let n = max("RecommendationServicePoint", field);
+        let mut body = point_body(5, 5, 60);
+        body["service_point"][field] = json!("科".repeat(n + 1));
+        let r = app.nominate(round, &app.admin, body).await;
+        assert_error(&r, 422, "invalid_value");
+        assert_eq!(r.1["field"], format!("service_point.{field}"));
+    }
+}

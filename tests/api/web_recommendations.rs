@@ -51,6 +51,7 @@ async fn the_admin_runs_a_round_and_a_district_nominates_from_its_page() {
         .post(
             &format!("{round}/candidates"),
             &[
+                ("category", "team"),
                 ("team_id", team_id.as_str()),
                 ("deeds", "常年开展社区科普。"),
                 ("confirmed", "good_standing"),
@@ -110,4 +111,167 @@ async fn the_admin_runs_a_round_and_a_district_nominates_from_its_page() {
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("不符合推荐条件"), "{}", p.body);
+}
+
+/// Issue 13, the pages: a district nominates a volunteer, a project of its scope and a
+/// service point from the round page; a bad mobile is refused with the Chinese message under
+/// the field and the form kept as typed; the mobile is masked for the district and whole for
+/// the admin; another district's application answers 404; a round taking teams only offers
+/// the team form only.
+#[tokio::test]
+async fn a_district_nominates_every_category_the_round_takes_from_its_page() {
+    let app = TestApp::spawn().await;
+    let d1 = app.create_unit("district", None).await;
+    let d2 = app.create_unit("district", None).await;
+    let team = app.create_team(d1).await;
+    user(&app, "rec_all_d1", "district", Some(d1), None).await;
+    let cycle = app.open_cycle(2024).await;
+    let (_, _, mine) = app.submitted_application(cycle, d1).await;
+    let (_, _, theirs) = app.submitted_application(cycle, d2).await;
+
+    let mut admin = admin_web(&app).await;
+    let mut round_of = async |quotas: &[(&str, &str)]| {
+        let mut form = vec![
+            ("year", "2024"),
+            ("title", "2024年度科技志愿服务先进典型"),
+            ("issuing_body", "中国科协办公厅"),
+            ("recommending_body", "沈阳市科学技术协会"),
+            ("deadline", "2025-02-23"),
+        ];
+        form.extend_from_slice(quotas);
+        let p = admin.post("/recommendations", &form).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let round = p.location.unwrap();
+        let p = admin.post(&format!("{round}/step"), &[("action", "open")]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        round
+    };
+    let teams_only = round_of(&[("quota_team", "5")]).await;
+    let round = round_of(&[
+        ("quota_team", "5"),
+        ("quota_volunteer", "5"),
+        ("quota_project", "5"),
+        ("quota_service_point", "5"),
+    ])
+    .await;
+
+    let mut d = logged_in(&app, "rec_all_d1").await;
+    let page = d.get(&teams_only).await;
+    assert!(page.body.contains("data-testid=\"nominate-team\""));
+    assert!(
+        !page.body.contains("data-testid=\"nominate-volunteer\""),
+        "not taken by the round"
+    );
+    let page = d.get(&round).await;
+    for c in ["team", "volunteer", "project", "service_point"] {
+        assert!(
+            page.body.contains(&format!("data-testid=\"nominate-{c}\"")),
+            "{c}"
+        );
+    }
+    // The activity categories come from the categories list.
+    for c in zhihui::services::activities::categories() {
+        assert!(page.body.contains(&format!("value=\"{}\"", c.name)), "{}", c.name);
+    }
+
+    let team_id = team.to_string();
+    let volunteer = |mobile: &'static str| {
+        vec![
+            ("category", "volunteer"),
+            ("volunteer.name", "王五"),
+            ("volunteer.gender", "男"),
+            ("volunteer.birth_month", "1980-05"),
+            ("volunteer.political_status", "中共党员"),
+            ("volunteer.address", "沈阳市和平区南京北街1号"),
+            ("volunteer.mobile", mobile),
+            ("team_id", team_id.as_str()),
+            ("volunteer.main_project", "社区科普讲座"),
+            ("volunteer.serving_since", "2018-03-01"),
+            ("volunteer.activity_count", "120"),
+            ("deeds", "坚持科普十年。"),
+            ("confirmed", "platform"),
+            ("confirmed", "character"),
+        ]
+    };
+    let p = d
+        .post(&format!("{round}/candidates"), &volunteer("1391234567"))
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("data-testid=\"error-volunteer-volunteer-mobile\">手机号码应为11位数字"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("value=\"王五\""), "the form keeps what was typed");
+    let p = d
+        .post(&format!("{round}/candidates"), &volunteer("13912345678"))
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+    let mine = mine.to_string();
+    let p = d
+        .post(
+            &format!("{round}/candidates"),
+            &[
+                ("category", "project"),
+                ("application_id", mine.as_str()),
+                ("deeds", "项目。"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let theirs = theirs.to_string();
+    let p = d
+        .post(
+            &format!("{round}/candidates"),
+            &[("category", "project"), ("application_id", theirs.as_str())],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND, "another district's application");
+
+    let mut point = vec![
+        ("category", "service_point"),
+        ("service_point.province", "辽宁省"),
+        ("service_point.city", "沈阳市"),
+        ("service_point.county", "和平区"),
+        ("service_point.street", "南湖街道"),
+        ("service_point.community", "文体社区"),
+        ("service_point.leader_name", "赵六"),
+        ("service_point.contact", "13812345678"),
+        ("service_point.registered_volunteers", "80"),
+        ("service_point.party_members", "20"),
+        ("service_point.registered_share_percent", "5"),
+        ("service_point.residents_percent", "abc"),
+        ("service_point.activities_per_year", "24"),
+        ("service_point.teams", "一队\n二队\n三队\n四队\n五队"),
+        ("deeds", "社区科普。"),
+    ];
+    for c in zhihui::services::activities::categories().iter().take(5) {
+        point.push(("service_point.activity_categories", c.name));
+    }
+    let p = d.post(&format!("{round}/candidates"), &point).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("data-testid=\"error-service_point-service-point-residents-percent\">请填写整数"),
+        "{}",
+        p.body
+    );
+    point[11] = ("service_point.residents_percent", "60");
+    let p = d.post(&format!("{round}/candidates"), &point).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+    let page = d.get(&round).await;
+    assert!(page.body.contains("王五"));
+    assert!(page.body.contains("139****5678"), "masked for the district");
+    assert!(!page.body.contains("13912345678"));
+    assert!(page.body.contains("辽宁省沈阳市和平区南湖街道文体社区"));
+    assert!(
+        page.body.contains(">5种<"),
+        "the checklist's figure: {}",
+        page.body
+    );
+    let page = admin.get(&round).await;
+    assert!(page.body.contains("13912345678"), "whole for the admin");
 }

@@ -17,5 +17,6 @@ mod flows;
 mod harness;
 mod png;
 mod record;
+mod recommendations;
 mod review_admin;
 mod stats_reminders;

@@ -32,6 +32,6 @@ pub use cycle::{Aggregation, Criterion, CycleStatus, Rubric, TierRule, Tiers};
 pub use evidence::{ActivityFileKind, EvidenceKind};
 pub use payout::PayoutStatus;
 pub use publicity::ObjectionStatus;
-pub use recommendation::{Condition, RecommendationCategory, RoundStatus, UpperOutcome};
+pub use recommendation::{Condition, MaterialKind, RecommendationCategory, RoundStatus, UpperOutcome};
 pub use roles::{Role, UnitKind};
 pub use scores::ScoreBreakdown;

@@ -188,6 +188,40 @@ names!(UpperOutcome {
     NotSelected => "not_selected",
 });
 
+/// A candidate's material besides the form and the photos (001: "WORD版及盖章扫描PDF版"; 002:
+/// "还可提交展示先进事迹的宣传视频材料"); one of each per candidate.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Enum, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
+)]
+#[oai(rename = "RecommendationMaterialKind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum MaterialKind {
+    /// 盖章扫描PDF版推荐表: a PDF.
+    Scan,
+    /// 宣传视频: an mp4 or a mov.
+    Video,
+}
+
+names!(MaterialKind {
+    Scan => "scan",
+    Video => "video",
+});
+
+impl MaterialKind {
+    /// What the file is called in the materials (`姓名+推荐表.pdf`, `姓名+视频.mp4`).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Scan => "推荐表",
+            Self::Video => "视频",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +233,6 @@ mod tests {
         check_names(&RoundStatus::ALL, |s| s.as_str());
         check_names(&Condition::ALL, |s| s.as_str());
         check_names(&UpperOutcome::ALL, |s| s.as_str());
+        check_names(&MaterialKind::ALL, |s| s.as_str());
     }
 }

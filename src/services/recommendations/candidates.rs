@@ -251,6 +251,49 @@ pub async fn list(
     Ok((round, out))
 }
 
+/// A project the caller may nominate: an application of its scope that was at least
+/// submitted, awarded ones first (the pages' choice list).
+pub struct ProjectChoice {
+    pub application_id: i32,
+    pub project_name: String,
+    pub team_name: String,
+    pub awarded: bool,
+}
+
+/// The applications of the caller's scope a project candidate can come from (at most 1,000).
+pub async fn project_choices(state: &AppState, caller: &Caller) -> AppResult<Vec<ProjectChoice>> {
+    use entity::{applications, teams};
+    use vocab::ApplicationStatus;
+    caller.require(super::ROLES)?;
+    let scope = authz::team_scope(&state.db, caller).await?;
+    let mut q = applications::Entity::find()
+        .filter(applications::Column::Status.ne(ApplicationStatus::Draft))
+        .order_by_desc(applications::Column::Id);
+    if let Some(c) = scope.condition(applications::Column::TeamId) {
+        q = q.filter(c);
+    }
+    let apps = sea_orm::QuerySelect::limit(q, 1_000).all(&state.db).await?;
+    let team_ids: Vec<i32> = apps.iter().map(|a| a.team_id).collect();
+    let names: std::collections::HashMap<i32, String> = teams::Entity::find()
+        .filter(teams::Column::Id.is_in(team_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let mut out: Vec<ProjectChoice> = apps
+        .into_iter()
+        .map(|a| ProjectChoice {
+            application_id: a.id,
+            team_name: names.get(&a.team_id).cloned().unwrap_or_default(),
+            awarded: a.status == ApplicationStatus::Awarded,
+            project_name: a.project_name,
+        })
+        .collect();
+    out.sort_by_key(|p| !p.awarded);
+    Ok(out)
+}
+
 pub async fn get(state: &AppState, caller: &Caller, round_id: i32, id: i32) -> AppResult<CandidateView> {
     let (round, c) = find(&state.db, caller, round_id, id).await?;
     record::view(&state.db, &round, c, state.now()).await

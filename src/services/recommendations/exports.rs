@@ -1,5 +1,6 @@
 //! The round's materials (issue 13): each recommended candidate's form (001) as .docx, the
-//! 推荐汇总表 as xlsx, and one zip of forms and photos (`姓名+序号.jpg`, 002). Admin only, once
+//! 推荐汇总表 as xlsx, and one zip of forms, photos (`姓名+序号.jpg`, 002), the stamped scans
+//! (`姓名+推荐表.pdf`) and the videos (`姓名+视频.mp4`). Admin only, once
 //! the round is decided; producing the zip moves the round to `exported`.
 
 use super::{
@@ -26,13 +27,18 @@ use crate::{
 use entity::{applications, recommendation_rounds as rounds};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use std::io::{Seek, SeekFrom, Write};
-use tokio::io::AsyncReadExt;
 
 /// A produced file: its Chinese name and its bytes.
 pub struct Produced {
     pub file_name: String,
     pub ascii_file_name: String,
     pub bytes: Vec<u8>,
+}
+
+/// A zip entry: produced bytes, or a stored file copied in as it is read.
+enum Entry {
+    Bytes(Vec<u8>),
+    File(std::fs::File),
 }
 
 /// The zip, ready to stream from an unnamed temporary file.
@@ -292,26 +298,40 @@ pub async fn package(state: &AppState, caller: &Caller, round_id: i32) -> AppRes
     require_decided(&round)?;
     let sheet_file = summary_sheet(state, caller, round_id).await?;
     let list = candidates::recommended(&state.db, &round, state.now()).await?;
-    let mut entries: Vec<(String, Vec<u8>)> = vec![("推荐汇总表.xlsx".to_owned(), sheet_file.bytes)];
+    let mut entries: Vec<(String, Entry)> =
+        vec![("推荐汇总表.xlsx".to_owned(), Entry::Bytes(sheet_file.bytes))];
     for (n, v) in list.iter().enumerate() {
         let folder = format!("{}_{}", n + 1, file_part(&v.candidate.name, 60));
         let f = form_of(&state.db, &round, v).await?;
-        entries.push((format!("{folder}/{}", form_file_name(v)), build_form(f).await?));
+        entries.push((
+            format!("{folder}/{}", form_file_name(v)),
+            Entry::Bytes(build_form(f).await?),
+        ));
         for (p, name) in v.photos.iter().zip(photo_names(v)) {
-            let (mut file, len) = state.storage.open(&p.sha256).await?;
-            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or_default());
-            file.read_to_end(&mut bytes).await?;
-            entries.push((format!("{folder}/{name}"), bytes));
+            let (file, _) = state.storage.open(&p.sha256).await?;
+            entries.push((format!("{folder}/{name}"), Entry::File(file.into_std().await)));
+        }
+        // The stamped scan and the video (a video may be 200 MiB: copied from its file, never
+        // held in memory).
+        for m in &v.materials {
+            let (file, _) = state.storage.open(&m.sha256).await?;
+            let name = super::materials::file_name(&v.candidate.name, m);
+            entries.push((format!("{folder}/{name}"), Entry::File(file.into_std().await)));
         }
     }
     let (file, len) = tokio::task::spawn_blocking(move || -> std::io::Result<(std::fs::File, u64)> {
         let mut zip = zip::ZipWriter::new(tempfile::tempfile()?);
-        // Forms, sheets and JPEGs are compressed already.
+        // Forms, sheets, JPEGs, PDFs and videos are compressed already.
         let options =
             zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        for (name, bytes) in entries {
+        for (name, entry) in entries {
             zip.start_file(name, options).map_err(std::io::Error::other)?;
-            zip.write_all(&bytes)?;
+            match entry {
+                Entry::Bytes(bytes) => zip.write_all(&bytes)?,
+                Entry::File(mut f) => {
+                    std::io::copy(&mut f, &mut zip)?;
+                }
+            }
         }
         let mut file = zip.finish().map_err(std::io::Error::other)?;
         let len = file.seek(SeekFrom::End(0))?;

@@ -11,7 +11,7 @@ use crate::{
     storage::{FileType, Policy, Received},
 };
 use entity::recommendation_photos as photos;
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 use tokio::io::AsyncRead;
 
 /// Before reading the file: the candidate is the caller's and the round collects.
@@ -100,4 +100,22 @@ pub async fn attach(
         let _ = crate::services::attachments::remove_if_unreferenced(state, &sha256).await;
     }
     result
+}
+
+/// One photo's stored bytes, for whoever may see the candidate (404 otherwise).
+pub async fn open(
+    state: &AppState,
+    caller: &Caller,
+    round_id: i32,
+    candidate_id: i32,
+    id: i32,
+) -> AppResult<(photos::Model, tokio::fs::File, u64)> {
+    let (_, c) = candidates::find(&state.db, caller, round_id, candidate_id).await?;
+    let p = photos::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|p| p.candidate_id == c.id)
+        .ok_or_else(|| crate::error::AppError::from(DomainError::not_found("照片", "photo")))?;
+    let (file, len) = state.storage.open(&p.sha256).await?;
+    Ok((p, file, len))
 }

@@ -29,6 +29,8 @@ pub struct CandidateView {
     pub details: Details,
     pub confirmed: Vec<Condition>,
     pub photos: Vec<photos::Model>,
+    /// The stamped scan and the video, scan first.
+    pub materials: Vec<entity::recommendation_materials::Model>,
     pub checklist: Vec<CheckItem>,
     pub team: Option<teams::Model>,
     pub nominator_unit_name: Option<String>,
@@ -166,6 +168,12 @@ pub async fn view(
         .order_by_asc(photos::Column::Id)
         .all(db)
         .await?;
+    let mut materials = entity::recommendation_materials::Entity::find()
+        .filter(entity::recommendation_materials::Column::CandidateId.eq(c.id))
+        .order_by_asc(entity::recommendation_materials::Column::Id)
+        .all(db)
+        .await?;
+    materials.sort_by_key(|m| m.kind != crate::domain::recommendation::MaterialKind::Scan);
     let nominator_unit_name = match c.nominator_unit_id {
         Some(id) => units::Entity::find_by_id(id).one(db).await?.map(|u| u.name),
         None => None,
@@ -176,6 +184,7 @@ pub async fn view(
         details,
         confirmed,
         photos,
+        materials,
         team,
         nominator_unit_name,
     })
