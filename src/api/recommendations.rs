@@ -4,7 +4,7 @@
 use super::{
     ApiTags, BearerAuth, Created, List, download,
     forms::{DocxResponse, ZipResponse},
-    multipart::{FormSchema, Parts, StreamedForm, bad_form, binary_schema},
+    multipart::{FormSchema, StreamedForm, binary_schema},
     out_time,
 };
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
         Condition, FormExtras, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus,
         ServicePointDetails, UpperOutcome, VolunteerDetails,
     },
-    error::{ApiResult, AppError},
+    error::ApiResult,
     services::recommendations::{
         self as recs, NewRound, RoundView,
         candidates::{self, CandidatePatch, NewCandidate},
@@ -20,7 +20,7 @@ use crate::{
         record::CandidateView,
     },
     state::AppState,
-    storage::{FileType, Received},
+    storage::FileType,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use poem::{
@@ -396,26 +396,6 @@ impl FormSchema for RecommendationPhotoForm {
 }
 
 impl RecommendationsApi {
-    async fn read_photo(&self, parts: &mut Parts) -> Result<Received, AppError> {
-        let mut file = None;
-        while let Some(field) = parts.next().await? {
-            let reader = field.into_async_read();
-            tokio::pin!(reader);
-            if file.is_some() {
-                parts.discard(&mut reader).await;
-                continue;
-            }
-            match photos::receive(&self.state, &mut reader).await {
-                Ok(r) => file = Some(r),
-                Err(e) => {
-                    parts.discard(&mut reader).await;
-                    return Err(e);
-                }
-            }
-        }
-        file.ok_or_else(|| bad_form("file", "缺少文件", "the file part is missing"))
-    }
-
     async fn round_out(&self, caller: &crate::authz::Caller, id: i32) -> ApiResult<Vec<Condition>> {
         Ok(recs::get(&self.state, caller, id).await?.waived())
     }
@@ -669,7 +649,7 @@ impl RecommendationsApi {
         let mut parts = form.into_parts();
         let result = async {
             photos::check_upload(&self.state, &caller, id.0, candidate_id.0).await?;
-            let received = self.read_photo(&mut parts).await?;
+            let received = parts.receive_file(&self.state.storage, photos::policy()).await?;
             photos::attach(&self.state, &caller, id.0, candidate_id.0, received).await
         }
         .await;

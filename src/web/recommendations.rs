@@ -898,39 +898,24 @@ pub async fn materials(state: Data<&AppState>, s: Session, Path(id): Path<i32>) 
     Ok(r)
 }
 
-/// Bytes of a refused upload still read (so the browser sees the answer), at most.
-const DRAIN_BUDGET: u64 = 16 * 1024 * 1024;
-
 async fn read_photo(
     state: &AppState,
     s: &Session,
     id: i32,
     cid: i32,
-    parts: &mut poem::web::Multipart,
+    parts: poem::web::Multipart,
 ) -> Result<(), crate::error::AppError> {
-    use tokio::io::AsyncReadExt;
-    photos::check_upload(state, &s.caller, id, cid).await?;
-    while let Some(field) = parts
-        .next_field()
-        .await
-        .map_err(|e| DomainError::invalid("file", "上传表单格式错误", e.to_string()))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let reader = field.into_async_read();
-        tokio::pin!(reader);
-        let received = match photos::receive(state, &mut reader).await {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = tokio::io::copy(&mut (&mut reader).take(DRAIN_BUDGET), &mut tokio::io::sink()).await;
-                return Err(e);
-            }
-        };
-        photos::attach(state, &s.caller, id, cid, received).await?;
-        return Ok(());
+    let mut parts = crate::api::multipart::Parts::from_multipart(parts);
+    let result = async {
+        photos::check_upload(state, &s.caller, id, cid).await?;
+        let received = parts.receive_file(&state.storage, photos::policy()).await?;
+        photos::attach(state, &s.caller, id, cid, received).await
     }
-    Err(DomainError::invalid("file", "请选择要上传的照片", "choose a photo").into())
+    .await;
+    if result.is_err() {
+        parts.discard_rest().await;
+    }
+    result.map(|_| ())
 }
 
 /// `POST /recommendations/:id/candidates/:cid/photos?csrf=…`: multipart `file` (JPEG, 1–3 MB).
@@ -939,9 +924,9 @@ pub async fn upload_photo(
     state: Data<&AppState>,
     s: Session,
     Path((id, cid)): Path<(i32, i32)>,
-    mut parts: poem::web::Multipart,
+    parts: poem::web::Multipart,
 ) -> PageResult {
-    let r = read_photo(&state, &s, id, cid, &mut parts).await;
+    let r = read_photo(&state, &s, id, cid, parts).await;
     after_form(&state, &s, id, r, |e| Refused {
         form: format!("photo-{cid}"),
         error: e.field("file"),

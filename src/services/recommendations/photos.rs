@@ -12,7 +12,6 @@ use crate::{
 };
 use entity::recommendation_photos as photos;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
-use tokio::io::AsyncRead;
 
 /// Before reading the file: the candidate is the caller's and the round collects.
 pub async fn check_upload(state: &AppState, caller: &Caller, round_id: i32, id: i32) -> AppResult<()> {
@@ -28,16 +27,12 @@ pub async fn check_upload(state: &AppState, caller: &Caller, round_id: i32, id: 
     Ok(())
 }
 
-/// Streams a photo in: 415 unless its first bytes are a JPEG, 413 past 3 MiB.
-pub async fn receive<R>(state: &AppState, reader: &mut R) -> AppResult<Received>
-where
-    R: AsyncRead + Unpin + ?Sized,
-{
-    let policy = Policy {
+/// How a photo is streamed in: 415 unless its first bytes are a JPEG, 413 past 3 MiB.
+pub fn policy() -> Policy<'static> {
+    Policy {
         allowed: &[FileType::Jpeg],
         max_bytes: PHOTO_MAX_BYTES,
-    };
-    state.storage.receive(reader, policy).await
+    }
 }
 
 /// Keeps a received photo for the candidate: 422 `photo_too_small` under 1 MiB, 422
