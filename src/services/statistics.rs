@@ -128,7 +128,9 @@ fn get(row: &QueryResult, col: &str) -> AppResult<i64> {
 type ByKey = BTreeMap<String, Figures>;
 
 /// The statement of a year's activity figures per group (`None`: the total), as
-/// [`activity_figures`] runs it (public for the benchmark's query plans).
+/// [`activity_figures`] runs it (public for the benchmark's query plans). Its rows carry
+/// `total_row` = 1 for the total: a grouping by category or month (where a team is in several
+/// groups) answers its groups and the total in one pass over the activities.
 pub fn activity_statement(
     backend: DatabaseBackend,
     year: i32,
@@ -148,17 +150,10 @@ pub fn activity_statement(
     };
     let (start, end) = year_bounds(year);
     let (start, end) = (sql.bind(start), sql.bind(end));
-    let (inner_select, inner_group, outer_key) = match &inner_key {
-        Some(k) => (format!(", {k} AS k0"), ", 2", "s.k0".to_owned()),
-        None => (String::new(), "", key_expr(&mut sql, group_by, year)),
+    let (inner_select, inner_group) = match &inner_key {
+        Some(k) => (format!(", {k} AS k0"), ", 2"),
+        None => (String::new(), ""),
     };
-    let scope = scope_clause(&mut sql, scope);
-    let units = if group_by == Some(GroupBy::District) {
-        " JOIN units u ON u.id = t.unit_id"
-    } else {
-        ""
-    };
-    let group = if group_by.is_some() { " GROUP BY 1" } else { "" };
     // SQLite's planner takes the narrower `(team_id, planned_start)` index, reading every row
     // of the year from the table (1.5 s of CPU for 1 000 000 activities against 0.2 s from the
     // figures index: the virtual column `registered_early` hides that the figures index covers
@@ -168,35 +163,67 @@ pub fn activity_statement(
         _ => "",
     };
     let reported = |col: &str| format!("SUM(CASE WHEN a.status = 'reported' THEN {col} ELSE 0 END)");
-    let text = format!(
-        "SELECT {outer_key} AS k, COUNT(*) AS teams, \
-         CAST(SUM(s.registered) AS BIGINT) AS registered, CAST(SUM(s.early) AS BIGINT) AS early, \
-         CAST(SUM(s.reported) AS BIGINT) AS reported, CAST(SUM(s.sessions) AS BIGINT) AS sessions, \
-         CAST(SUM(s.people) AS BIGINT) AS people, CAST(SUM(s.volunteers) AS BIGINT) AS volunteers \
-         FROM (SELECT a.team_id AS team_id{inner_select}, COUNT(*) AS registered, \
+    let inner = format!(
+        "SELECT a.team_id AS team_id{inner_select}, COUNT(*) AS registered, \
            SUM(CASE WHEN a.registered_early THEN 1 ELSE 0 END) AS early, \
            SUM(CASE WHEN a.status = 'reported' THEN 1 ELSE 0 END) AS reported, \
            {} AS sessions, {} AS people, {} AS volunteers \
            FROM activities a{indexed} \
            WHERE a.planned_start >= {start} AND a.planned_start < {end} AND a.status <> 'cancelled' \
-           GROUP BY 1{inner_group}) s \
-         JOIN teams t ON t.id = s.team_id{units} WHERE 1 = 1{scope}{group}",
+           GROUP BY 1{inner_group}",
         reported("a.sessions"),
         reported("a.people_served"),
         reported("a.volunteers"),
     );
+    let sums = "CAST(SUM(s.registered) AS BIGINT) AS registered, CAST(SUM(s.early) AS BIGINT) AS early, \
+         CAST(SUM(s.reported) AS BIGINT) AS reported, CAST(SUM(s.sessions) AS BIGINT) AS sessions, \
+         CAST(SUM(s.people) AS BIGINT) AS people, CAST(SUM(s.volunteers) AS BIGINT) AS volunteers";
+    let scope = scope_clause(&mut sql, scope);
+    let text = if inner_key.is_some() {
+        // The per-team rows once (a CTE read twice is materialised by both engines), then the
+        // groups and the total from them; a team active in several groups counts once in the total.
+        format!(
+            "WITH s AS (SELECT s0.* FROM ({inner}) s0 JOIN teams t ON t.id = s0.team_id WHERE 1 = 1{scope}) \
+             SELECT CAST(0 AS BIGINT) AS total_row, s.k0 AS k, COUNT(*) AS teams, {sums} FROM s GROUP BY s.k0 \
+             UNION ALL \
+             SELECT CAST(1 AS BIGINT) AS total_row, CAST('total' AS TEXT) AS k, COUNT(DISTINCT s.team_id) AS teams, {sums} FROM s"
+        )
+    } else {
+        let outer_key = key_expr(&mut sql, group_by, year);
+        let units = if group_by == Some(GroupBy::District) {
+            " JOIN units u ON u.id = t.unit_id"
+        } else {
+            ""
+        };
+        let (total_row, group) = if group_by.is_some() {
+            (0, " GROUP BY 2")
+        } else {
+            (1, "")
+        };
+        format!(
+            "SELECT CAST({total_row} AS BIGINT) AS total_row, {outer_key} AS k, COUNT(*) AS teams, {sums} \
+             FROM ({inner}) s JOIN teams t ON t.id = s.team_id{units} WHERE 1 = 1{scope}{group}"
+        )
+    };
     sql.statement(&text)
 }
 
+/// The activity figures of `year` per group of `group_by` into `groups`, and their total
+/// into `total` (key "total").
 async fn activity_figures(
     db: &impl ConnectionTrait,
     year: i32,
-    group_by: Option<GroupBy>,
+    group_by: GroupBy,
     scope: &StatScope,
-    out: &mut ByKey,
+    groups: &mut ByKey,
+    total: &mut ByKey,
 ) -> AppResult<()> {
-    let stmt = activity_statement(db.get_database_backend(), year, group_by, scope);
+    let stmt = activity_statement(db.get_database_backend(), year, Some(group_by), scope);
     for row in db.query_all_raw(stmt).await? {
+        let out = match get(&row, "total_row")? {
+            1 => &mut *total,
+            _ => &mut *groups,
+        };
         let f = out.entry(key_of(&row)?).or_default();
         f.active_teams = Some(get(&row, "teams")?);
         f.activities_registered = Some(get(&row, "registered")?);
@@ -385,16 +412,14 @@ pub async fn compute_for(
     let mut total = ByKey::new();
     let mut groups = ByKey::new();
     if !money_only {
-        activity_figures(db, year, Some(group_by), &access.scope, &mut groups).await?;
+        activity_figures(db, year, group_by, &access.scope, &mut groups, &mut total).await?;
         if group_by.is_organisational() {
             // Each team is in exactly one district, unit or team group: the total is the
-            // groups' sum, without a second pass over the year's activities.
+            // groups' sum (the statement answers no total row for these groupings).
             let sum = total.entry("total".to_owned()).or_default();
             for g in groups.values() {
                 sum.add_activity_figures(g);
             }
-        } else {
-            activity_figures(db, year, None, &access.scope, &mut total).await?;
         }
     }
     cycle_figures(db, year, None, &access.scope, money_only, &mut total).await?;
