@@ -8,10 +8,13 @@ use super::{
     out_time,
 };
 use crate::{
+    authz::Caller,
+    domain::pii::mask_phone,
     domain::recommendation::{
         Condition, FormExtras, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus,
         ServicePointDetails, UpperOutcome, VolunteerDetails,
     },
+    domain::roles::Role,
     error::ApiResult,
     services::recommendations::{
         self as recs, NewRound, RoundView,
@@ -238,7 +241,11 @@ pub struct RecommendationCandidateOut {
     pub created_at: DateTime<FixedOffset>,
 }
 
-fn candidate_out(v: CandidateView, waived: &[Condition]) -> RecommendationCandidateOut {
+/// A candidate as `caller` may see it: the volunteer's mobile and the service point's contact
+/// whole for the admin (who exports the forms), masked for the nominating units and districts.
+fn candidate_out(v: CandidateView, waived: &[Condition], caller: &Caller) -> RecommendationCandidateOut {
+    let admin = caller.role == Role::Admin;
+    let phone = |m: String| if admin { m } else { mask_phone(&m) };
     let names = exports::photo_names(&v);
     let materials = v
         .materials
@@ -278,8 +285,14 @@ fn candidate_out(v: CandidateView, waived: &[Condition]) -> RecommendationCandid
         outstanding: c.outstanding,
         deeds: c.deeds,
         confirmed: v.confirmed,
-        volunteer: v.details.volunteer,
-        service_point: v.details.service_point,
+        volunteer: v.details.volunteer.map(|d| VolunteerDetails {
+            mobile: phone(d.mobile),
+            ..d
+        }),
+        service_point: v.details.service_point.map(|d| ServicePointDetails {
+            contact: phone(d.contact),
+            ..d
+        }),
         extras: v.details.extras,
         eligible: checklist.iter().all(|i| i.met || i.waived),
         checklist,
@@ -556,7 +569,7 @@ impl RecommendationsApi {
         };
         let v = candidates::nominate(&self.state, &caller, id.0, new).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Created::Created(Json(candidate_out(v, &waived))))
+        Ok(Created::Created(Json(candidate_out(v, &waived, &caller))))
     }
 
     /// 候选对象列表 / The round's candidates with their checklists (scoped: a unit its own, a district its own and its units')
@@ -574,7 +587,10 @@ impl RecommendationsApi {
         let caller = self.state.caller(&auth).await?;
         let (_, list) = candidates::list(&self.state, &caller, id.0).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        let items: Vec<_> = list.into_iter().map(|v| candidate_out(v, &waived)).collect();
+        let items: Vec<_> = list
+            .into_iter()
+            .map(|v| candidate_out(v, &waived, &caller))
+            .collect();
         Ok(Json(List {
             total: items.len() as u64,
             items,
@@ -597,7 +613,7 @@ impl RecommendationsApi {
         let caller = self.state.caller(&auth).await?;
         let v = candidates::get(&self.state, &caller, id.0, candidate_id.0).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Json(candidate_out(v, &waived)))
+        Ok(Json(candidate_out(v, &waived, &caller)))
     }
 
     /// 修改候选对象 / Change the deeds, confirmations, flag or figures (nominator, admin; while collecting)
@@ -624,7 +640,7 @@ impl RecommendationsApi {
         };
         let v = candidates::update(&self.state, &caller, id.0, candidate_id.0, patch).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Json(candidate_out(v, &waived)))
+        Ok(Json(candidate_out(v, &waived, &caller)))
     }
 
     /// 上传照片 / Upload a photo of the candidate (nominator, admin; while collecting)
@@ -659,7 +675,7 @@ impl RecommendationsApi {
         }
         let v = candidates::get(&self.state, &caller, id.0, candidate_id.0).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Created::Created(Json(candidate_out(v, &waived))))
+        Ok(Created::Created(Json(candidate_out(v, &waived, &caller))))
     }
 
     /// 查看照片 / One photo of a candidate, its bytes (whoever may see the candidate; 404 otherwise)
@@ -726,7 +742,7 @@ impl RecommendationsApi {
         }
         let v = candidates::get(&self.state, &caller, id.0, candidate_id.0).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Created::Created(Json(candidate_out(v, &waived))))
+        Ok(Created::Created(Json(candidate_out(v, &waived, &caller))))
     }
 
     /// 下载盖章推荐表或视频 / One material of a candidate, its bytes (whoever may see the candidate; 404 otherwise)
@@ -785,7 +801,7 @@ impl RecommendationsApi {
         )
         .await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Json(candidate_out(v, &waived)))
+        Ok(Json(candidate_out(v, &waived, &caller)))
     }
 
     /// 登记评选结果 / Record the upper level's outcome of a recommended candidate (admin; once decided)
@@ -809,7 +825,7 @@ impl RecommendationsApi {
         let v =
             candidates::record_outcome(&self.state, &caller, id.0, candidate_id.0, body.0.outcome).await?;
         let waived = self.round_out(&caller, id.0).await?;
-        Ok(Json(candidate_out(v, &waived)))
+        Ok(Json(candidate_out(v, &waived, &caller)))
     }
 
     /// 下载推荐表 / Download a recommended candidate's form (001), .docx (admin; once decided)

@@ -1291,3 +1291,32 @@ async fn volunteer_and_service_point_texts_stop_at_the_declared_maximum() {
         assert_eq!(r.1["field"], format!("service_point.{field}"));
     }
 }
+
+/// Issue 13 with the product bar's masking: the volunteer's mobile and the service point's
+/// contact are whole for the admin (who exports the forms), masked for the nominating district,
+/// in the API as on the page.
+#[tokio::test]
+async fn mobiles_are_whole_for_the_admin_and_masked_for_the_nominator() {
+    let app = TestApp::spawn().await;
+    let district = app.create_unit("district", None).await;
+    let round = app.collecting_round(2024, 5).await;
+    let team = app.create_team(district).await;
+    let three = app.today().checked_sub_months(Months::new(40)).unwrap();
+    let (_, d) = app.user("district", Some(district), None).await;
+    let (s, v) = app.nominate(round, &d, volunteer_body(team, three)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["volunteer"]["mobile"], "137****5678", "{v}");
+    let (_, mine) = app.candidate(round, id(&v), &d).await;
+    assert_eq!(mine["volunteer"]["mobile"], "137****5678");
+    let (_, all) = app.candidate(round, id(&v), &app.admin).await;
+    assert_eq!(all["volunteer"]["mobile"], "13712345678");
+    let (s, p) = app.nominate(round, &d, point_body(5, 6, 70)).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["service_point"]["contact"], "136****5678");
+    let (_, all) = app.candidate(round, id(&p), &app.admin).await;
+    assert_eq!(all["service_point"]["contact"], "13612345678");
+    let (_, list) = app
+        .get(&format!("/api/v1/recommendation-rounds/{round}/candidates"), &d)
+        .await;
+    assert!(!list.to_string().contains("13712345678"), "{list}");
+}

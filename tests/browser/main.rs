@@ -16,7 +16,7 @@ mod stat_world;
 mod flows;
 mod harness;
 mod png;
-mod record;
 mod recommendations;
+mod record;
 mod review_admin;
 mod stats_reminders;
