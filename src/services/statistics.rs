@@ -180,10 +180,11 @@ pub fn activity_statement(
          CAST(SUM(s.people) AS BIGINT) AS people, CAST(SUM(s.volunteers) AS BIGINT) AS volunteers";
     let scope = scope_clause(&mut sql, scope);
     let text = if inner_key.is_some() {
-        // The per-team rows once (a CTE read twice is materialised by both engines), then the
-        // groups and the total from them; a team active in several groups counts once in the total.
+        // The per-team rows once (materialised: SQLite would otherwise flatten the CTE into both
+        // branches and read the year twice), then the groups and the total from them; a team
+        // active in several groups counts once in the total.
         format!(
-            "WITH s AS (SELECT s0.* FROM ({inner}) s0 JOIN teams t ON t.id = s0.team_id WHERE 1 = 1{scope}) \
+            "WITH s AS MATERIALIZED (SELECT s0.* FROM ({inner}) s0 JOIN teams t ON t.id = s0.team_id WHERE 1 = 1{scope}) \
              SELECT CAST(0 AS BIGINT) AS total_row, s.k0 AS k, COUNT(*) AS teams, {sums} FROM s GROUP BY s.k0 \
              UNION ALL \
              SELECT CAST(1 AS BIGINT) AS total_row, CAST('total' AS TEXT) AS k, COUNT(DISTINCT s.team_id) AS teams, {sums} FROM s"
