@@ -6,7 +6,7 @@
 
 use crate::bulk::{insert_chunks, min_id_where};
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use zhihui::domain::{activity::ActivityStatus, application::ApplicationStatus, cycle, ranking::Tier};
 
 pub struct World {
