@@ -140,6 +140,10 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
         .at("/recommendations/:id/waivers", post(recommendations::waive))
         .at("/recommendations/:id/candidates", post(recommendations::nominate))
         .at(
+            "/recommendations/:id/candidates/:cid/edit",
+            post(recommendations::edit),
+        )
+        .at(
             "/recommendations/:id/candidates/:cid/decision",
             post(recommendations::decide),
         )

@@ -1,6 +1,8 @@
 //! 先进典型推荐 (issue 13): the admin runs a round (creates it, opens it, waives conditions,
 //! ranks and recommends, decides, downloads the materials); units and districts nominate their
-//! teams and see their candidates' checklists. The same services as the API.
+//! candidates of every category the round takes, complete or correct them while it collects
+//! (主要事迹, confirmations, the forms' extra figures), and see their checklists. The same
+//! services as the API.
 
 use super::{
     format,
@@ -13,7 +15,7 @@ use crate::{
     domain::{
         pii::mask_phone,
         recommendation::{
-            Condition, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus,
+            Condition, FormExtras, MaterialKind, Quotas, RecommendationCategory, RoundAction, RoundStatus,
             ServicePointDetails, VolunteerDetails, confirm_items,
         },
         roles::Role,
@@ -23,7 +25,7 @@ use crate::{
         activities, orgs,
         recommendations::{
             self as recs, NewRound,
-            candidates::{self, NewCandidate},
+            candidates::{self, CandidatePatch, NewCandidate},
             exports::{self, Produced},
             photos,
             record::CandidateView,
@@ -164,6 +166,8 @@ pub struct FileLink {
 pub struct CandidateRow {
     pub id: i32,
     pub category: &'static str,
+    /// The category's code (`team`, …), sent back by the correction form.
+    pub category_code: &'static str,
     pub name: String,
     pub team_name: String,
     pub nominated_by: String,
@@ -186,12 +190,40 @@ pub struct CandidateRow {
     pub video_error: Option<String>,
     pub outcome: &'static str,
     pub checks: Vec<CheckRow>,
+    /// The form correcting what the nominator wrote (while the round collects).
+    pub edit: Option<EditForm>,
+}
+
+/// The correction form of one candidate: 主要事迹, the confirmations, the outstanding flag
+/// (a team) and the forms' extra figures (a team, a project), filled in from the candidate.
+pub struct EditForm {
+    /// `edit-<candidate id>`: the form's name in a refusal and the prefix of its fields' ids.
+    pub name: String,
+    pub inputs: Vec<Input>,
+    /// A refusal naming no field of the form.
+    pub general: Option<String>,
+    /// Opened on the page (the form that was refused).
+    pub open: bool,
 }
 
 #[derive(Clone)]
 pub struct Option2 {
     pub value: String,
     pub label: String,
+}
+
+impl NominateForm {
+    /// The prefix of the form's field ids (`recommend/_input.html`).
+    pub fn prefix(&self) -> &str {
+        self.category
+    }
+}
+
+impl EditForm {
+    /// The prefix of the form's field ids (`recommend/_input.html`).
+    pub fn prefix(&self) -> &str {
+        &self.name
+    }
 }
 
 /// One field of a nomination form, rendered by `recommend/_input.html`.
@@ -330,6 +362,119 @@ fn choices(items: &[Condition]) -> Vec<Option2> {
         .collect()
 }
 
+/// The figures 001's forms ask of a team (组织) or a project that the record does not hold.
+fn extras_inputs(category: RecommendationCategory) -> Vec<Input> {
+    match category {
+        RecommendationCategory::Team => vec![
+            Input::new("extras.party_members", "科技志愿者中党员人数", "number", 7),
+            Input::new("extras.total_hours", "累计开展科技志愿服务时数", "number", 9),
+            Input::new(
+                "extras.regular_percent",
+                "经常参与服务的志愿者占比（%）",
+                "number",
+                3,
+            ),
+            Input::new(
+                "extras.usual_projects",
+                "经常开展的科技志愿服务项目",
+                "textarea",
+                500,
+            ),
+        ],
+        RecommendationCategory::Project => {
+            vec![Input::new(
+                "extras.party_percent",
+                "参与项目的党员比例（%）",
+                "number",
+                3,
+            )]
+        }
+        _ => vec![],
+    }
+}
+
+/// The extra figures a form sends (a team's or a project's; `None` for the others).
+fn extras_of(
+    p: &[(String, String)],
+    category: RecommendationCategory,
+) -> Result<Option<FormExtras>, DomainError> {
+    Ok(match category {
+        RecommendationCategory::Team => Some(FormExtras {
+            party_members: number(p, "extras.party_members")?,
+            total_hours: number(p, "extras.total_hours")?,
+            regular_percent: number(p, "extras.regular_percent")?,
+            usual_projects: Some(field(p, "extras.usual_projects")).filter(|t| !t.trim().is_empty()),
+            party_percent: None,
+        }),
+        RecommendationCategory::Project => Some(FormExtras {
+            party_percent: number(p, "extras.party_percent")?,
+            ..FormExtras::default()
+        }),
+        _ => None,
+    })
+}
+
+/// The correction form of `c`, filled in from the candidate, or from what was sent when
+/// `refused` names this form.
+fn edit_form(c: &CandidateView, refused: Option<&Refused>) -> EditForm {
+    let category = c.candidate.category;
+    let which = format!("edit-{}", c.candidate.id);
+    let mut inputs = vec![deeds_input()];
+    if category == RecommendationCategory::Team {
+        inputs.push(Input::new(
+            "outstanding",
+            "表现特别突出（注册志愿者不少于10人即可）",
+            "checkbox",
+            0,
+        ));
+    }
+    inputs.extend(extras_inputs(category));
+    inputs.push(confirm_input(category));
+    let x = &c.details.extras;
+    let opt = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
+    for i in &mut inputs {
+        match i.name {
+            "deeds" => i.value = c.candidate.deeds.clone(),
+            "outstanding" => {
+                i.value = if c.candidate.outstanding {
+                    "on".into()
+                } else {
+                    String::new()
+                }
+            }
+            "extras.party_members" => i.value = opt(x.party_members),
+            "extras.total_hours" => i.value = opt(x.total_hours),
+            "extras.regular_percent" => i.value = opt(x.regular_percent),
+            "extras.usual_projects" => i.value = x.usual_projects.clone().unwrap_or_default(),
+            "extras.party_percent" => i.value = opt(x.party_percent),
+            "confirmed" => i.values = c.confirmed.iter().map(|k| k.as_str().to_owned()).collect(),
+            _ => {}
+        }
+    }
+    let mut general = None;
+    let mut open = false;
+    if let Some(r) = refused.filter(|r| r.form == which) {
+        open = true;
+        for i in &mut inputs {
+            i.error = r.field_error(&which, i.name);
+            if i.kind == "checks" {
+                i.values = all(&r.values, i.name);
+            } else {
+                i.value = field(&r.values, i.name);
+            }
+        }
+        if inputs.iter().all(|i| i.error.is_none()) {
+            general = Some(r.error.zh.to_string());
+        }
+    }
+    EditForm {
+        name: which,
+        inputs,
+        general,
+        open,
+    }
+}
+
 fn deeds_input() -> Input {
     Input::new("deeds", "主要事迹（不超过1000字）", "textarea", 1000)
 }
@@ -377,6 +522,7 @@ async fn nominate_forms(
                     "checkbox",
                     0,
                 ));
+                inputs.extend(extras_inputs(category));
             }
             RecommendationCategory::Volunteer => {
                 let genders = ["男", "女"]
@@ -422,6 +568,7 @@ async fn nominate_forms(
                 inputs.push(
                     Input::new("application_id", "项目（本单位范围内的申报）", "select", 0).options(apps),
                 );
+                inputs.extend(extras_inputs(category));
             }
             RecommendationCategory::ServicePoint => {
                 let categories = activities::categories()
@@ -601,6 +748,7 @@ async fn round_page(
             CandidateRow {
                 id: cid,
                 category: c.candidate.category.label_zh(),
+                category_code: c.candidate.category.as_str(),
                 eligible: checks.iter().all(|k| k.class != "bad" && k.state != "待确认"),
                 open_items: checks
                     .iter()
@@ -621,6 +769,7 @@ async fn round_page(
                 photo_error: upload_error(format!("photo-{cid}")),
                 scan_error: upload_error(format!("scan-{cid}")),
                 video_error: upload_error(format!("video-{cid}")),
+                edit: collecting.then(|| edit_form(&c, refused)),
                 outcome: match c.candidate.outcome {
                     Some(crate::domain::recommendation::UpperOutcome::Selected) => "入选",
                     Some(crate::domain::recommendation::UpperOutcome::NotSelected) => "未入选",
@@ -764,7 +913,7 @@ fn nomination(p: &[(String, String)]) -> Result<NewCandidate, DomainError> {
         application_id: None,
         volunteer: None,
         service_point: None,
-        extras: None,
+        extras: extras_of(p, category)?,
         outstanding: field(p, "outstanding") == "on",
         deeds: field(p, "deeds"),
         confirmed,
@@ -828,6 +977,47 @@ pub async fn nominate(state: Data<&AppState>, s: Session, Path(id): Path<i32>, b
     };
     after_form(&state, &s, id, r, |error| Refused {
         form: which,
+        error,
+        values: p,
+    })
+    .await
+}
+
+/// `POST /recommendations/:id/candidates/:cid/edit`: the nominator (or the admin) corrects
+/// 主要事迹, the confirmations, the outstanding flag and the forms' extra figures while the
+/// round collects (`PATCH …/candidates/{id}` of the API). A refusal shows under its field.
+#[handler]
+pub async fn edit(
+    state: Data<&AppState>,
+    s: Session,
+    Path((id, cid)): Path<(i32, i32)>,
+    body: String,
+) -> PageResult {
+    let p = pairs(&body);
+    let patch = RecommendationCategory::parse(&field(&p, "category"))
+        .ok_or_else(|| DomainError::invalid("category", "请选择推荐类别", "choose a category"))
+        .and_then(|category| {
+            Ok(CandidatePatch {
+                deeds: Some(field(&p, "deeds")),
+                confirmed: Some(
+                    all(&p, "confirmed")
+                        .iter()
+                        .filter_map(|c| Condition::parse(c))
+                        .collect(),
+                ),
+                outstanding: (category == RecommendationCategory::Team)
+                    .then(|| field(&p, "outstanding") == "on"),
+                extras: extras_of(&p, category)?,
+            })
+        });
+    let r = match patch {
+        Ok(patch) => candidates::update(&state, &s.caller, id, cid, patch)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    after_form(&state, &s, id, r, |error| Refused {
+        form: format!("edit-{cid}"),
         error,
         values: p,
     })

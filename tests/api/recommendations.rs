@@ -1319,4 +1319,14 @@ async fn mobiles_are_whole_for_the_admin_and_masked_for_the_nominator() {
         .get(&format!("/api/v1/recommendation-rounds/{round}/candidates"), &d)
         .await;
     assert!(!list.to_string().contains("13712345678"), "{list}");
+    // The audit keeps the particulars, masked (R-PII).
+    let (_, audit) = app
+        .get("/api/v1/audit?entity=recommendation_candidate", &app.admin)
+        .await;
+    let text = audit.to_string();
+    assert!(text.contains("137****5678"), "{text}");
+    assert!(
+        !text.contains("13712345678") && !text.contains("13612345678"),
+        "{text}"
+    );
 }

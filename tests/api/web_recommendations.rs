@@ -275,3 +275,134 @@ async fn a_district_nominates_every_category_the_round_takes_from_its_page() {
     let page = admin.get(&round).await;
     assert!(page.body.contains("13912345678"), "whole for the admin");
 }
+
+/// Issue 13 and the product bar (what the API does has its page): a team's form figures that
+/// the record does not hold (001: 党员人数, 服务时数, 经常参与比例, 经常开展的项目) are typed on the
+/// nomination form, and the nominator corrects 主要事迹, the confirmations and those figures
+/// on the page (`PATCH …/candidates/{id}` of the API), a refusal shown under its field.
+#[tokio::test]
+async fn the_nominator_enters_the_forms_figures_and_corrects_a_candidate_on_the_page() {
+    let app = TestApp::spawn().await;
+    let d1 = app.create_unit("district", None).await;
+    let team = app.create_team(d1).await;
+    user(&app, "rec_edit_d1", "district", Some(d1), None).await;
+    let mut admin = admin_web(&app).await;
+    let p = admin
+        .post(
+            "/recommendations",
+            &[
+                ("year", "2024"),
+                ("title", "2024年度科技志愿服务先进典型"),
+                ("issuing_body", "中国科协办公厅"),
+                ("recommending_body", "沈阳市科学技术协会"),
+                ("deadline", "2025-02-23"),
+                ("quota_team", "5"),
+            ],
+        )
+        .await;
+    let round = p.location.unwrap();
+    admin.post(&format!("{round}/step"), &[("action", "open")]).await;
+
+    let mut d = logged_in(&app, "rec_edit_d1").await;
+    let page = d.get(&round).await;
+    assert!(
+        page.body.contains("name=\"extras.total_hours\""),
+        "the form's figures are asked"
+    );
+    let team_id = team.to_string();
+    let p = d
+        .post(
+            &format!("{round}/candidates"),
+            &[
+                ("category", "team"),
+                ("team_id", team_id.as_str()),
+                ("deeds", "常年开展社区科普。"),
+                ("extras.party_members", "12"),
+                ("extras.total_hours", "3600"),
+                ("extras.regular_percent", "65"),
+                ("extras.usual_projects", "社区科普大讲堂"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let round_id: i64 = round.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/recommendation-rounds/{round_id}/candidates"),
+            &app.admin,
+        )
+        .await;
+    let c = &list["items"][0];
+    assert_eq!(c["extras"]["total_hours"], 3600, "{c}");
+    assert_eq!(c["extras"]["usual_projects"], "社区科普大讲堂");
+    let cid = c["id"].as_i64().unwrap();
+
+    // The correction form is on the page, filled in from the candidate.
+    let page = d.get(&round).await;
+    assert!(
+        page.body.contains(&format!("data-testid=\"edit-{cid}\"")),
+        "the form"
+    );
+    assert!(page.body.contains("value=\"3600\""), "filled in");
+    let edit = format!("{round}/candidates/{cid}/edit");
+    let too_long = "事".repeat(1001);
+    let p = d
+        .post(
+            &edit,
+            &[
+                ("category", "team"),
+                ("deeds", too_long.as_str()),
+                ("extras.total_hours", "4000"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains(&format!("data-testid=\"error-edit-{cid}-deeds\"")),
+        "under the field: {}",
+        &p.body[p.body.find("edit-").unwrap_or(0)..][..400.min(p.body.len())]
+    );
+    assert!(p.body.contains("value=\"4000\""), "what was typed is kept");
+    let p = d
+        .post(
+            &edit,
+            &[
+                ("category", "team"),
+                ("deeds", "常年开展社区科普，覆盖十个社区。"),
+                ("outstanding", "on"),
+                ("confirmed", "good_standing"),
+                ("extras.party_members", "14"),
+                ("extras.total_hours", "4000"),
+                ("extras.regular_percent", "70"),
+                ("extras.usual_projects", "社区科普大讲堂"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, c) = app
+        .get(
+            &format!("/api/v1/recommendation-rounds/{round_id}/candidates/{cid}"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(c["deeds"], "常年开展社区科普，覆盖十个社区。", "{c}");
+    assert_eq!(c["outstanding"], true);
+    assert_eq!(c["extras"]["total_hours"], 4000);
+    assert_eq!(c["extras"]["party_members"], 14);
+    assert!(c["confirmed"].to_string().contains("good_standing"), "{c}");
+    // Audited as a change of the candidate, its form figures included.
+    let (_, audit) = app
+        .get("/api/v1/audit?entity=recommendation_candidate", &app.admin)
+        .await;
+    let update = &audit["items"][0];
+    assert_eq!(update["action"], "update", "{audit}");
+    assert_eq!(
+        update["before"]["details"]["extras"]["total_hours"], 3600,
+        "{update}"
+    );
+    assert_eq!(
+        update["after"]["details"]["extras"]["total_hours"], 4000,
+        "{update}"
+    );
+}

@@ -322,6 +322,30 @@ async fn a_round_from_the_call_to_the_materials_through_the_pages() {
     shot_at(&b, "candidate", &format!("candidate-{first}")).await;
     let (s, _) = fetch(&b, &format!("{round}/candidates/{first}/photos/1")).await;
     assert_eq!(s, 200, "the district sees its own photo");
+
+    // The team's form figures (001) corrected on the page: a number out of range first.
+    let team_c = ids[1];
+    let edit = format!("edit-{team_c}");
+    b.wait_find(Locator::Css(&format!("[data-testid='{edit}'] > summary")))
+        .await
+        .click()
+        .await
+        .expect("open the correction form");
+    type_into(&b, &format!("{edit}-extras-total-hours"), "-5").await;
+    b.click(&format!("save-{edit}")).await;
+    let message = b.text_of(&format!("error-{edit}-extras-total-hours")).await;
+    assert!(message.contains("之间"), "{message}");
+    shot_at(&b, "edit-refused", &edit).await;
+    type_into(&b, &format!("{edit}-extras-total-hours"), "3600").await;
+    type_into(&b, &format!("{edit}-extras-party-members"), "12").await;
+    b.click(&format!("save-{edit}")).await;
+    b.wait_text("候选对象").await;
+    let saved = b
+        .js(&format!(
+            "return document.querySelector(\"[data-testid='{edit}-extras-total-hours']\").value"
+        ))
+        .await;
+    assert_eq!(saved, json!("3600"), "saved and shown again");
     b.logout().await;
 
     // The admin ranks, recommends, decides and downloads.

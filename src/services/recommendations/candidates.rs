@@ -9,6 +9,7 @@ use super::{
 use crate::{
     authz::{self, Caller},
     domain::{
+        pii::mask_phone,
         recommendation::{
             self as rec, Condition, Details, FormExtras, RecommendationCategory, RoundStatus,
             ServicePointDetails, UpperOutcome, VolunteerDetails,
@@ -49,6 +50,35 @@ pub struct CandidatePatch {
     pub confirmed: Option<Vec<Condition>>,
     pub outstanding: Option<bool>,
     pub extras: Option<FormExtras>,
+}
+
+/// A candidate as its audit entries keep it: the row with its particulars and the forms'
+/// extra figures (the stored `details`, which the row's own serialisation leaves out), the
+/// volunteer's mobile (in its particulars and its identity key) and the service point's
+/// contact masked (R-PII).
+fn audited(c: &candidates::Model) -> AppResult<serde_json::Value> {
+    let mut details = record::details_of(c)?;
+    if let Some(v) = details.volunteer.as_mut() {
+        v.mobile = mask_phone(&v.mobile);
+    }
+    if let Some(p) = details.service_point.as_mut() {
+        p.contact = mask_phone(&p.contact);
+    }
+    let mut row = serde_json::to_value(c).map_err(|e| AppError::internal(e.to_string()))?;
+    if let Some(map) = row.as_object_mut() {
+        // A volunteer's identity is its name and mobile.
+        if let Some(v) = record::details_of(c)?.volunteer {
+            map.insert(
+                "identity_key".to_owned(),
+                c.identity_key.replace(&v.mobile, &mask_phone(&v.mobile)).into(),
+            );
+        }
+        map.insert(
+            "details".to_owned(),
+            serde_json::to_value(&details).map_err(|e| AppError::internal(e.to_string()))?,
+        );
+    }
+    Ok(row)
 }
 
 pub fn candidate_not_found() -> AppError {
@@ -216,7 +246,7 @@ pub async fn nominate(
     .await
     .map_err(|e| AppError::unique_as(e, duplicate))?;
     Change::new("nominate", "recommendation_candidate", c.id)
-        .after(&c)
+        .after(&audited(&c)?)
         .record(&txn, &caller.into(), now)
         .await?;
     let v = record::view(&txn, &round, c, now).await?;
@@ -338,8 +368,8 @@ pub async fn update(
         check_materials(&v, &waived)?;
     }
     Change::new("update", "recommendation_candidate", v.candidate.id)
-        .before(&before)
-        .after(&v.candidate)
+        .before(&audited(&before)?)
+        .after(&audited(&v.candidate)?)
         .record(&txn, &caller.into(), now)
         .await?;
     txn.commit().await?;
@@ -410,8 +440,8 @@ pub async fn decide(
     m.updated_at = Set(now);
     let c = m.update(&txn).await?;
     Change::new("decide", "recommendation_candidate", c.id)
-        .before(&before)
-        .after(&c)
+        .before(&audited(&before)?)
+        .after(&audited(&c)?)
         .record(&txn, &caller.into(), now)
         .await?;
     let v = record::view(&txn, &round, c, now).await?;
@@ -454,8 +484,8 @@ pub async fn record_outcome(
     m.updated_at = Set(now);
     let c = m.update(&txn).await?;
     Change::new("record_outcome", "recommendation_candidate", c.id)
-        .before(&before)
-        .after(&c)
+        .before(&audited(&before)?)
+        .after(&audited(&c)?)
         .record(&txn, &caller.into(), now)
         .await?;
     let v = record::view(&txn, &round, c, now).await?;
