@@ -330,6 +330,22 @@ impl Refused {
             values: vec![],
         }
     }
+    /// Fills `inputs` (of the refused form) in again as sent, each with its message when the
+    /// refusal names it; the message to show above the form when it names none of them.
+    fn refill(&self, inputs: &mut [Input]) -> Option<String> {
+        for i in inputs.iter_mut() {
+            i.error = self.field_error(&self.form, i.name);
+            if i.kind == "checks" {
+                i.values = all(&self.values, i.name);
+            } else {
+                i.value = field(&self.values, i.name);
+            }
+        }
+        inputs
+            .iter()
+            .all(|i| i.error.is_none())
+            .then(|| self.error.zh.to_string())
+    }
     /// The message for `field` of `form`, when the refusal names it.
     fn field_error(&self, which: &str, field: &str) -> Option<String> {
         let named = self.error.field.as_deref()?;
@@ -451,22 +467,9 @@ fn edit_form(c: &CandidateView, refused: Option<&Refused>) -> EditForm {
             _ => {}
         }
     }
-    let mut general = None;
-    let mut open = false;
-    if let Some(r) = refused.filter(|r| r.form == which) {
-        open = true;
-        for i in &mut inputs {
-            i.error = r.field_error(&which, i.name);
-            if i.kind == "checks" {
-                i.values = all(&r.values, i.name);
-            } else {
-                i.value = field(&r.values, i.name);
-            }
-        }
-        if inputs.iter().all(|i| i.error.is_none()) {
-            general = Some(r.error.zh.to_string());
-        }
-    }
+    let refused = refused.filter(|r| r.form == which);
+    let open = refused.is_some();
+    let general = refused.and_then(|r| r.refill(&mut inputs));
     EditForm {
         name: which,
         inputs,
@@ -629,22 +632,9 @@ async fn nominate_forms(
         }
         inputs.push(deeds_input());
         inputs.push(confirm_input(category));
-        let mut general = None;
-        let mut open = false;
-        if let Some(r) = refused.filter(|r| r.form == category.as_str()) {
-            open = true;
-            for i in &mut inputs {
-                i.error = r.field_error(category.as_str(), i.name);
-                if i.kind == "checks" {
-                    i.values = all(&r.values, i.name);
-                } else {
-                    i.value = field(&r.values, i.name);
-                }
-            }
-            if inputs.iter().all(|i| i.error.is_none()) {
-                general = Some(r.error.zh.to_string());
-            }
-        }
+        let refused = refused.filter(|r| r.form == category.as_str());
+        let open = refused.is_some();
+        let general = refused.and_then(|r| r.refill(&mut inputs));
         forms.push(NominateForm {
             category: category.as_str(),
             heading: format!("推荐{}", category.label_zh()),
@@ -898,14 +888,19 @@ fn day(p: &[(String, String)], key: &str) -> Result<NaiveDate, DomainError> {
         .map_err(|_| DomainError::invalid(key, "请填写日期", "a date is required"))
 }
 
+/// The confirmations a form ticked (unknown values dropped).
+fn confirmations(p: &[(String, String)]) -> Vec<Condition> {
+    all(p, "confirmed")
+        .iter()
+        .filter_map(|c| Condition::parse(c))
+        .collect()
+}
+
 /// The nomination a form describes (its category from the hidden `category`).
 fn nomination(p: &[(String, String)]) -> Result<NewCandidate, DomainError> {
     let category = RecommendationCategory::parse(&field(p, "category"))
         .ok_or_else(|| DomainError::invalid("category", "请选择推荐类别", "choose a category"))?;
-    let confirmed = all(p, "confirmed")
-        .iter()
-        .filter_map(|c| Condition::parse(c))
-        .collect();
+    let confirmed = confirmations(p);
     let id_of = |key: &str| field(p, key).trim().parse::<i32>().ok();
     let mut new = NewCandidate {
         category,
@@ -999,12 +994,7 @@ pub async fn edit(
         .and_then(|category| {
             Ok(CandidatePatch {
                 deeds: Some(field(&p, "deeds")),
-                confirmed: Some(
-                    all(&p, "confirmed")
-                        .iter()
-                        .filter_map(|c| Condition::parse(c))
-                        .collect(),
-                ),
+                confirmed: Some(confirmations(&p)),
                 outstanding: (category == RecommendationCategory::Team)
                     .then(|| field(&p, "outstanding") == "on"),
                 extras: extras_of(&p, category)?,

@@ -58,21 +58,19 @@ pub struct CandidatePatch {
 /// contact masked (R-PII).
 fn audited(c: &candidates::Model) -> AppResult<serde_json::Value> {
     let mut details = record::details_of(c)?;
+    let mut identity_key = c.identity_key.clone();
     if let Some(v) = details.volunteer.as_mut() {
-        v.mobile = mask_phone(&v.mobile);
+        let masked = mask_phone(&v.mobile);
+        // A volunteer's identity is its name and mobile.
+        identity_key = identity_key.replace(&v.mobile, &masked);
+        v.mobile = masked;
     }
     if let Some(p) = details.service_point.as_mut() {
         p.contact = mask_phone(&p.contact);
     }
     let mut row = serde_json::to_value(c).map_err(|e| AppError::internal(e.to_string()))?;
     if let Some(map) = row.as_object_mut() {
-        // A volunteer's identity is its name and mobile.
-        if let Some(v) = record::details_of(c)?.volunteer {
-            map.insert(
-                "identity_key".to_owned(),
-                c.identity_key.replace(&v.mobile, &mask_phone(&v.mobile)).into(),
-            );
-        }
+        map.insert("identity_key".to_owned(), identity_key.into());
         map.insert(
             "details".to_owned(),
             serde_json::to_value(&details).map_err(|e| AppError::internal(e.to_string()))?,
